@@ -1,0 +1,27 @@
+import {Command} from '@oclif/core'
+
+import {describeError, LfdataError} from './errors.js'
+import {consoleReporter, type Reporter} from './reporter.js'
+
+/**
+ * What every lfdata command shares: `--json`, a Reporter for the core (progress and warnings on stderr),
+ * and error output that stays one line on stderr even in --json mode (where stdout gets the error object).
+ */
+export abstract class BaseCommand extends Command {
+  static override enableJsonFlag = true
+
+  protected reporter(): Reporter {
+    return consoleReporter({json: this.jsonEnabled()})
+  }
+
+  override async catch(err: Error & {exitCode?: number}): Promise<unknown> {
+    if (!this.jsonEnabled()) throw err
+    const debug = process.argv.includes('--debug') || process.env.LFDATA_DEBUG === '1'
+    const {exit, text} = describeError(err, debug)
+    if (text) process.stderr.write(text + '\n')
+    process.exitCode = exit
+    const error = err instanceof LfdataError ? err.toJSON() : {code: 'E_INTERNAL', exit, message: err.message}
+    this.logJson({error})
+    return undefined
+  }
+}

@@ -1,0 +1,60 @@
+import {createReadStream} from 'node:fs'
+import {stat} from 'node:fs/promises'
+import {Readable, pipeline} from 'node:stream'
+import {createGunzip} from 'node:zlib'
+
+import {InputError, UsageError} from '../errors.js'
+
+const GZIP_MAGIC = [0x1f, 0x8b] as const
+
+/** Size of a file in bytes, or null for stdin. Missing paths are a usage error (exit 2). */
+export async function inputSize(path: string): Promise<number | null> {
+  if (path === '-') return null
+  try {
+    return (await stat(path)).size
+  } catch {
+    throw new UsageError(`input not found: ${path}`, {code: 'E_NOT_FOUND', suggestion: 'check the path (use - to read stdin)'})
+  }
+}
+
+async function* counted(source: AsyncIterable<Buffer>, onBytes?: (n: number) => void): AsyncGenerator<Buffer> {
+  for await (const chunk of source) {
+    onBytes?.(chunk.length)
+    yield chunk
+  }
+}
+
+/**
+ * The raw bytes of an input (file or `-` for stdin), gunzipped when the data starts with gzip's magic bytes
+ * (whatever the extension). `onBytes` sees compressed bytes, so progress matches the file size.
+ */
+export async function* readBytes(path: string, onBytes?: (n: number) => void): AsyncGenerator<Buffer> {
+  await inputSize(path)
+  const raw: AsyncIterable<Buffer> = path === '-' ? process.stdin : createReadStream(path, {highWaterMark: 1 << 20})
+  const it = counted(raw, onBytes)[Symbol.asyncIterator]()
+  const first = await it.next()
+  if (first.done) return
+  const head = first.value
+  const rest: AsyncIterable<Buffer> = {[Symbol.asyncIterator]: () => it}
+  if (head[0] !== GZIP_MAGIC[0] || head[1] !== GZIP_MAGIC[1]) {
+    yield head
+    yield* rest
+    return
+  }
+  async function* all(): AsyncGenerator<Buffer> {
+    yield head
+    yield* rest
+  }
+  const gunzip = pipeline(Readable.from(all()), createGunzip(), () => {})
+  try {
+    for await (const chunk of gunzip) yield chunk as Buffer
+  } catch (error) {
+    const reason = (error as Error).message
+    throw new InputError('E_GZIP', `gzip data is truncated or corrupt (${reason})`, {
+      location: {file: path},
+      suggestion: 're-download or re-compress the file; `gzip -t FILE` tells whether it is whole',
+    })
+  } finally {
+    gunzip.destroy()
+  }
+}

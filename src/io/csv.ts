@@ -1,0 +1,105 @@
+import Papa from 'papaparse'
+
+import {InputError} from '../errors.js'
+import {readBytes} from './bytes.js'
+import {decodeText} from './decode.js'
+import {newRecord} from './record.js'
+import type {ReadOptions, Row} from './types.js'
+
+const SNIFF_DELIMITERS = [',', '\t', ';', '|']
+
+function countNewlines(s: string): number {
+  let n = 0
+  for (let i = s.indexOf('\n'); i !== -1; i = s.indexOf('\n', i + 1)) n++
+  return n
+}
+
+/** Header cells → unique, non-empty column names, as pandas names them ("Unnamed: 2", "a.1"). */
+function headerNames(cells: string[]): string[] {
+  const seen = new Map<string, number>()
+  return cells.map((raw, i) => {
+    const base = raw.trim() === '' ? `Unnamed: ${i}` : raw
+    const n = seen.get(base) ?? 0
+    seen.set(base, n + 1)
+    return n === 0 ? base : `${base}.${n}`
+  })
+}
+
+/**
+ * CSV/TSV with papaparse's parser core, driven chunk by chunk so memory stays flat. Each row carries the line
+ * where it starts (the header is line 1). CRLF, LF and mixes are accepted; a BOM is dropped by the decoder.
+ * Rows with fewer cells than the header are padded with "" (pandas fills NaN); more cells is an error.
+ */
+export async function* readCsv(path: string, opts: ReadOptions & {tsv?: boolean} = {}): AsyncGenerator<Row> {
+  let buf = ''
+  let parser: Papa.Parser | undefined
+  let header: string[] | undefined
+  let line = 1 // line where the next unparsed row starts
+  let pendingSince = 0 // chars added since the last parse attempt (to keep huge quoted fields linear)
+
+  const fail = (code: string, message: string, atLine: number, suggestion: string): never => {
+    throw new InputError(code, message, {location: {file: path, line: atLine}, suggestion})
+  }
+
+  function* emit(rows: string[][]): Generator<Row> {
+    for (const cells of rows) {
+      const startLine = line
+      for (const cell of cells) if (cell.includes('\n')) line += countNewlines(cell)
+      line += 1
+      const last = cells.length - 1
+      if (last >= 0 && cells[last]!.endsWith('\r')) cells[last] = cells[last]!.slice(0, -1)
+      if (cells.length === 1 && cells[0] === '') continue // blank line (pandas skips them)
+      if (!header) {
+        header = headerNames(cells)
+        continue
+      }
+      if (cells.length > header.length) {
+        fail('E_CSV_FIELDS', `expected ${header.length} fields, saw ${cells.length}`, startLine,
+          'quote fields that contain the delimiter, or pass --delimiter')
+      }
+      const record = newRecord()
+      for (let i = 0; i < header.length; i++) record[header[i]!] = cells[i] ?? ''
+      yield {record, source: path, line: startLine}
+    }
+  }
+
+  function parse(final: boolean): Papa.ParseResult<string[]> {
+    const result = parser!.parse(buf, 0, !final) as Papa.ParseResult<string[]>
+    const bad = result.errors.find((e) => e.code === 'MissingQuotes' || e.code === 'InvalidQuotes')
+    if (bad) {
+      // Rows before the bad one are fine; find the bad row's starting line.
+      let at = line
+      for (const cells of result.data.slice(0, bad.row ?? 0)) {
+        for (const cell of cells) at += countNewlines(cell)
+        at += 1
+      }
+      fail('E_CSV_QUOTE', bad.code === 'MissingQuotes' ? 'unterminated quoted field' : 'malformed quote in a quoted field', at,
+        'a quote inside a quoted field must be doubled (""); check the row for a missing closing quote')
+    }
+    return result
+  }
+
+  for await (const text of decodeText(readBytes(path, opts.onBytes), path, opts.encoding)) {
+    if (!parser) {
+      const delimiter = opts.delimiter ?? (opts.tsv ? '\t' : sniffDelimiter(text))
+      parser = new Papa.Parser({delimiter, newline: '\n', skipEmptyLines: false})
+    }
+    buf += text
+    pendingSince += text.length
+    // A quoted field may span chunks: wait until enough new text has arrived that re-parsing stays linear.
+    if (pendingSince < (buf.length - pendingSince) && pendingSince < (1 << 24)) continue
+    pendingSince = 0
+    const result = parse(false)
+    yield* emit(result.data)
+    buf = buf.slice(result.meta.cursor)
+  }
+  if (!parser) return
+  if (buf.length > 0) yield* emit(parse(true).data)
+}
+
+/** The delimiter of the first lines: papaparse's guesser over the common candidates. */
+export function sniffDelimiter(sample: string): string {
+  const head = sample.slice(0, 64 * 1024)
+  const guess = Papa.parse<string[]>(head, {preview: 20, delimitersToGuess: SNIFF_DELIMITERS})
+  return guess.meta.delimiter || ','
+}

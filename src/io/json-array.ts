@@ -1,0 +1,141 @@
+import {InputError} from '../errors.js'
+import {readBytes} from './bytes.js'
+import {decodeText} from './decode.js'
+import {isPlainObject, preview} from './record.js'
+import type {ReadOptions, Row} from './types.js'
+
+const QUOTE = 34
+const BACKSLASH = 92
+const OPEN_BRACE = 123
+const CLOSE_BRACE = 125
+const OPEN_BRACKET = 91
+const CLOSE_BRACKET = 93
+const COMMA = 44
+
+const isSpace = (c: number) => c === 32 || c === 10 || c === 13 || c === 9
+
+/**
+ * A top-level JSON array streamed element by element: a small scanner finds where each element ends
+ * (tracking strings and nesting) and JSON.parse handles the element, so a 2 GB array never sits in memory.
+ */
+export async function* readJsonArray(path: string, opts: ReadOptions = {}): AsyncGenerator<Row> {
+  let buf = ''
+  let pos = 0 // scan position in buf
+  let line = 1 // line of buf[0]
+  let state: 'before' | 'between' | 'element' | 'after' = 'before'
+  let elementStart = 0
+  let elementLine = 1
+  let depth = 0 // nesting inside the current element
+  let inString = false
+
+  const fail = (code: string, message: string, atLine: number, suggestion: string): never => {
+    throw new InputError(code, message, {location: {file: path, line: atLine}, suggestion})
+  }
+  const lineAt = (index: number): number => {
+    let n = line
+    for (let i = buf.indexOf('\n'); i !== -1 && i < index; i = buf.indexOf('\n', i + 1)) n++
+    return n
+  }
+  const finishElement = (end: number): Row => {
+    const text = buf.slice(elementStart, end)
+    let value: unknown
+    try {
+      value = JSON.parse(text)
+    } catch (error) {
+      fail('E_JSON_PARSE', `invalid JSON (${(error as Error).message})`, elementLine, 'fix the record or re-export the file')
+    }
+    if (!isPlainObject(value)) {
+      fail('E_JSON_NOT_OBJECT', `array element is not an object: ${preview(value)}`, elementLine, 'the array must hold one JSON object per record')
+    }
+    return {record: value as Row['record'], source: path, line: elementLine}
+  }
+
+  for await (const text of decodeText(readBytes(path, opts.onBytes), path, opts.encoding)) {
+    buf += text
+    const rows: Row[] = []
+    while (pos < buf.length) {
+      if (inString) {
+        // Jump to the next quote; it closes the string unless escaped by an odd run of backslashes.
+        const q = buf.indexOf('"', pos)
+        if (q === -1) {
+          pos = buf.length
+          break
+        }
+        let slashes = 0
+        for (let k = q - 1; buf.charCodeAt(k) === BACKSLASH; k--) slashes++
+        pos = q + 1
+        if (slashes % 2 === 0) inString = false
+        continue
+      }
+      const c = buf.charCodeAt(pos)
+      if (state === 'element') {
+        if (c === QUOTE) inString = true
+        else if (c === OPEN_BRACE || c === OPEN_BRACKET) depth++
+        else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+          if (depth === 0) {
+            // The array's own "]" right after a scalar element.
+            rows.push(finishElement(pos))
+            state = 'after'
+          } else if (--depth === 0) {
+            rows.push(finishElement(pos + 1))
+            state = 'between'
+          }
+        } else if (c === COMMA && depth === 0) {
+          rows.push(finishElement(pos))
+          state = 'between'
+        }
+        pos++
+        continue
+      }
+      if (isSpace(c) || (c === COMMA && state === 'between')) {
+        pos++
+        continue
+      }
+      if (state === 'before') {
+        if (c === OPEN_BRACKET) {
+          state = 'between'
+          pos++
+          continue
+        }
+        if (c === OPEN_BRACE) {
+          fail('E_JSON_NOT_ARRAY', 'top-level JSON value is an object, not an array of records', lineAt(pos),
+            'LLaMA-Factory needs a list of records: extract the array (e.g. `jq .data FILE`) or write one object per line (.jsonl)')
+        }
+        fail('E_JSON_NOT_ARRAY', `top-level JSON value is not an array (starts with ${JSON.stringify(buf[pos])})`, lineAt(pos),
+          'a .json input must be an array of records; use .jsonl for one object per line')
+      }
+      if (state === 'after') {
+        fail('E_JSON_TRAILING', `unexpected ${JSON.stringify(buf[pos])} after the end of the array`, lineAt(pos), 'remove what follows the closing ]')
+      }
+      if (c === CLOSE_BRACKET) {
+        state = 'after'
+        pos++
+        continue
+      }
+      // An element starts here.
+      state = 'element'
+      elementStart = pos
+      elementLine = lineAt(pos)
+      depth = 0
+      if (c === QUOTE) inString = true
+      else if (c === OPEN_BRACE || c === OPEN_BRACKET) depth = 1
+      pos++
+    }
+    // Drop what is consumed, keeping the current element; advance the line count past the dropped text.
+    const keep = state === 'element' ? elementStart : pos
+    let dropped = 0
+    for (let i = buf.indexOf('\n'); i !== -1 && i < keep; i = buf.indexOf('\n', i + 1)) dropped++
+    line += dropped
+    buf = buf.slice(keep)
+    pos -= keep
+    elementStart -= keep
+    yield* rows
+  }
+  if (state === 'before') {
+    if (buf.trim() === '') return
+  }
+  if (state !== 'after') {
+    fail('E_JSON_TRUNCATED', 'JSON array is not closed: the input ends inside the array', state === 'element' ? elementLine : lineAt(buf.length),
+      'the file was cut short; re-export it, or convert what is there with a JSONL export')
+  }
+}

@@ -1,0 +1,47 @@
+import {InputError} from '../errors.js'
+import {readBytes} from './bytes.js'
+import {decodeText} from './decode.js'
+import {isPlainObject, preview} from './record.js'
+import type {ReadOptions, Row} from './types.js'
+
+/** One JSON object per line; blank lines are skipped. Errors name the line. */
+export async function* readJsonl(path: string, opts: ReadOptions = {}): AsyncGenerator<Row> {
+  let buf = ''
+  let scanFrom = 0
+  let line = 0
+  const parseLine = (text: string, at: number): Row | undefined => {
+    if (text.trim() === '') return undefined
+    let value: unknown
+    try {
+      value = JSON.parse(text)
+    } catch (error) {
+      throw new InputError('E_JSONL_PARSE', `invalid JSON (${(error as Error).message})`, {
+        location: {file: path, line: at},
+        suggestion: 'each line must be one complete JSON object; a truncated last line means the file was cut short',
+      })
+    }
+    if (!isPlainObject(value)) {
+      throw new InputError('E_JSONL_NOT_OBJECT', `line is ${Array.isArray(value) ? 'an array' : `not an object: ${preview(value)}`}`, {
+        location: {file: path, line: at},
+        suggestion: 'every line must be a JSON object (one record)',
+      })
+    }
+    return {record: value, source: path, line: at}
+  }
+  for await (const text of decodeText(readBytes(path, opts.onBytes), path, opts.encoding)) {
+    buf += text
+    let start = 0
+    for (let nl = buf.indexOf('\n', scanFrom); nl !== -1; nl = buf.indexOf('\n', start)) {
+      line++
+      const row = parseLine(buf.slice(start, nl), line)
+      start = nl + 1
+      if (row) yield row
+    }
+    buf = buf.slice(start)
+    scanFrom = buf.length
+  }
+  if (buf.length > 0) {
+    const row = parseLine(buf, line + 1)
+    if (row) yield row
+  }
+}

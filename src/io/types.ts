@@ -1,0 +1,48 @@
+/**
+ * The contract every reader keeps. A reader turns one input (file or stdin) into Rows, streaming, and throws
+ * InputError (exit 3) naming the file and line/offset on malformed input.
+ */
+
+/** One input record. Keys come from the data; the object has a null prototype so `__proto__` is plain data. */
+export type RawRecord = Record<string, unknown>
+
+export interface Row {
+  record: RawRecord
+  /** The input path as the user gave it ("-" for stdin, "<dir>/<file>" for folder members). */
+  source: string
+  /**
+   * 1-based position for error messages and rejects: the line where the record starts in text formats
+   * (CSV counts the header as line 1), the record's row number (1-based) in Parquet/Arrow.
+   */
+  line: number
+}
+
+export type InputFormat = 'csv' | 'tsv' | 'jsonl' | 'json' | 'parquet' | 'arrow' | 'text'
+
+export interface ReadOptions {
+  /** Overrides detection by extension. */
+  format?: InputFormat
+  /** CSV only: the delimiter; sniffed when absent. */
+  delimiter?: string
+  /** Source text encoding (default utf-8, strict). Any label WHATWG TextDecoder knows, e.g. gb18030, utf-16le. */
+  encoding?: string
+  /** Called with the number of (compressed) bytes consumed, for progress. */
+  onBytes?: (bytes: number) => void
+}
+
+export type Reader = (path: string, opts: ReadOptions) => AsyncGenerator<Row>
+
+/**
+ * Turns output records into bytes for one output format. The sink (src/io/sink.ts) owns the file: it writes
+ * what the encoder returns to a temp file and renames it into place only when the run succeeds.
+ */
+export interface RecordEncoder {
+  /** Bytes to write before the first record (e.g. "[" for a JSON array). */
+  start(): string | Uint8Array
+  /** Bytes for one record; may be empty when the encoder batches (Arrow). */
+  encode(record: Record<string, unknown>): string | Uint8Array
+  /** Bytes after the last record (flushes any batch). */
+  finish(): string | Uint8Array
+}
+
+export type OutputFormat = 'jsonl' | 'json' | 'arrow'
