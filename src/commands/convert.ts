@@ -1,0 +1,71 @@
+import {Flags} from '@oclif/core'
+
+import {BaseCommand} from '../base-command.js'
+import {UsageError} from '../errors.js'
+import {INPUT_FORMATS} from '../io/read.js'
+import type {InputFormat} from '../io/types.js'
+import {convert, type ConvertResult} from '../pipeline/convert.js'
+import {parseMapFlags} from '../transforms/mapping.js'
+import {renderConvertSummary} from '../pipeline/convert-summary.js'
+
+export default class Convert extends BaseCommand {
+  static override summary = 'Convert CSV/TSV/JSONL/JSON/Parquet/Arrow into LLaMA-Factory Alpaca or ShareGPT data'
+  static override description = 'Maps columns (auto-detected or --map), normalises text, drops what LLaMA-Factory would skip and what your filters reject, removes duplicates, and writes JSONL (or a .json array / .arrow) atomically with a manifest beside it.'
+  static override strict = false
+  static override args = {}
+  static override examples = [
+    '<%= config.bin %> convert data.csv -o train.jsonl --map instruction=question --map output=answer --rejects rejects.jsonl',
+    '<%= config.bin %> convert chats.jsonl -o chats.sharegpt.jsonl --to sharegpt --fix-roles --dedup near',
+    'cat raw.jsonl.gz | <%= config.bin %> convert - -o out.json --input-format jsonl --json',
+  ]
+  static override flags = {
+    output: Flags.string({char: 'o', required: true, summary: 'Output file (.jsonl, .json, .arrow) or - for stdout'}),
+    to: Flags.string({options: ['alpaca', 'sharegpt'], summary: 'Output format (default: alpaca for flat rows, sharegpt for conversations)'}),
+    map: Flags.string({multiple: true, summary: 'FIELD=COLUMN, e.g. instruction=question (fields: instruction input output system history messages tools text chosen rejected kto_tag)'}),
+    system: Flags.string({summary: 'Constant system prompt for records that have none'}),
+    'input-format': Flags.string({options: INPUT_FORMATS, summary: 'Input format (default: from the extension)'}),
+    delimiter: Flags.string({summary: 'CSV delimiter (default: sniffed)'}),
+    encoding: Flags.string({summary: 'Input text encoding, e.g. gb18030, utf-16le (default: strict UTF-8)'}),
+    nfc: Flags.boolean({default: true, allowNo: true, summary: 'Unicode NFC normalisation'}),
+    newlines: Flags.boolean({default: true, allowNo: true, summary: 'CRLF/CR → LF'}),
+    trim: Flags.boolean({default: true, allowNo: true, summary: 'Trim whitespace around every text'}),
+    'strip-control': Flags.boolean({default: true, allowNo: true, summary: 'Drop control characters (keeps tab and newline)'}),
+    'keep-empty': Flags.boolean({summary: 'Keep examples with an empty prompt or response'}),
+    'min-chars': Flags.integer({summary: 'Drop examples with fewer characters in all'}),
+    'max-chars': Flags.integer({summary: 'Drop examples with more characters in all'}),
+    'drop-regex': Flags.string({summary: 'Drop examples with any text matching this pattern (linear-time engine)'}),
+    'fix-roles': Flags.boolean({summary: 'Repair conversations LF would skip (merge same-role turns, move system turns) instead of dropping them'}),
+    dedup: Flags.string({options: ['exact', 'near', 'none'], default: 'exact', summary: 'Duplicate removal'}),
+    'near-threshold': Flags.string({default: '0.8', summary: 'Jaccard similarity at which --dedup near drops a record'}),
+    'dedup-report': Flags.string({summary: 'With --dedup near: write the largest duplicate clusters to FILE.html or FILE.json'}),
+    rejects: Flags.string({summary: 'Write every dropped record with its reason to this JSONL file'}),
+    limit: Flags.integer({summary: 'Read at most this many input records'}),
+  }
+
+  async run(): Promise<ConvertResult> {
+    const {argv, flags} = await this.parse(Convert)
+    const inputs = argv as string[]
+    if (inputs.length === 0) throw new UsageError('no input given', {suggestion: 'lfdata convert INPUT... -o OUT (use - for stdin)'})
+    if (flags.output === '-' && this.jsonEnabled()) throw new UsageError('-o - and --json both want stdout; pick one')
+    const result = await convert({
+      inputs,
+      output: flags.output,
+      to: flags.to as 'alpaca' | 'sharegpt' | undefined,
+      map: parseMapFlags(flags.map),
+      system: flags.system,
+      inputFormat: flags['input-format'] as InputFormat | undefined,
+      delimiter: flags.delimiter,
+      encoding: flags.encoding,
+      normalize: {nfc: flags.nfc, newlines: flags.newlines, trim: flags.trim, controlChars: flags['strip-control']},
+      filters: {dropEmpty: !flags['keep-empty'], minChars: flags['min-chars'], maxChars: flags['max-chars'], dropRegex: flags['drop-regex']},
+      fixRoles: flags['fix-roles'],
+      dedup: flags.dedup as 'exact' | 'near' | 'none',
+      nearThreshold: Number(flags['near-threshold']),
+      dedupReport: flags['dedup-report'],
+      rejects: flags.rejects,
+      limit: flags.limit,
+    }, this.reporter())
+    if (flags.output !== '-') this.log(renderConvertSummary(result))
+    return result
+  }
+}

@@ -1,0 +1,37 @@
+import type {ColumnType} from './arrow-encoder.js'
+import type {OutputFormat, RecordEncoder} from './types.js'
+
+export const jsonlEncoder = (): RecordEncoder => ({
+  start: () => '',
+  encode: (record) => JSON.stringify(record) + '\n',
+  finish: () => '',
+})
+
+/** A JSON array with one record per line, so the file stays greppable and diffable. */
+export function jsonArrayEncoder(): RecordEncoder {
+  let first = true
+  return {
+    start: () => '[',
+    encode(record) {
+      const sep = first ? '\n' : ',\n'
+      first = false
+      return sep + JSON.stringify(record)
+    },
+    finish: () => (first ? ']\n' : '\n]\n'),
+  }
+}
+
+/** Output format from the path: .json → array, .arrow/.feather → Arrow IPC stream, anything else JSONL. */
+export function outputFormatFor(path: string): OutputFormat {
+  const lower = path.toLowerCase()
+  if (lower.endsWith('.json')) return 'json'
+  if (lower.endsWith('.arrow') || lower.endsWith('.feather')) return 'arrow'
+  return 'jsonl'
+}
+
+/** The encoder for a format; Arrow needs the column types up front (`columns`). */
+export async function encoderFor(format: OutputFormat, columns: Record<string, ColumnType>): Promise<RecordEncoder> {
+  if (format === 'json') return jsonArrayEncoder()
+  if (format === 'arrow') return (await import('./arrow-encoder.js')).arrowEncoder(columns)
+  return jsonlEncoder()
+}

@@ -1,0 +1,33 @@
+import {newRecord} from './record.js'
+
+/**
+ * Values from binary formats → plain JSON-like JS values, so every reader yields the same kinds of records:
+ * BigInt → number when exact (else decimal string), Date → ISO string, bytes → base64, Arrow vectors and
+ * struct rows → arrays and null-prototype objects.
+ */
+export function toPlain(value: unknown): unknown {
+  if (value === null || value === undefined) return null
+  switch (typeof value) {
+    case 'bigint':
+      return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(value) : value.toString()
+    case 'string':
+    case 'number':
+    case 'boolean':
+      return value
+    case 'object':
+      break
+    default:
+      return String(value)
+  }
+  if (value instanceof Date) return value.toISOString()
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('base64')
+  if (Array.isArray(value)) return value.map(toPlain)
+  const v = value as {toArray?: () => unknown; toJSON?: () => unknown; [Symbol.iterator]?: unknown}
+  // Arrow Vector (list values): iterate its elements.
+  if (typeof v.toArray === 'function' && typeof v[Symbol.iterator] === 'function') return [...(value as Iterable<unknown>)].map(toPlain)
+  // Arrow StructRow / MapRow: toJSON gives the fields.
+  const source = typeof v.toJSON === 'function' && !(value instanceof Object && Object.getPrototypeOf(value) === Object.prototype) ? (v.toJSON() as Record<string, unknown>) : (value as Record<string, unknown>)
+  const out = newRecord()
+  for (const key of Object.keys(source)) out[key] = toPlain(source[key])
+  return out
+}

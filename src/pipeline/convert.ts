@@ -1,0 +1,182 @@
+import {stat} from 'node:fs/promises'
+
+import {UsageError, InputError} from '../errors.js'
+import {inputSize} from '../io/bytes.js'
+import {encoderFor, outputFormatFor} from '../io/encoders.js'
+import {writeManifest, manifestPathFor, type Manifest} from '../io/manifest.js'
+import {expandInputs, readRows} from '../io/read.js'
+import {RejectsWriter} from '../io/rejects.js'
+import {RecordSink} from '../io/sink.js'
+import type {InputFormat, Row} from '../io/types.js'
+import type {Reporter} from '../reporter.js'
+import {exactDedup} from '../transforms/exact-dedup.js'
+import type {DropFn, Item} from '../transforms/example.js'
+import {contentFilters, type FilterOptions} from '../transforms/filters.js'
+import {emptyRepairCounts, fixRoles, type RepairCounts} from '../transforms/fix-roles.js'
+import {lfRules} from '../transforms/lf-rules.js'
+import {describeMapping, resolveMapping, type Field, type Mapping} from '../transforms/mapping.js'
+import {makeNormalizer, type NormalizeOptions} from '../transforms/normalize.js'
+import {nearDedupStage} from '../transforms/near-dedup-stage.js'
+import {toExamples} from '../transforms/to-example.js'
+import {outputColumnTypes, outputLayout, toOutput, type OutputItem, type OutputLayout, type Target} from '../transforms/to-output.js'
+import {VERSION} from '../version.js'
+
+export interface ConvertOptions {
+  inputs: string[]
+  output: string
+  to?: Target
+  map: Partial<Record<Field, string>>
+  system?: string
+  inputFormat?: InputFormat
+  delimiter?: string
+  encoding?: string
+  normalize: NormalizeOptions
+  filters: FilterOptions
+  fixRoles: boolean
+  dedup: 'exact' | 'near' | 'none'
+  nearThreshold: number
+  dedupReport?: string
+  rejects?: string
+  limit?: number
+}
+
+export interface ConvertResult {
+  output: string
+  manifest: string | null
+  rejects: string | null
+  format: 'jsonl' | 'json' | 'arrow'
+  formatting: OutputLayout['formatting']
+  ranking: boolean
+  stage: OutputLayout['stage']
+  columns: OutputLayout['columns']
+  tags: OutputLayout['tags'] | null
+  mapping: Mapping['columns']
+  mapping_auto: Field[]
+  records_in: number
+  records_out: number
+  dropped: Record<string, number>
+  repaired: RepairCounts | null
+  bytes: number
+  sha256: string
+  seconds: number
+}
+
+/** Rows of every input in order, counted, with progress; stops after `limit` rows (closing the files). */
+async function* allRows(files: string[], opts: ConvertOptions, counter: {n: number; bytes: number}, total: number | undefined, reporter: Reporter): AsyncGenerator<Row> {
+  for (const file of files) {
+    for await (const row of readRows(file, {format: opts.inputFormat, delimiter: opts.delimiter, encoding: opts.encoding, onBytes: (b) => (counter.bytes += b)})) {
+      if (opts.limit !== undefined && counter.n >= opts.limit) return
+      counter.n++
+      if ((counter.n & 1023) === 0) reporter.progress({unit: 'records', done: counter.n, bytesDone: counter.bytes, bytesTotal: total})
+      yield row
+    }
+  }
+}
+
+/**
+ * lfdata convert: read → map → (repair) → filter → LF rules → dedup → write, one record at a time.
+ * The output appears atomically at the end; on any error nothing is left behind.
+ */
+export async function convert(opts: ConvertOptions, reporter: Reporter): Promise<ConvertResult> {
+  const started = Date.now()
+  if (opts.output !== '-' && opts.inputs.includes(opts.output)) throw new UsageError('the output would overwrite an input')
+  if (opts.limit !== undefined && (!Number.isInteger(opts.limit) || opts.limit < 1)) throw new UsageError('--limit must be a whole number ≥ 1')
+  const files = await expandInputs(opts.inputs)
+  const sizes = await Promise.all(files.map((f) => inputSize(f)))
+  const total = sizes.every((s) => s !== null) ? (sizes as number[]).reduce((a, b) => a + b, 0) : undefined
+  const counter = {n: 0, bytes: 0}
+
+  // The first record decides the mapping (and so the output layout) for the whole run.
+  const rows = allRows(files, opts, counter, total, reporter)
+  const first = await rows.next()
+  if (first.done) throw new InputError('E_NO_RECORDS', 'no records in the input', {location: {file: files[0]}, suggestion: 'check the file (a CSV with only a header has no records)'})
+  const mapping = resolveMapping(Object.keys(first.value.record), opts.map, first.value.source)
+  const layout = outputLayout(mapping, opts.to, Boolean(opts.system))
+  reporter.info(`mapping: ${describeMapping(mapping)} → ${layout.target}${layout.ranking ? ' (ranking)' : ''}`)
+
+  const dropped: Record<string, number> = {}
+  const rejects = opts.rejects ? new RejectsWriter(opts.rejects) : undefined
+  const onDrop: DropFn = (row, reason, detail, extra) => {
+    dropped[reason] = (dropped[reason] ?? 0) + 1
+    rejects?.add({source: row.source, line: row.line, reason, detail, ...extra, record: row.record})
+  }
+  const sourceIds = new Map(files.map((f, i) => [f, i]))
+  const repaired = opts.fixRoles ? emptyRepairCounts() : undefined
+
+  async function* withFirst(): AsyncGenerator<Row> {
+    yield first.value as Row
+    yield* rows
+  }
+  let items: AsyncIterable<Item> = toExamples({mapping, normalize: makeNormalizer(opts.normalize), system: opts.system}, onDrop)(withFirst())
+  if (repaired) items = fixRoles(repaired)(items)
+  items = contentFilters(opts.filters, onDrop)(items)
+  let out: AsyncIterable<OutputItem> = lfRules(layout, opts.output, onDrop)(toOutput(layout, onDrop)(items))
+  if (opts.dedup !== 'none') out = (await exactDedup(onDrop, (s) => sourceIds.get(s) ?? 0, (i) => files[i] ?? '?'))(out)
+  if (opts.dedup === 'near') out = await nearDedupStage({threshold: opts.nearThreshold, report: opts.dedupReport}, onDrop)(out)
+
+  const format = outputFormatFor(opts.output)
+  const sink = await RecordSink.open(opts.output, await encoderFor(format, outputColumnTypes(layout, mapping.kind)))
+  let written = 0
+  let result
+  try {
+    for await (const item of out) {
+      await sink.write(item.record)
+      written++
+    }
+    reporter.finish()
+    if (written === 0) {
+      throw new InputError('E_NOTHING_KEPT', `every one of the ${counter.n} records was dropped (${Object.entries(dropped).map(([r, n]) => `${r}: ${n}`).join(', ')})`, {
+        location: {file: files[0]},
+        suggestion: opts.rejects ? `see ${opts.rejects} for why` : 'rerun with --rejects rejects.jsonl to see why',
+      })
+    }
+    result = await sink.commit()
+    rejects?.commit()
+  } catch (error) {
+    await sink.abort()
+    rejects?.abort()
+    throw error
+  }
+
+  const inputs = await Promise.all(files.map(async (f, i) => ({path: f, bytes: sizes[i] ?? null, format: opts.inputFormat ?? f.split('.').pop() ?? ''})))
+  const manifestPath = opts.output === '-' ? null : manifestPathFor(opts.output)
+  if (manifestPath) {
+    const manifest: Manifest = {
+      manifest_version: 1,
+      tool: {name: 'lfdata', version: VERSION},
+      created: new Date().toISOString(),
+      output: {path: opts.output, format, bytes: (await stat(opts.output)).size, sha256: result.sha256},
+      formatting: layout.formatting,
+      ranking: layout.ranking,
+      columns: layout.columns,
+      ...(layout.tags ? {tags: layout.tags} : {}),
+      stage: layout.stage,
+      records_in: counter.n,
+      records_out: written,
+      dropped,
+      inputs,
+      options: {to: layout.target, map: opts.map, system: opts.system, dedup: opts.dedup, near_threshold: opts.dedup === 'near' ? opts.nearThreshold : undefined, fix_roles: opts.fixRoles, normalize: opts.normalize, filters: opts.filters, limit: opts.limit},
+    }
+    await writeManifest(opts.output, manifest)
+  }
+  return {
+    output: opts.output,
+    manifest: manifestPath,
+    rejects: opts.rejects ?? null,
+    format,
+    formatting: layout.formatting,
+    ranking: layout.ranking,
+    stage: layout.stage,
+    columns: layout.columns,
+    tags: layout.tags ?? null,
+    mapping: mapping.columns,
+    mapping_auto: (Object.keys(mapping.columns) as Field[]).filter((f) => !mapping.explicit.includes(f)),
+    records_in: counter.n,
+    records_out: written,
+    dropped,
+    repaired: repaired ?? null,
+    bytes: result.bytes,
+    sha256: result.sha256,
+    seconds: (Date.now() - started) / 1000,
+  }
+}

@@ -1,0 +1,32 @@
+import xxhash from 'xxhash-wasm'
+
+import {contentStrings, type DropFn, type Example, type Item} from './example.js'
+import {FingerprintSet} from './fingerprint-set.js'
+
+/** The text that defines an example for dedup: its kind, label and every content string, unambiguously joined. */
+export function dedupKey(ex: Example): string {
+  const label = ex.kind === 'kto' ? String(ex.label) : ''
+  const roles = ex.kind === 'text' ? '' : ex.turns.map((t) => t.role[0]).join('')
+  return JSON.stringify([ex.kind, label, roles, ...contentStrings(ex)])
+}
+
+/**
+ * Stage: drops exact duplicates of the normalised content (first occurrence wins, across all inputs).
+ * Keeps a 64-bit xxhash fingerprint per kept record, not the text. `sourceIndex` maps a source to a small id.
+ */
+export async function exactDedup(onDrop: DropFn, sourceIndex: (source: string) => number, sourceName: (id: number) => string) {
+  const {h64} = await xxhash()
+  const seen = new FingerprintSet()
+  return async function* <T extends Item>(items: AsyncIterable<T>): AsyncGenerator<T> {
+    for await (const item of items) {
+      const h = h64(dedupKey(item.example))
+      const first = seen.addOrGet(Number(h >> 32n), Number(h & 0xffffffffn), sourceIndex(item.row.source), item.row.line)
+      if (first) {
+        const of = `${sourceName(first.source)}:${first.line}`
+        onDrop(item.row, 'duplicate', `same content as ${of}`, {duplicate_of: of})
+        continue
+      }
+      yield item
+    }
+  }
+}

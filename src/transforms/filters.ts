@@ -1,0 +1,88 @@
+import v8 from 'node:v8'
+
+import {UsageError} from '../errors.js'
+import {contentStrings, type DropFn, type Example, type Item} from './example.js'
+
+export interface FilterOptions {
+  /** Drop examples whose prompt or response is empty (default on). */
+  dropEmpty: boolean
+  minChars?: number
+  maxChars?: number
+  dropRegex?: string
+}
+
+// V8's linear-time regexp engine (the /l flag): a user pattern can never backtrack exponentially and hang a run.
+// It supports neither /u nor /i: match case with classes ([Aa]s an [Aa][Ii]); astral characters match as surrogate pairs.
+v8.setFlagsFromString('--enable-experimental-regexp-engine')
+
+/** Compiles --drop-regex with the linear-time engine; patterns that need backtracking are refused. */
+export function compileDropRegex(pattern: string): RegExp {
+  try {
+    return new RegExp(pattern, 'l')
+  } catch (error) {
+    const message = (error as Error).message
+    const why = message.includes('linear time')
+      ? 'it uses backreferences or lookaround, which can take exponential time'
+      : message
+    throw new UsageError(`--drop-regex ${JSON.stringify(pattern)} is not usable: ${why}`, {
+      suggestion: 'write the pattern without backreferences and lookaround (e.g. match the phrase itself)',
+    })
+  }
+}
+
+const chars = (ex: Example) => contentStrings(ex).reduce((n, s) => n + s.length, 0)
+
+/** Why an example is empty, or undefined. The response is the last turn (or chosen/rejected). */
+function emptiness(ex: Example): [string, string] | undefined {
+  if (ex.kind === 'text') return ex.text === '' ? ['empty_text', 'text is empty'] : undefined
+  const {turns} = ex
+  if (ex.kind === 'preference') {
+    if (ex.chosen === '' || ex.rejected === '') return ['empty_response', `${ex.chosen === '' ? 'chosen' : 'rejected'} is empty`]
+    if (turns.at(-1)?.content === '') return ['empty_prompt', 'the last user turn is empty']
+  } else {
+    if (turns.at(-1)?.content === '') return ['empty_response', 'the response is empty']
+    if (turns.at(-2)?.content === '') return ['empty_prompt', 'the prompt is empty']
+  }
+  const i = turns.findIndex((t) => t.content === '' && t.role !== 'function')
+  return i === -1 ? undefined : ['empty_turn', `turn ${i + 1} (${turns[i]!.role}) is empty`]
+}
+
+/** Stage: lfdata's own content filters, each with its reason code. Options are checked here, at wiring time. */
+export function contentFilters(opts: FilterOptions, onDrop: DropFn) {
+  for (const [name, v] of [['--min-chars', opts.minChars], ['--max-chars', opts.maxChars]] as const) {
+    if (v !== undefined && (!Number.isInteger(v) || v < 0)) throw new UsageError(`${name} must be a whole number ≥ 0`)
+  }
+  if (opts.minChars !== undefined && opts.maxChars !== undefined && opts.minChars > opts.maxChars) {
+    throw new UsageError('--min-chars is larger than --max-chars')
+  }
+  const regex = opts.dropRegex === undefined ? undefined : compileDropRegex(opts.dropRegex)
+  return async function* (items: AsyncIterable<Item>): AsyncGenerator<Item> {
+    for await (const item of items) {
+      const ex = item.example
+      const empty = opts.dropEmpty ? emptiness(ex) : undefined
+      if (empty) {
+        onDrop(item.row, empty[0], empty[1])
+        continue
+      }
+      if (opts.minChars !== undefined || opts.maxChars !== undefined) {
+        const n = chars(ex)
+        if (opts.minChars !== undefined && n < opts.minChars) {
+          onDrop(item.row, 'too_short', `${n} characters < --min-chars ${opts.minChars}`)
+          continue
+        }
+        if (opts.maxChars !== undefined && n > opts.maxChars) {
+          onDrop(item.row, 'too_long', `${n} characters > --max-chars ${opts.maxChars}`)
+          continue
+        }
+      }
+      if (regex) {
+        const hit = contentStrings(ex).find((s) => regex.test(s))
+        if (hit !== undefined) {
+          onDrop(item.row, 'regex_match', `matched ${regex.source}: ${hit.match(regex)?.[0]?.slice(0, 60) ?? ''}`)
+          continue
+        }
+      }
+      yield item
+    }
+  }
+}

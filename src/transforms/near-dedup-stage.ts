@@ -1,0 +1,28 @@
+import {UsageError} from '../errors.js'
+import {contentStrings, type DropFn} from './example.js'
+import {createNearDedupReport, nearDedup} from './near-dedup.js'
+import type {OutputItem} from './to-output.js'
+
+/** Wires the MinHash/LSH near-duplicate stage into convert: text = all content strings, drops reported with the match. */
+export function nearDedupStage(opts: {threshold: number; report?: string}, onDrop: DropFn) {
+  if (!(opts.threshold > 0 && opts.threshold <= 1)) throw new UsageError('--near-threshold must be in (0, 1]')
+  const report = opts.report ? createNearDedupReport() : undefined
+  const textOf = (item: OutputItem) => contentStrings(item.example).join('\n')
+  const stage = nearDedup<OutputItem>(
+    {threshold: opts.threshold, previews: Boolean(opts.report)},
+    textOf,
+    (item) => item.row,
+    (item, match) => {
+      const of = `${match.source}:${match.line}`
+      onDrop(item.row, 'near_duplicate', `similar (${match.similarity.toFixed(2)}) to ${of}`, {near_duplicate_of: of, similarity: match.similarity})
+      report?.add(match, {text: textOf(item), source: item.row.source, line: item.row.line})
+    },
+  )
+  return async (items: AsyncIterable<OutputItem>): Promise<AsyncIterable<OutputItem>> => {
+    async function* run(): AsyncGenerator<OutputItem> {
+      yield* stage(items)
+      if (report && opts.report) await report.write(opts.report)
+    }
+    return run()
+  }
+}

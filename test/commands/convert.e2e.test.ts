@@ -1,0 +1,104 @@
+import {existsSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {describe, expect, it} from 'vitest'
+
+import {tempDir} from '../io/helpers.js'
+import {lfdata} from '../e2e.js'
+
+const FIX = new URL('../../fixtures/demo/', import.meta.url).pathname
+const readJsonl = (p: string) => readFileSync(p, 'utf8').trim().split('\n').map((l) => JSON.parse(l))
+
+describe('lfdata convert (spawned)', () => {
+  it('converts a messy CSV to Alpaca with counts that add up', async () => {
+    const dir = tempDir()
+    const out = join(dir, 'qa.jsonl')
+    const rej = join(dir, 'rej.jsonl')
+    const r = await lfdata(['convert', join(FIX, 'qa.csv'), '-o', out, '--map', 'instruction=question', '--map', 'input=context', '--map', 'output=answer', '--rejects', rej, '--json'])
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+    const res = r.json
+    expect(res.records_in).toBe(39)
+    expect(res.dropped).toEqual({duplicate: 3, empty_response: 2})
+    expect(res.records_out).toBe(34)
+    expect(res.formatting).toBe('alpaca')
+    const rows = readJsonl(out)
+    expect(rows).toHaveLength(34)
+    // Every field is a string in every row, with the same keys.
+    for (const row of rows) {
+      expect(Object.keys(row)).toEqual(['instruction', 'input', 'output'])
+      for (const v of Object.values(row)) expect(typeof v).toBe('string')
+    }
+    // Embedded newlines and quotes survive; CRLF became LF.
+    expect(rows.some((x) => x.output === 'Soft rain on the roof,\nquiet streets begin to shine,\nthe city exhales.')).toBe(true)
+    expect(rows.some((x) => x.instruction === 'Write a haiku about "rain".')).toBe(true)
+    const rejects = readJsonl(rej)
+    expect(rejects.map((x) => x.reason).sort()).toEqual(['duplicate', 'duplicate', 'duplicate', 'empty_response', 'empty_response'])
+    for (const x of rejects) expect(x).toMatchObject({source: expect.stringContaining('qa.csv'), line: expect.any(Number), record: expect.any(Object)})
+    const manifest = JSON.parse(readFileSync(`${out}.lfdata.json`, 'utf8'))
+    expect(manifest).toMatchObject({formatting: 'alpaca', records_in: 39, records_out: 34, columns: {prompt: 'instruction', query: 'input', response: 'output'}})
+    expect(manifest.output.sha256).toBe(res.sha256)
+  })
+
+  it('auto-detects the mapping and prints it', async () => {
+    const dir = tempDir()
+    const r = await lfdata(['convert', join(FIX, 'qa.csv'), '-o', join(dir, 'o.jsonl')])
+    expect(r.code).toBe(0)
+    expect(r.stderr).toContain('mapping: instruction ← question (auto), input ← context (auto), output ← answer (auto)')
+    expect(r.stdout).toContain('39 records in → 34 written')
+  })
+
+  it('converts OpenAI chats to ShareGPT, dropping what LF would skip', async () => {
+    const dir = tempDir()
+    const out = join(dir, 'c.jsonl')
+    const r = await lfdata(['convert', join(FIX, 'chats.jsonl'), '-o', out, '--rejects', join(dir, 'rej.jsonl'), '--json'])
+    expect(r.code).toBe(0)
+    expect(r.json.formatting).toBe('sharegpt')
+    expect(r.json.tags).toMatchObject({role_tag: 'from', content_tag: 'value', system_tag: 'system'})
+    const rows = readJsonl(out)
+    expect(rows[0]).toEqual({conversations: [{from: 'human', value: 'Hi!'}, {from: 'gpt', value: 'Hello! How can I help?'}], system: 'You are a helpful assistant.'})
+    const tool = rows.find((x) => x.conversations.some((m: any) => m.from === 'function_call'))
+    expect(tool.conversations.map((m: any) => m.from)).toEqual(['human', 'function_call', 'observation', 'gpt'])
+    expect(r.json.records_in).toBe(10)
+    const dropped = Object.values(r.json.dropped as Record<string, number>).reduce((a, b) => a + b, 0)
+    expect(r.json.records_out + dropped).toBe(10)
+    expect(r.json.dropped.empty_response).toBe(1)
+  })
+
+  it('repairs conversations with --fix-roles', async () => {
+    const dir = tempDir()
+    const out = join(dir, 'c.jsonl')
+    const r = await lfdata(['convert', join(FIX, 'chats.jsonl'), '-o', out, '--fix-roles', '--json'])
+    expect(r.code).toBe(0)
+    const rows = readJsonl(out)
+    const joke = rows.find((x) => x.conversations[0].value === 'Tell me a joke.')
+    expect(joke.conversations).toEqual([{from: 'human', value: 'Tell me a joke.'}, {from: 'gpt', value: 'Why did the chicken cross the road?\n\nTo get to the other side!'}])
+    const brief = rows.find((x) => x.conversations.at(-1).value === 'Blue.')
+    expect(brief.conversations[0].value).toBe('Be brief.\n\nAnswer in one word.\n\nColour of the sky?')
+    expect(r.json.repaired.merged_turns).toBeGreaterThanOrEqual(1)
+  })
+
+  it('reads stdin and writes stdout', async () => {
+    const r = await lfdata(['convert', '-', '-o', '-', '--input-format', 'jsonl'], {stdin: '{"prompt":"a","completion":"b"}\n'})
+    expect(r.code).toBe(0)
+    expect(JSON.parse(r.stdout)).toEqual({instruction: 'a', input: '', output: 'b'})
+  })
+
+  it('fails on malformed input with exit 3, one line, and no output left behind', async () => {
+    const dir = tempDir()
+    const bad = join(dir, 'bad.csv')
+    writeFileSync(bad, 'question,answer\nx,y\n"open,z\n')
+    const r = await lfdata(['convert', bad, '-o', join(dir, 'out.jsonl')])
+    expect(r.code).toBe(3)
+    expect(r.stderr).toMatch(/^Error: unterminated quoted field — .*bad\.csv:3\n {2}hint: /m)
+    expect(r.stderr).not.toContain('    at ')
+    expect(readdirSync(dir)).toEqual(['bad.csv'])
+  })
+
+  it('exits 2 on usage errors', async () => {
+    const dir = tempDir()
+    const r = await lfdata(['convert', join(FIX, 'qa.csv'), '-o', join(dir, 'o.jsonl'), '--map', 'instruction=nope'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('no column "nope"')
+    expect(existsSync(join(dir, 'o.jsonl'))).toBe(false)
+  })
+})
