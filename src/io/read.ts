@@ -1,4 +1,4 @@
-import {readdir, stat} from 'node:fs/promises'
+import {open, readdir, stat} from 'node:fs/promises'
 import {basename, extname, join} from 'node:path'
 
 import {InputError, UsageError} from '../errors.js'
@@ -48,8 +48,36 @@ export async function* readRows(path: string, opts: ReadOptions = {}): AsyncGene
   if (size === 0) {
     throw new InputError('E_EMPTY_FILE', 'input file is empty', {location: {file: path}, suggestion: 'LLaMA-Factory fails on empty files; remove it or fill it'})
   }
+  if (format === 'json' && (await startsWithObject(path))) {
+    // HF datasets (and so LF) read a .json file that holds one object per line as JSON Lines.
+    try {
+      yield* readJsonl(path, opts)
+    } catch (error) {
+      if (error instanceof InputError && error.code === 'E_JSONL_PARSE' && error.location?.line === 1) {
+        throw new InputError('E_JSON_NOT_ARRAY', 'top-level JSON value is an object, not an array of records', {
+          location: {file: path, line: 1},
+          suggestion: 'LLaMA-Factory needs a list of records: extract the array (e.g. `jq .data FILE`) or write one object per line (.jsonl)',
+        })
+      }
+      throw error
+    }
+    return
+  }
   const reader = await READERS[format]()
   yield* reader(path, opts)
+}
+
+/** Whether a plain (non-gzip) file's first non-space character is "{". */
+async function startsWithObject(path: string): Promise<boolean> {
+  if (path === '-') return false
+  const handle = await open(path, 'r')
+  try {
+    const {buffer, bytesRead} = await handle.read(Buffer.alloc(4096), 0, 4096, 0)
+    const head = buffer.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '').trimStart()
+    return head.startsWith('{')
+  } finally {
+    await handle.close()
+  }
 }
 
 /** Pre-training text: one record `{text}` per non-empty line (LF's `text` builder for .txt). */

@@ -77,7 +77,8 @@ describe('json array reader', () => {
   })
 
   it('rejects an object at the top level with a hint', async () => {
-    await expect(collect(readRows(tempFile('x.json', '{"data": []}')))).rejects.toMatchObject({code: 'E_JSON_NOT_ARRAY'})
+    await expect(collect(readRows(tempFile('x.json', '{\n  "data": []\n}')))).rejects.toMatchObject({code: 'E_JSON_NOT_ARRAY'})
+    expect(plain(await collect(readRows(tempFile('y.json', '{"a":1}\n{"a":2}\n'))))).toEqual([{a: 1}, {a: 2}])
   })
 
   it('rejects a truncated array naming the open element', async () => {

@@ -1,0 +1,62 @@
+import {Args, Flags} from '@oclif/core'
+
+import {BaseCommand} from '../base-command.js'
+import {UsageError} from '../errors.js'
+import type {Stage} from '../lf/types.js'
+import {runStats, type StatsResult} from '../pipeline/stats.js'
+import {writePlot} from '../stats/render.js'
+import {renderStats} from '../stats/report.js'
+import {TEMPLATE_NAMES} from '../templates/templates.js'
+import {PRESETS} from '../tokenize/load.js'
+
+export default class Stats extends BaseCommand {
+  static override summary = 'Token lengths exactly as LLaMA-Factory computes them, and a cutoff_len suggestion'
+  static override description = `Runs every record through LF's converter and processor rules, measures kept examples with the real tokenizer and chat template layout, and reports percentiles, a histogram, LF's length_cdf lines and what each cutoff_len truncates. Tokenizer presets: ${Object.keys(PRESETS).join(', ')}; or a tokenizer.json / model folder / HF repo id in the local cache. Templates: ${TEMPLATE_NAMES.join(', ')}.`
+  static override args = {target: Args.string({description: 'Data file (or folder); omit with --dataset'})}
+  static override examples = [
+    '<%= config.bin %> stats train.jsonl --tokenizer qwen',
+    '<%= config.bin %> stats --dataset alpaca_en_demo,identity --dataset-dir data --tokenizer llama3 --plot lengths.html',
+    '<%= config.bin %> stats chats.jsonl --tokenizer ~/models/Qwen3-8B --template qwen3 --percentile 99.5 --packing --json',
+  ]
+  static override flags = {
+    tokenizer: Flags.string({char: 't', required: true, summary: 'Preset (qwen, llama3), tokenizer.json, model folder, or HF repo id in the local cache'}),
+    template: Flags.string({summary: 'LF template name (default: derived from the tokenizer)'}),
+    dataset: Flags.string({summary: 'Registered dataset name(s), comma-separated'}),
+    'dataset-dir': Flags.string({default: 'data', summary: 'Folder with dataset_info.json'}),
+    stage: Flags.string({options: ['pt', 'sft', 'rm', 'dpo', 'kto', 'ppo'], summary: 'LF stage (default: from the manifest, else sft)'}),
+    percentile: Flags.string({default: '99', summary: 'Percentile the cutoff_len suggestion covers'}),
+    round: Flags.integer({default: 128, summary: 'Round the suggestion up to a multiple of this'}),
+    packing: Flags.boolean({summary: 'Also count the packed sequences LF would build'}),
+    'cutoff-len': Flags.integer({summary: 'cutoff_len for the packing count (default: the suggestion)'}),
+    plot: Flags.string({summary: 'Write the histogram as FILE.svg or FILE.html'}),
+  }
+
+  async run(): Promise<StatsResult> {
+    const {args, flags} = await this.parse(Stats)
+    const datasets = flags.dataset ? flags.dataset.split(',').map((s) => s.trim()).filter(Boolean) : []
+    if (!args.target && datasets.length === 0) throw new UsageError('give a data file or --dataset NAMES', {suggestion: 'lfdata stats train.jsonl --tokenizer qwen'})
+    if (args.target && datasets.length > 0) throw new UsageError('give either a data file or --dataset, not both')
+    const result = await runStats({
+      files: args.target ? [args.target] : [],
+      datasets,
+      datasetDir: flags['dataset-dir'],
+      tokenizer: flags.tokenizer,
+      template: flags.template,
+      stage: flags.stage as Stage | undefined,
+      percentile: Number(flags.percentile),
+      round: flags.round,
+      packing: flags.packing,
+      cutoffLen: flags['cutoff-len'],
+    }, this.reporter())
+    if (flags.plot) {
+      const {suggested} = result.cutoff_len
+      await writePlot(flags.plot, result.histogram.counts, result.histogram.bucket_width, [
+        {label: `P50 ${result.lengths.p50}`, at: result.lengths.p50},
+        {label: `P99 ${result.lengths.p99}`, at: result.lengths.p99},
+        {label: `cutoff_len ${suggested}`, at: suggested},
+      ])
+    }
+    this.log(renderStats(result))
+    return result
+  }
+}

@@ -1,0 +1,33 @@
+import type {RawRecord} from '../io/types.js'
+import type {DatasetInfoEntry} from './dataset-info.js'
+
+/**
+ * A dataset_info.json entry for a file nobody registered, guessed from its first record: conversations
+ * (ShareGPT with the role/content keys and role names the data uses) or flat Alpaca columns.
+ */
+export function sniffEntry(file: string, record: RawRecord): DatasetInfoEntry {
+  const listKey = ['conversations', 'messages'].find((k) => Array.isArray(record[k]))
+  if (!listKey) {
+    const has = (k: string) => Object.hasOwn(record, k)
+    const columns: Record<string, string> = {}
+    for (const [col, names] of [['prompt', ['instruction', 'prompt', 'question']], ['query', ['input']], ['response', ['output', 'response', 'answer']], ['system', ['system']], ['history', ['history']], ['chosen', ['chosen']], ['rejected', ['rejected']], ['kto_tag', ['kto_tag']]] as const) {
+      const hit = names.find(has)
+      if (hit) columns[col] = hit
+    }
+    if (has('text') && !columns.prompt) columns.prompt = 'text'
+    return {file_name: file, formatting: 'alpaca', ranking: Boolean(columns.chosen && columns.rejected), columns}
+  }
+  const first = (record[listKey] as Record<string, unknown>[]).find((m) => m && typeof m === 'object') ?? {}
+  const openai = Object.hasOwn(first, 'role')
+  const columns: Record<string, string> = {messages: listKey}
+  for (const k of ['system', 'tools', 'chosen', 'rejected', 'kto_tag']) if (Object.hasOwn(record, k)) columns[k] = k
+  return {
+    file_name: file,
+    formatting: 'sharegpt',
+    ranking: Boolean(columns.chosen && columns.rejected),
+    columns,
+    tags: openai
+      ? {role_tag: 'role', content_tag: 'content', user_tag: 'user', assistant_tag: 'assistant', observation_tag: 'tool', function_tag: 'function_call', system_tag: 'system'}
+      : {role_tag: 'from', content_tag: 'value', user_tag: 'human', assistant_tag: 'gpt', observation_tag: 'observation', function_tag: 'function_call', system_tag: 'system'},
+  }
+}

