@@ -50,19 +50,15 @@ export function resolveDatasetAttr(name: string, entry: DatasetInfoEntry): Datas
 }
 
 /**
- * A complete `columns` block for dataset_info.json: every key LF reads for this formatting, explicit, so
- * nothing silently becomes null. Keys the data does not use are left out only when LF's default for them is
- * already null; those LF defaults to a name (prompt/query/response/messages) are written as given or defaulted.
+ * A `columns` block to write: every column the data uses, named explicitly. A block that is present nulls
+ * every key it leaves out, so nothing may rely on LF's defaults — and keys the data lacks must stay out
+ * (LF would KeyError on e.g. a default `input` column that a text-only file does not have).
  */
 export function completeColumns(formatting: Formatting, given: Partial<Record<ColumnKey, string>>): Partial<Record<ColumnKey, string>> {
-  const keys: ColumnKey[] = formatting === 'alpaca'
-    ? ['prompt', 'query', 'response', 'history', 'system', 'tools', 'images', 'videos', 'audios', 'chosen', 'rejected', 'kto_tag']
-    : ['messages', 'system', 'tools', 'images', 'videos', 'audios', 'chosen', 'rejected', 'kto_tag']
   const out: Partial<Record<ColumnKey, string>> = {}
-  for (const k of keys) {
-    const v = given[k] ?? DEFAULT_COLUMNS[k]
-    if (v !== null && v !== undefined) out[k] = v
-  }
+  const main: ColumnKey = formatting === 'alpaca' ? 'prompt' : 'messages'
+  out[main] = given[main] ?? (DEFAULT_COLUMNS[main] as string)
+  for (const k of COLUMN_KEYS) if (k !== main && given[k]) out[k] = given[k]
   return out
 }
 
