@@ -17,9 +17,13 @@ export interface MixPlan {
 export function resolveProbs(spec: string | undefined, sizes: Record<string, number>): Record<string, number> | null {
   if (spec === undefined) return null
   const names = Object.keys(sizes)
+  // Six decimals each, the last one making the sum exactly 1: numpy (behind HF interleave_datasets) rejects
+  // probabilities whose sum is off by more than ~1e-8.
   const normalise = (w: number[]) => {
     const sum = w.reduce((a, b) => a + b, 0)
-    return Object.fromEntries(names.map((n, i) => [n, Math.round((w[i]! / sum) * 1e6) / 1e6]))
+    const p = w.map((x) => Math.round((x / sum) * 1e6) / 1e6)
+    p[p.length - 1] = Math.round((1 - p.slice(0, -1).reduce((a, b) => a + b, 0)) * 1e6) / 1e6
+    return Object.fromEntries(names.map((n, i) => [n, p[i]!]))
   }
   if (spec === 'auto') return normalise(names.map((n) => sizes[n]!))
   const temp = /^temperature:([\d.]+)$/.exec(spec)
