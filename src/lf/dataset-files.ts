@@ -20,10 +20,12 @@ export function lfFolderFiles(dir: string): FolderResult {
   const names = readdirSync(dir).sort()
   if (names.length === 0) return {ok: false, message: 'folder is empty (LF fails with IndexError)'}
   const typeOf = (n: string) => FILEEXT2TYPE[extname(n).slice(1)]
-  const type = typeOf(names[0]!)
-  if (!type) return {ok: false, message: `"${names[0]}" has a type LF does not load (allowed: ${Object.keys(FILEEXT2TYPE).join(', ')})`, offender: names[0]}
+  const type = names.map(typeOf).find(Boolean)
+  if (!type) return {ok: false, message: `no file LF can load in the folder (allowed: ${Object.keys(FILEEXT2TYPE).join(', ')})`, offender: names[0]}
+  // LF takes the type from whichever entry os.listdir returns first, so a stray entry fails with "Allowed file
+  // types" or "File types should be identical" depending on the order: either way the folder does not load.
   const odd = names.find((n) => typeOf(n) !== type)
-  if (odd) return {ok: false, message: `"${odd}" differs from the folder's type ${type} (LF: "File types should be identical.")`, offender: odd}
+  if (odd) return {ok: false, message: `"${odd}" is not a ${type} file like the rest (LF: "File types should be identical." or "Allowed file types")`, offender: odd}
   return {ok: true, files: names.map((n) => join(dir, n)), type}
 }
 
