@@ -6,7 +6,7 @@ import {once} from 'node:events'
 import {tempPathFor} from './atomic.js'
 import type {RecordEncoder} from './types.js'
 
-const FLUSH_AT = 1 << 16
+const FLUSH_AT = 1 << 20
 
 export interface SinkResult {
   bytes: number

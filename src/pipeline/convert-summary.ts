@@ -19,7 +19,6 @@ export function renderConvertSummary(r: ConvertResult): string {
     const fixed = Object.entries(r.repaired).filter(([, c]) => c > 0)
     if (fixed.length > 0) lines.push(`repaired: ${fixed.map(([k, c]) => `${k} ${n(c)}`).join(', ')}`)
   }
-  lines.push(`mapping: ${Object.entries(r.mapping).map(([f, c]) => `${f} ← ${c}`).join(', ')}`)
   if (r.rejects) lines.push(`rejects: ${r.rejects}`)
   if (r.manifest) lines.push(`manifest: ${r.manifest} (columns for dataset_info.json; \`lfdata register\` reads it)`)
   return lines.join('\n')

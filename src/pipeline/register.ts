@@ -100,7 +100,6 @@ export async function register(opts: RegisterOptions, reporter: Reporter): Promi
     info = {...file.info, [name]: built.entry}
     return old ? ('updated' as const) : ('added' as const)
   })
-  reporter.info(`${action} ${name} in ${dinfoPath}`)
 
   let mix: MixPlan | null = null
   const datasets = [name, ...opts.with.filter((w) => w !== name)]

@@ -106,7 +106,6 @@ export async function runStats(opts: StatsOptions, reporter: Reporter): Promise<
   const templateName = opts.template ?? templateFor(opts.tokenizer, suggestedTemplate)
   if (!templateName) throw new UsageError(`cannot tell the template for tokenizer ${opts.tokenizer}`, {suggestion: `pass --template (${TEMPLATE_NAMES.join(', ')})`})
   const template = TEMPLATES[templateName]!
-  reporter.info(`tokenizer: ${opts.tokenizer}, template: ${templateName}`)
 
   const all = new LengthHistogram()
   const dropped: Record<string, number> = {}
