@@ -28,7 +28,7 @@ export function processorVerdict(ex: AlignedExample, stage: Stage): Verdict {
     const text = ex.prompt[0]?.content
     return typeof text === 'string' ? {kept: true, example: ex} : drop('non_string_content', 'the first prompt message is not text')
   }
-  if (p % 2 !== 1) return drop(p === 0 ? 'invalid_role_order' : 'invalid_prompt_length', `prompt has ${p} messages; LF needs an odd number ending on a user turn`)
+  if (p % 2 !== 1) return drop('invalid_prompt_length', p === 0 ? 'the conversation has no prompt turns' : `prompt has ${p} messages; LF needs an odd number ending on a user turn`)
   if (stage === 'sft' && r !== 1) return drop('non_string_response', r === 0 ? 'no string response' : `${r} responses; SFT needs exactly one`)
   if ((stage === 'rm' || stage === 'dpo' || stage === 'kto') && r < 2) return drop('missing_pair', `${r} response(s); ${stage} needs two`)
   for (const m of [...ex.prompt, ...ex.response]) {
