@@ -13,10 +13,16 @@ import type {ReadOptions, Row} from './types.js'
  */
 export async function* readArrow(path: string, opts: ReadOptions = {}): AsyncGenerator<Row> {
   const stream = createReadStream(path, {highWaterMark: 1 << 20})
-  if (opts.onBytes) stream.on('data', (chunk) => opts.onBytes!(chunk.length))
+  // Count bytes as they are pulled (a 'data' listener would switch the stream to flowing mode and lose data).
+  async function* counted(): AsyncGenerator<Uint8Array> {
+    for await (const chunk of stream) {
+      opts.onBytes?.((chunk as Buffer).length)
+      yield chunk as Buffer
+    }
+  }
   let line = 0
   try {
-    const reader = await RecordBatchReader.from(stream)
+    const reader = await RecordBatchReader.from(counted())
     for await (const batch of reader) {
       const names = batch.schema.fields.map((f) => f.name)
       const columns = names.map((_, c) => batch.getChildAt(c))

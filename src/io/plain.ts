@@ -1,3 +1,5 @@
+import {Vector} from 'apache-arrow'
+
 import {newRecord} from './record.js'
 
 /**
@@ -22,11 +24,11 @@ export function toPlain(value: unknown): unknown {
   if (value instanceof Date) return value.toISOString()
   if (value instanceof Uint8Array) return Buffer.from(value).toString('base64')
   if (Array.isArray(value)) return value.map(toPlain)
-  const v = value as {toArray?: () => unknown; toJSON?: () => unknown; [Symbol.iterator]?: unknown}
-  // Arrow Vector (list values): iterate its elements.
-  if (typeof v.toArray === 'function' && typeof v[Symbol.iterator] === 'function') return [...(value as Iterable<unknown>)].map(toPlain)
-  // Arrow StructRow / MapRow: toJSON gives the fields.
-  const source = typeof v.toJSON === 'function' && !(value instanceof Object && Object.getPrototypeOf(value) === Object.prototype) ? (v.toJSON() as Record<string, unknown>) : (value as Record<string, unknown>)
+  // Arrow list values are Vectors: their elements, in order.
+  if (value instanceof Vector) return [...(value as Iterable<unknown>)].map(toPlain)
+  // Arrow StructRow / MapRow: toJSON gives the fields (which may hold Vectors again).
+  const v = value as {toJSON?: () => unknown}
+  const source = typeof v.toJSON === 'function' ? (v.toJSON() as Record<string, unknown>) : (value as Record<string, unknown>)
   const out = newRecord()
   for (const key of Object.keys(source)) out[key] = toPlain(source[key])
   return out
