@@ -1,5 +1,7 @@
 import {Tokenizer} from '@huggingface/tokenizers'
 
+import {PieceCounter, type BpeModelJson} from './bpe.js'
+
 /** The parts of @huggingface/tokenizers' Tokenizer that counting reuses (runtime fields its typings mark private). */
 interface TokenizerInternals {
   splitter_unnormalized: {split(text: string): string[]}
@@ -34,8 +36,11 @@ export class TokenCounter {
   private readonly t: TokenizerInternals
   private cache = new Map<string, number>()
 
-  constructor(readonly tokenizer: Tokenizer, readonly name: string, readonly bosToken: string | null, readonly eosToken: string | null) {
+  private readonly fast?: PieceCounter
+
+  constructor(readonly tokenizer: Tokenizer, readonly name: string, readonly bosToken: string | null, readonly eosToken: string | null, model?: BpeModelJson) {
     this.t = tokenizer as unknown as TokenizerInternals
+    this.fast = PieceCounter.for(model)
   }
 
   /** Number of tokens of `text` encoded without special tokens. */
@@ -73,7 +78,7 @@ export class TokenCounter {
   private pieceCount(piece: string): number {
     let c = this.cache.get(piece)
     if (c === undefined) {
-      c = this.t.model([piece]).length
+      c = this.fast?.count(piece) ?? this.t.model([piece]).length
       if (this.cache.size >= CACHE_LIMIT) this.cache = new Map()
       this.cache.set(piece, c)
     }

@@ -7,6 +7,7 @@ import {brotliDecompressSync} from 'node:zlib'
 import {Tokenizer} from '@huggingface/tokenizers'
 
 import {UsageError, InputError} from '../errors.js'
+import type {BpeModelJson} from './bpe.js'
 import {TokenCounter} from './counter.js'
 
 /**
@@ -105,5 +106,5 @@ export function loadTokenizer(spec: string): LoadedTokenizer {
   const json = readJson(files.tokenizer)
   const config = existsSync(files.config) ? readJson(files.config) : {}
   const tokenizer = new Tokenizer(json, config)
-  return {counter: new TokenCounter(tokenizer, spec, tokenText(config.bos_token), tokenText(config.eos_token)), suggestedTemplate}
+  return {counter: new TokenCounter(tokenizer, spec, tokenText(config.bos_token), tokenText(config.eos_token), json.model as BpeModelJson | undefined), suggestedTemplate}
 }
