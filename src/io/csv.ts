@@ -97,9 +97,21 @@ export async function* readCsv(path: string, opts: ReadOptions & {tsv?: boolean}
   if (buf.length > 0) yield* emit(parse(true).data)
 }
 
-/** The delimiter of the first lines: papaparse's guesser over the common candidates. */
+/**
+ * The delimiter of the first lines: the candidate that splits the header into the most fields while every
+ * following sample row has that same count (quotes respected). Ties keep the order , TAB ; |.
+ */
 export function sniffDelimiter(sample: string): string {
   const head = sample.slice(0, 64 * 1024)
-  const guess = Papa.parse<string[]>(head, {preview: 20, delimitersToGuess: SNIFF_DELIMITERS})
-  return guess.meta.delimiter || ','
+  let best = ','
+  let bestFields = 1
+  for (const delimiter of SNIFF_DELIMITERS) {
+    const rows = Papa.parse<string[]>(head, {delimiter, preview: 20, skipEmptyLines: true}).data
+    const complete = head.length < sample.length || !head.endsWith('\n') ? rows.slice(0, -1) : rows
+    const fields = complete[0]?.length ?? rows[0]?.length ?? 1
+    // Short rows are allowed (they are padded, as pandas does); longer ones mean this is not the delimiter.
+    const fits = complete.every((r) => r.length <= fields) && complete.filter((r) => r.length === fields).length * 2 >= complete.length
+    if (fields > bestFields && fits) [best, bestFields] = [delimiter, fields]
+  }
+  return best
 }
