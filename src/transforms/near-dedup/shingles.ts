@@ -1,7 +1,7 @@
 /**
  * Text → a set of 32-bit shingle hashes. Normalised first (NFKC, lower case, punctuation and symbols removed,
  * whitespace collapsed) so re-punctuated or re-cased copies match. Texts that are mostly CJK use character
- * 3-grams (no word boundaries to rely on); others use word 1- and 2-grams, which keep short instructions
+ * 2-grams (no word boundaries to rely on); others use word 1- and 2-grams, which keep short instructions
  * comparable where 3-grams would leave almost nothing in common after a single edit.
  */
 const PUNCT = /[\p{P}\p{S}]+/gu
@@ -31,8 +31,8 @@ export function shingleHashes(text: string): Uint32Array {
   const out = new Set<number>()
   if (isMostlyCjk(norm)) {
     const s = norm.replace(/ /g, '')
-    if (s.length < 3) out.add(fnv(s, 0, s.length))
-    for (let i = 0; i + 3 <= s.length; i++) out.add(fnv(s, i, i + 3))
+    if (s.length < 2) out.add(fnv(s, 0, s.length))
+    for (let i = 0; i + 2 <= s.length; i++) out.add(fnv(s, i, i + 2))
   } else {
     const words = norm.split(' ').filter(Boolean)
     const hashes = words.map((w) => fnv(w, 0, w.length))
