@@ -1,3 +1,6 @@
+import {stat} from 'node:fs/promises'
+import {availableParallelism} from 'node:os'
+
 import {UsageError} from '../errors.js'
 import {readManifest} from '../io/manifest.js'
 import {expandInputs, readRows} from '../io/read.js'
@@ -5,14 +8,18 @@ import {resolveDatasetAttr} from '../lf/attr.js'
 import {readDatasetInfo, resolveDataset} from '../lf/dataset-files.js'
 import {lfVerdict} from '../lf/processor.js'
 import {sniffEntry} from '../lf/sniff.js'
-import type {DatasetAttr, Stage} from '../lf/types.js'
+import type {AlignedExample, DatasetAttr, Stage} from '../lf/types.js'
 import type {Reporter} from '../reporter.js'
 import {LengthHistogram} from '../stats/length-histogram.js'
 import {bucketWidth, cdfLines} from '../stats/render.js'
 import {COMMON_CUTOFFS, impact, PackingCounter, suggestCutoff, summarize, type CutoffImpact, type LengthSummary} from '../stats/summary.js'
-import {exampleLength} from '../templates/encode.js'
+import {exampleLength, type Length} from '../templates/encode.js'
 import {TEMPLATES, TEMPLATE_NAMES} from '../templates/templates.js'
+import type {TokenCounter} from '../tokenize/counter.js'
 import {loadTokenizer} from '../tokenize/load.js'
+import {LengthPool} from '../tokenize/pool.js'
+
+const BATCH = 512
 
 export interface StatsOptions {
   /** Data files (their manifests give the mapping) … */
@@ -28,6 +35,8 @@ export interface StatsOptions {
   packing: boolean
   /** cutoff_len used for the packing count (default: the suggestion). */
   cutoffLen?: number
+  /** Worker threads for token counting (default: one per core; inputs under 8 MB are counted in-process). */
+  workers?: number
 }
 
 export interface DatasetStats {
@@ -55,6 +64,35 @@ export interface StatsResult {
   packing: {cutoff_len: number; sequences: number; dropped: number} | null
   datasets: DatasetStats[]
   seconds: number
+}
+
+interface Measurer {
+  size: number
+  measure(examples: AlignedExample[], stage: Stage): Promise<Length[]>
+  close(): Promise<void>
+}
+
+/** Token counting in-process for small inputs (worker start-up would dominate), on a worker pool otherwise. */
+async function measurerFor(opts: StatsOptions, template: string, counter: TokenCounter, sources: Source[]): Promise<Measurer> {
+  const bytes = (await Promise.all(sources.flatMap((s) => s.files).map((f) => stat(f).then((x) => x.size, () => 0)))).reduce((a, b) => a + b, 0)
+  const workers = opts.workers ?? (bytes < 8 * 1024 * 1024 ? 0 : availableParallelism())
+  if (!Number.isInteger(workers) || workers < 0) throw new UsageError('--workers must be a whole number ≥ 0')
+  if (workers === 0) {
+    const tpl = TEMPLATES[template]!
+    return {size: 1, measure: async (examples, stage) => examples.map((ex) => exampleLength(ex, tpl, counter, stage)), close: async () => {}}
+  }
+  const pools = new Map<Stage, LengthPool>()
+  return {
+    size: workers,
+    measure(examples, stage) {
+      let pool = pools.get(stage)
+      if (!pool) pools.set(stage, (pool = new LengthPool({tokenizer: opts.tokenizer, template, stage}, workers)))
+      return pool.measure(examples)
+    },
+    close: async () => {
+      await Promise.all([...pools.values()].map((p) => p.close()))
+    },
+  }
 }
 
 /** The LF template for a tokenizer name, as lfdata guesses it when --template is not given. */
@@ -115,31 +153,56 @@ export async function runStats(opts: StatsOptions, reporter: Reporter): Promise<
   const perDataset: DatasetStats[] = []
   const lengthsInOrder: (number | null)[] = []
   let done = 0
-  for (const source of await sourcesOf(opts)) {
-    stage = opts.stage ?? source.stage ?? (source.attr?.ranking ? 'dpo' : 'sft')
-    const h = new LengthHistogram()
-    const drops: Record<string, number> = {}
-    let attr = source.attr
-    for (const file of source.files) {
-      for await (const row of readRows(file)) {
-        attr ??= resolveDatasetAttr(source.name, sniffEntry(file, row.record))
-        const verdict = lfVerdict(row.record, attr, stage)
-        if (++done % 1000 === 0) reporter.progress({unit: 'examples', done})
-        if (!verdict.kept) {
-          drops[verdict.reason] = (drops[verdict.reason] ?? 0) + 1
-          if (opts.packing) lengthsInOrder.push(null)
-          continue
+  const sources = await sourcesOf(opts)
+  const pool = await measurerFor(opts, templateName, counter, sources)
+  try {
+    for (const source of sources) {
+      stage = opts.stage ?? source.stage ?? (source.attr?.ranking ? 'dpo' : 'sft')
+      const h = new LengthHistogram()
+      const drops: Record<string, number> = {}
+      let attr = source.attr
+      // Rows in order; kept examples are measured in batches (on workers for large inputs), at most a few in flight.
+      let batch: (AlignedExample | null)[] = []
+      const inFlight: {rows: (AlignedExample | null)[]; lengths: Promise<Length[]>}[] = []
+      const settle = async () => {
+        const {rows, lengths} = inFlight.shift()!
+        const measured = await lengths
+        let k = 0
+        for (const row of rows) {
+          if (row === null) {
+            if (opts.packing) lengthsInOrder.push(null)
+            continue
+          }
+          const len = measured[k++]!
+          h.add(len.total)
+          prompt += len.prompt
+          response += len.response
+          if (opts.packing) lengthsInOrder.push(len.total)
         }
-        const len = exampleLength(verdict.example, template, counter, stage)
-        h.add(len.total)
-        prompt += len.prompt
-        response += len.response
-        if (opts.packing) lengthsInOrder.push(len.total)
       }
+      const submit = async () => {
+        inFlight.push({rows: batch, lengths: pool.measure(batch.filter((r): r is AlignedExample => r !== null), stage)})
+        batch = []
+        if (inFlight.length > 2 * pool.size) await settle()
+      }
+      for (const file of source.files) {
+        for await (const row of readRows(file)) {
+          attr ??= resolveDatasetAttr(source.name, sniffEntry(file, row.record))
+          const verdict = lfVerdict(row.record, attr, stage)
+          if (++done % 1000 === 0) reporter.progress({unit: 'examples', done})
+          if (!verdict.kept) drops[verdict.reason] = (drops[verdict.reason] ?? 0) + 1
+          batch.push(verdict.kept ? verdict.example : null)
+          if (batch.length >= BATCH) await submit()
+        }
+      }
+      if (batch.length > 0) await submit()
+      while (inFlight.length > 0) await settle()
+      for (const [r, c] of Object.entries(drops)) dropped[r] = (dropped[r] ?? 0) + c
+      all.merge(h)
+      perDataset.push({name: source.name, files: source.files, examples: h.n, dropped: drops, lengths: summarize(h)})
     }
-    for (const [r, c] of Object.entries(drops)) dropped[r] = (dropped[r] ?? 0) + c
-    all.merge(h)
-    perDataset.push({name: source.name, files: source.files, examples: h.n, dropped: drops, lengths: summarize(h)})
+  } finally {
+    await pool.close()
   }
   reporter.finish()
   if (all.n === 0) throw new UsageError('no example would be trained on: every record is dropped by LF\'s rules', {code: 'E_NOTHING_KEPT', suggestion: `dropped: ${JSON.stringify(dropped)}; run lfdata check for details`})

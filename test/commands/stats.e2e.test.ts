@@ -37,6 +37,17 @@ describe('lfdata stats (spawned)', () => {
     expect(r.json.template).toBe('llama3')
   })
 
+  it('gives identical results with token counting on worker threads', async () => {
+    const dir = tempDir()
+    const data = join(dir, 'd.jsonl')
+    writeFileSync(data, Array.from({length: 3000}, (_, i) => JSON.stringify({instruction: `问题 ${i} question ${'word '.repeat(i % 50)}`, input: '', output: `回答 ${i} ${'ok '.repeat(i % 30)}`})).join('\n') + '\n')
+    const a = await lfdata(['stats', data, '--tokenizer', 'qwen', '--workers', '0', '--json'])
+    const b = await lfdata(['stats', data, '--tokenizer', 'qwen', '--workers', '2', '--json'])
+    expect(a.code, a.stderr).toBe(0)
+    expect(b.code, b.stderr).toBe(0)
+    expect({...b.json, seconds: 0}).toEqual({...a.json, seconds: 0})
+  })
+
   it('lists presets when the tokenizer is unknown (exit 2)', async () => {
     const r = await lfdata(['stats', 'x.jsonl', '--tokenizer', 'nope'])
     expect(r.code).toBe(2)
