@@ -1,74 +1,93 @@
+import type {LfReason} from '../lf/drop-reasons.js'
+
 /**
  * Every diagnostic lfdata check can emit: a stable code, its severity, a title and the fix. The README lists
- * this table; tests and CI scripts match on the codes, so codes are never reused or renumbered.
+ * this table; tests and CI scripts match on the codes, so a code is never reused or renumbered.
+ *
+ * Severity policy: `error` = LF fails, or silently trains on less or different data than the files hold
+ * (skipped examples, nulled columns); `warning` = LF trains, but probably not as intended; `info` = context.
  */
 export type Severity = 'error' | 'warning' | 'info'
 
+export interface CodeInfo {
+  severity: Severity
+  title: string
+  fix: string
+}
+
 export const CODES = {
-  // Config (train YAML)
+  // Train YAML (--config)
   LF101: {severity: 'error', title: 'train YAML does not parse', fix: 'fix the YAML syntax at the reported line'},
   LF102: {severity: 'error', title: 'key unknown to LLaMA-Factory ("Some keys are not used by the HfArgumentParser")', fix: 'remove or rename the key'},
-  LF103: {severity: 'error', title: 'template does not exist', fix: 'use a template name from LF\'s data/template.py'},
+  LF103: {severity: 'error', title: 'template does not exist ("Template … does not exist")', fix: 'use a template name from LF\'s data/template.py'},
   LF104: {severity: 'error', title: 'data arguments LLaMA-Factory rejects', fix: 'change the arguments as the message says'},
   LF105: {severity: 'warning', title: 'data-argument combination LLaMA-Factory warns about', fix: 'see the message'},
-  LF106: {severity: 'warning', title: 'max_samples keeps only the first N rows of each dataset', fix: 'remove max_samples to train on all rows'},
-  LF107: {severity: 'warning', title: 'tokenized_path exists: LF loads it and ignores every data argument and the data files', fix: 'delete the tokenized_path folder after changing the data'},
-  LF108: {severity: 'info', title: 'where dataset_dir resolves', fix: 'LF resolves dataset_dir relative to the directory you launch it from'},
-  LF109: {severity: 'warning', title: 'reasoning template on data without <think>: LF adds an empty thought block to every response', fix: 'use the _nothink template (e.g. qwen3_nothink) for a non-reasoning model'},
+  LF106: {severity: 'warning', title: 'max_samples keeps only the first N rows of each dataset', fix: 'remove max_samples to train on every row (num_samples in dataset_info.json samples at random)'},
+  LF107: {severity: 'warning', title: 'tokenized_path holds data: LF loads it and ignores the data files and data arguments', fix: 'delete the tokenized_path folder after changing the data'},
+  LF108: {severity: 'info', title: 'where dataset_dir resolves', fix: 'LF resolves dataset_dir (and media_dir) against the directory it is launched from'},
+  LF109: {severity: 'warning', title: 'reasoning template on data without thought blocks: LF adds an empty one to every response', fix: 'use the _nothink variant (e.g. qwen3_nothink) unless you train a reasoning model'},
+  LF110: {severity: 'error', title: 'media in the data but the template has no slot for it ("This model does not support image input")', fix: 'use the multimodal template of the model (e.g. qwen2_vl)'},
+  LF111: {severity: 'warning', title: 'dataset listed twice: LF keys datasets by name and loads it once', fix: 'list each dataset once; use num_samples in dataset_info.json to oversample'},
   // dataset_info.json
-  LF201: {severity: 'error', title: 'dataset_info.json not found ("Cannot open data/dataset_info.json")', fix: 'point --dataset-dir (or dataset_dir) at the folder holding dataset_info.json'},
+  LF201: {severity: 'error', title: 'dataset_info.json not found ("Cannot open … dataset_info.json")', fix: 'point --dataset-dir (or dataset_dir) at the folder holding dataset_info.json'},
   LF202: {severity: 'error', title: 'dataset_info.json is not valid JSON', fix: 'fix the JSON at the reported line and column (no trailing commas or comments)'},
-  LF203: {severity: 'error', title: 'dataset_info.json entry does not match the schema', fix: 'fix the key as the message says'},
-  LF204: {severity: 'warning', title: 'unknown key in a dataset_info.json entry (LF ignores it silently)', fix: 'remove it, or use the key LF reads (e.g. num_samples, not max_samples)'},
+  LF203: {severity: 'error', title: 'dataset_info.json entry does not match the schema', fix: 'fix the value as the message says'},
+  LF204: {severity: 'warning', title: 'unknown key in a dataset_info.json entry (LF ignores it silently)', fix: 'remove it, or use the key LF reads (num_samples, not max_samples)'},
   LF205: {severity: 'error', title: 'partial columns block: a column the data uses is nulled', fix: 'list every column the data uses in "columns" (lfdata register writes complete blocks)'},
-  LF206: {severity: 'error', title: 'partial tags block: a tag the data uses is nulled', fix: 'list all seven tags in "tags" (system_tag, observation_tag, function_tag included)'},
+  LF206: {severity: 'error', title: 'partial tags block: a role the data uses is nulled', fix: 'list all seven tags in "tags" (system_tag, observation_tag, function_tag included)'},
   LF207: {severity: 'error', title: 'dataset is not registered ("Undefined dataset … in dataset_info.json")', fix: 'register it (lfdata register) or fix the name'},
-  LF208: {severity: 'error', title: 'ranking does not match the stage ("The dataset is not applicable in the current training stage")', fix: 'ranking: true for rm/dpo, false otherwise'},
-  LF209: {severity: 'error', title: 'conversation data without formatting: sharegpt (read as alpaca, every row dropped)', fix: 'add "formatting": "sharegpt" and tags'},
-  LF210: {severity: 'info', title: 'hub or script dataset: not checked offline', fix: 'check it on a machine that has it downloaded'},
+  LF208: {severity: 'error', title: 'ranking does not match the stage ("The dataset is not applicable in the current training stage")', fix: 'ranking: true for rm/dpo (and orpo/simpo), false for every other stage'},
+  LF209: {severity: 'error', title: 'conversation data without formatting: sharegpt (read as alpaca, every example dropped)', fix: 'add "formatting": "sharegpt" and the tags the data uses'},
+  LF210: {severity: 'info', title: 'hub, script or cloud dataset: not checked offline', fix: 'check a local copy of it'},
+  LF211: {severity: 'error', title: 'unknown key inside columns or tags: LF ignores it and the key you meant stays null', fix: 'use the key LF reads (see the message)'},
+  LF212: {severity: 'warning', title: 'formatting openai appends "detailed thinking off" to the system prompt of examples without tools', fix: 'use formatting sharegpt with role/content tags for OpenAI-style data'},
+  LF213: {severity: 'warning', title: 'dataset defined twice in dataset_info.json: LF uses the last definition', fix: 'keep one entry per name'},
   // Files
-  LF301: {severity: 'error', title: 'data file not found ("File … not found")', fix: 'fix file_name (it is relative to dataset_dir)'},
+  LF301: {severity: 'error', title: 'data file not found ("File … not found")', fix: 'fix file_name (relative to dataset_dir)'},
   LF302: {severity: 'error', title: 'file type LF does not load ("Allowed file types: arrow,csv,json,jsonl,parquet,txt")', fix: 'convert it with lfdata convert'},
-  LF303: {severity: 'error', title: 'folder breaks LF\'s folder rules ("File types should be identical")', fix: 'keep only data files of one type in the folder (no README, dotfiles or sub-folders)'},
+  LF303: {severity: 'error', title: 'folder breaks LF\'s folder rules ("File types should be identical")', fix: 'keep only data files of one type in the folder (no README, dotfiles, sub-folders or manifests)'},
   LF304: {severity: 'error', title: 'file has no records', fix: 'remove the entry or fill the file'},
   LF305: {severity: 'error', title: 'file is not valid UTF-8 (LF: UnicodeDecodeError)', fix: 'convert with lfdata convert --encoding gb18030 (or the real encoding)'},
   LF306: {severity: 'error', title: 'file is not readable as its type (malformed JSON/CSV, wrong top-level shape)', fix: 'fix the file at the reported line'},
   LF307: {severity: 'error', title: '.txt file holds JSON: LF reads it as plain text lines', fix: 'rename it to .json/.jsonl'},
-  LF308: {severity: 'error', title: 'mapped column missing from the data (LF: KeyError)', fix: 'fix "columns" to name columns the file has'},
-  LF309: {severity: 'warning', title: 'file starts with a UTF-8 BOM', fix: 'lfdata convert writes files without one'},
+  LF308: {severity: 'error', title: 'mapped column missing from the file (LF: KeyError)', fix: 'fix "columns" to name columns the file has'},
+  LF309: {severity: 'warning', title: 'file starts with a UTF-8 BOM (HF datasets reads plain utf-8)', fix: 'rewrite it without the BOM (lfdata convert does)'},
+  LF310: {severity: 'error', title: 'files of a folder dataset have different columns (datasets: "All the data files must have the same columns")', fix: 'give every file the same columns'},
   // Records
-  LF401: {severity: 'warning', title: 'examples LF skips: wrong role order ("Invalid role tag")', fix: 'lfdata convert --fix-roles repairs most of them'},
-  LF402: {severity: 'warning', title: 'examples LF skips: wrong message count ("Invalid message count")', fix: 'end SFT conversations on an assistant turn (ranking: on a user turn)'},
-  LF403: {severity: 'warning', title: 'examples LF drops: response missing or not a string ("Dropped invalid example")', fix: 'make the response a non-empty string'},
-  LF404: {severity: 'warning', title: 'examples LF drops: prompt does not end on a user turn', fix: 'fix the turn order'},
-  LF405: {severity: 'warning', title: 'ranking/KTO examples without two responses', fix: 'give chosen and rejected (or kto_tag) in the right types'},
+  LF401: {severity: 'error', title: 'examples LF skips: wrong role order ("Invalid role tag")', fix: 'lfdata convert --fix-roles repairs most of them'},
+  LF402: {severity: 'error', title: 'examples LF skips: wrong message count ("Invalid message count")', fix: 'end SFT conversations on an assistant turn (ranking data: on a user turn)'},
+  LF403: {severity: 'error', title: 'examples LF drops: response missing or not a string ("Dropped invalid example")', fix: 'make the response a non-empty string'},
+  LF404: {severity: 'error', title: 'examples LF drops: prompt does not end on a user turn', fix: 'fix the turn order'},
+  LF405: {severity: 'error', title: 'examples LF drops: ranking/KTO example without two responses', fix: 'give chosen and rejected (or a boolean kto_tag) in the right types'},
   LF410: {severity: 'error', title: 'record makes LF crash: a mapped column is null or absent (KeyError)', fix: 'fix the columns mapping or the record'},
   LF411: {severity: 'error', title: 'record makes LF crash: instruction/input not a string (TypeError)', fix: 'make them strings (lfdata convert does)'},
   LF412: {severity: 'error', title: 'record makes LF crash: message content or system not a string', fix: 'make every content a string'},
   LF413: {severity: 'error', title: 'record makes LF crash: history is not [prompt, response] pairs', fix: 'fix the history list'},
   LF414: {severity: 'error', title: 'record makes LF crash: message lacks the role/content keys or has a role no tag maps', fix: 'fix tags.role_tag/content_tag/*_tag to match the data'},
-  LF415: {severity: 'error', title: 'tools is not valid JSON ("Invalid JSON format in tool description")', fix: 'use "" or "[]" for no tools, a JSON list otherwise'},
-  LF416: {severity: 'error', title: 'function-call turn is not JSON with name/arguments', fix: 'write function turns as {"name": …, "arguments": …}'},
+  LF415: {severity: 'error', title: 'tools is not a JSON string ("Invalid JSON format in tool description")', fix: 'use "" or "[]" for no tools, a JSON-encoded list otherwise'},
+  LF416: {severity: 'error', title: 'function-call turn is not JSON with name/arguments ("Invalid JSON format in function message")', fix: 'write function turns as {"name": …, "arguments": …}'},
   LF420: {severity: 'error', title: 'no example survives ("Cannot find valid samples")', fix: 'see the other diagnostics for why every example is dropped'},
-  LF421: {severity: 'error', title: 'a field changes type between rows (pyarrow: "changed from … to …")', fix: 'give the field one type in every row (lfdata convert does)'},
+  LF421: {severity: 'error', title: 'a field changes type between rows (pyarrow: "changed from … to …", or a failed cast)', fix: 'give the field one type in every row (lfdata convert does)'},
   LF422: {severity: 'warning', title: 'empty prompt or response: LF trains on it anyway', fix: 'drop them (lfdata convert does by default)'},
-  LF423: {severity: 'warning', title: 'exact duplicate records', fix: 'deduplicate (lfdata convert does by default)'},
-  LF424: {severity: 'warning', title: 'CSV cell pandas reads as null (NA, N/A, None, null, nan, …): the example is dropped or its prompt emptied', fix: 'convert the CSV to JSONL with lfdata convert, which keeps them as text'},
-  LF425: {severity: 'error', title: 'CSV text column holds only numbers: pandas reads numbers, LF drops or crashes', fix: 'convert the CSV to JSONL with lfdata convert, which writes strings'},
-  LF426: {severity: 'error', title: 'media count differs from <image>/<video>/<audio> placeholders ("The number of images does not match")', fix: 'put one placeholder per media file in the messages'},
-  LF427: {severity: 'error', title: 'media file not found under media_dir (LF: FileNotFoundError)', fix: 'fix the path or set media_dir'},
-  LF428: {severity: 'warning', title: 'kto_tag is not a JSON boolean: the row is treated as SFT and dropped by KTO', fix: 'write true/false, not "true" or 0/1'},
+  LF423: {severity: 'warning', title: 'exact duplicate examples: LF trains on each copy', fix: 'deduplicate (lfdata convert does by default)'},
+  LF424: {severity: 'warning', title: 'CSV cell pandas reads as null (NA, N/A, None, null, nan, …): its text is lost', fix: 'convert the CSV to JSONL with lfdata convert, which keeps such cells as text'},
+  LF425: {severity: 'error', title: 'CSV text column holds only numbers: pandas reads numbers, so LF drops the examples or crashes', fix: 'convert the CSV to JSONL with lfdata convert, which writes strings'},
+  LF426: {severity: 'error', title: 'media count differs from the <image>/<video>/<audio> placeholders ("The number of images does not match")', fix: 'put one placeholder per media file in the messages'},
+  LF427: {severity: 'error', title: 'media file not found in media_dir nor at its own path (LF: FileNotFoundError)', fix: 'fix the path, or set media_dir to the folder the paths are relative to'},
+  LF428: {severity: 'error', title: 'kto_tag is not a JSON boolean: LF reads the row as SFT and the KTO processor drops it', fix: 'write true/false, not "true" or 0/1'},
   LF429: {severity: 'warning', title: 'KTO data has only one label ("Your dataset only has one preference type")', fix: 'include both desirable and undesirable examples'},
   LF430: {severity: 'warning', title: 'chosen equals rejected', fix: 'remove pairs that teach nothing'},
-  // Tokens
-  LF501: {severity: 'warning', title: 'examples longer than cutoff_len are truncated', fix: 'raise cutoff_len (lfdata stats suggests one) or drop long examples'},
-  LF502: {severity: 'warning', title: 'with packing, examples longer than cutoff_len are dropped ("Dropped lengthy example")', fix: 'raise cutoff_len or shorten the examples'},
-} as const satisfies Record<string, {severity: Severity; title: string; fix: string}>
+  LF431: {severity: 'info', title: 'the exact-duplicate check stopped at its memory bound', fix: 'lfdata convert --dedup exact compares every record'},
+  // Tokens (--tokenizer)
+  LF501: {severity: 'warning', title: 'examples longer than cutoff_len are truncated (with packing: cutoff_len - 1)', fix: 'raise cutoff_len (lfdata stats suggests one) or drop long examples'},
+  LF503: {severity: 'error', title: 'pre-training text too short to fill one block ("Cannot find sufficient samples")', fix: 'add data or lower cutoff_len'},
+  LF504: {severity: 'info', title: 'pre-training packing: blocks produced and tokens lost at batch tails', fix: 'LF packs each 1000-row batch on its own and drops its remainder'},
+} as const satisfies Record<string, CodeInfo>
 
 export type Code = keyof typeof CODES
 
-/** Which code a dropped/crashing record gets, by LF drop reason (src/lf/drop-reasons.ts). */
-export const REASON_CODE: Record<string, Code> = {
+/** The code of each reason LF drops or crashes on a record (src/lf/drop-reasons.ts). */
+export const REASON_CODE: Record<LfReason, Code> = {
   invalid_role_order: 'LF401', invalid_message_count: 'LF402', non_string_response: 'LF403', invalid_prompt_length: 'LF404',
   missing_pair: 'LF405', missing_column: 'LF410', non_string_prompt: 'LF411', non_string_content: 'LF412', invalid_history: 'LF413',
   invalid_message: 'LF414', invalid_tool_json: 'LF415', invalid_function_json: 'LF416',

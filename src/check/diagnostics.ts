@@ -1,19 +1,6 @@
 import {CODES, type Code, type Severity} from './codes.js'
 
-export interface Diagnostic {
-  code: Code
-  severity: Severity
-  message: string
-  fix: string
-  file?: string
-  line?: number
-  dataset?: string
-  record?: number
-  /** How many times this diagnostic occurred (identical code + message), and where the first few were. */
-  count: number
-  more?: {file?: string; line?: number; record?: number}[]
-}
-
+/** Where a diagnostic points: file:line and/or dataset and record (1-based index within the dataset). */
 export interface Location {
   file?: string
   line?: number
@@ -21,30 +8,70 @@ export interface Location {
   record?: number
 }
 
-const KEEP = 5
+/** One more place a grouped diagnostic occurred, with what was wrong there. */
+export interface Occurrence {
+  file?: string
+  line?: number
+  record?: number
+  detail?: string
+}
 
-/** Collects diagnostics, grouping identical ones (same code and message) with a count and their first locations. */
+export interface Diagnostic extends Location {
+  code: Code
+  severity: Severity
+  /** The same for every occurrence of the group; specifics go in `detail`. */
+  message: string
+  fix: string
+  /** What was wrong at the first location. */
+  detail?: string
+  /** How many times it occurred. */
+  count: number
+  /** The next occurrences, up to the configured number of locations. */
+  more?: Occurrence[]
+}
+
+const ORDER: Record<Severity, number> = {error: 0, warning: 1, info: 2}
+
+/**
+ * Collects diagnostics, grouping identical ones (same code, dataset and message) into one with a count and its
+ * first few locations. Messages are generic per group, so memory stays bounded whatever the number of records.
+ */
 export class Diagnostics {
-  private readonly byKey = new Map<string, Diagnostic>()
+  private readonly groups = new Map<string, Diagnostic>()
 
-  add(code: Code, message: string, at: Location = {}, severity?: Severity): void {
+  /** @param locations how many locations to keep per group (the first included). */
+  constructor(private readonly locations = 5) {}
+
+  add(code: Code, message: string, at: Location = {}, detail?: string): void {
     const key = `${code}\u0000${at.dataset ?? ''}\u0000${message}`
-    const seen = this.byKey.get(key)
-    if (seen) {
-      seen.count++
-      if ((seen.more?.length ?? 0) < KEEP - 1) (seen.more ??= []).push({file: at.file, line: at.line, record: at.record})
+    const seen = this.groups.get(key)
+    if (!seen) {
+      const {severity, fix} = CODES[code]
+      this.groups.set(key, {code, severity, message, fix, ...at, ...(detail === undefined ? {} : {detail}), count: 1})
       return
     }
-    this.byKey.set(key, {code, severity: severity ?? CODES[code].severity, message, fix: CODES[code].fix, ...at, count: 1})
+    seen.count++
+    if (1 + (seen.more?.length ?? 0) < this.locations) {
+      const more: Occurrence = {file: at.file, line: at.line, record: at.record, detail}
+      for (const k of Object.keys(more) as (keyof Occurrence)[]) if (more[k] === undefined) delete more[k]
+      ;(seen.more ??= []).push(more)
+    }
   }
 
+  has(code: Code, dataset?: string): boolean {
+    for (const d of this.groups.values()) if (d.code === code && (dataset === undefined || d.dataset === dataset)) return true
+    return false
+  }
+
+  /** Errors first, then warnings, then infos; by code within a severity, in order of discovery within a code. */
   list(): Diagnostic[] {
-    const order = {error: 0, warning: 1, info: 2}
-    return [...this.byKey.values()].sort((a, b) => order[a.severity] - order[b.severity] || a.code.localeCompare(b.code))
+    return [...this.groups.values()].sort((a, b) => ORDER[a.severity] - ORDER[b.severity] || a.code.localeCompare(b.code))
   }
 
   count(severity: Severity): number {
-    return [...this.byKey.values()].filter((d) => d.severity === severity).length
+    let n = 0
+    for (const d of this.groups.values()) if (d.severity === severity) n++
+    return n
   }
 }
 
@@ -55,20 +82,27 @@ export function distance(a: string, b: string): number {
     let diag = prev[0]!
     prev[0] = i
     for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j]!
-      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1))
-      diag = tmp
+      const up = prev[j]!
+      prev[j] = Math.min(up + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1))
+      diag = up
     }
   }
   return prev[b.length]!
 }
 
+/** The candidate closest to `word`, when it is close enough to be a typo. */
 export function closest(word: string, candidates: Iterable<string>): string | undefined {
   let best: string | undefined
   let bestD = Infinity
   for (const c of candidates) {
-    const d = distance(word, c)
+    const d = distance(word.toLowerCase(), c.toLowerCase())
     if (d < bestD) [best, bestD] = [c, d]
   }
   return best !== undefined && bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined
+}
+
+/** " — did you mean "x"?" or "". */
+export function didYouMean(word: string, candidates: Iterable<string>): string {
+  const guess = closest(word, candidates)
+  return guess === undefined ? '' : ` — did you mean "${guess}"?`
 }

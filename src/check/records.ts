@@ -1,197 +1,232 @@
-import {existsSync} from 'node:fs'
-import {isAbsolute, join} from 'node:path'
-
-import xxhash from 'xxhash-wasm'
-
-import {LfdataError} from '../errors.js'
-import {detectFormat, readRows} from '../io/read.js'
-import type {RawRecord} from '../io/types.js'
+import {InputError} from '../errors.js'
+import {readRows} from '../io/read.js'
+import type {InputFormat, RawRecord, Row} from '../io/types.js'
+import type {DatasetInfoEntry} from '../lf/dataset-info.js'
+import {LF_REASONS} from '../lf/drop-reasons.js'
 import {lfVerdict} from '../lf/processor.js'
-import type {DatasetAttr, Stage} from '../lf/types.js'
-import {LengthHistogram} from '../stats/length-histogram.js'
-import {exampleLength} from '../templates/encode.js'
-import type {ChatTemplate} from '../templates/templates.js'
-import type {TokenCounter} from '../tokenize/counter.js'
-import {FingerprintSet} from '../transforms/fingerprint-set.js'
-import {REASON_CODE} from './codes.js'
-import type {Diagnostics} from './diagnostics.js'
+import type {AlignedExample, ColumnKey, DatasetAttr, Stage} from '../lf/types.js'
+import type {Reporter} from '../reporter.js'
+import {REASON_CODE, type Code} from './codes.js'
+import {pandasRows, type CsvSchema, type TypedRow} from './csv-typing.js'
+import type {Dedup} from './dedup.js'
+import type {Diagnostics, Location} from './diagnostics.js'
+import {firstChar, type DataFile} from './files.js'
+import {mediaProblems, type MediaContext} from './media.js'
+import {PartialBlocks, truthy} from './partial-blocks.js'
+import type {TokenTally} from './tokens.js'
+import {TypeTracker} from './type-tracker.js'
 
-/** pandas' default na_values: cells read_csv turns into NaN. */
-export const PANDAS_NA = new Set(['', '#N/A', '#N/A N/A', '#NA', '-1.#IND', '-1.#QNAN', '-NaN', '-nan', '1.#IND', '1.#QNAN', '<NA>', 'N/A', 'NA', 'NULL', 'NaN', 'None', 'n/a', 'nan', 'null'])
-/** Columns whose null or number makes LF drop the example or crash. */
-const TEXT_KEYS = ['prompt', 'response', 'chosen', 'rejected', 'messages']
-const NUMERIC = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/
+/** Distinct columns tracked per file (records keyed by data rather than by schema stop here). */
+const MAX_COLUMNS = 10_000
 
 export interface RecordCheckOptions {
   dataset: string
   attr: DatasetAttr
-  files: string[]
+  /** The entry as written: which blocks are present decides what LF nulled. */
+  entry: DatasetInfoEntry
+  files: DataFile[]
   stage: Stage
-  mediaDir: string
-  tokens?: {counter: TokenCounter; template: ChatTemplate; cutoffLen: number; packing: boolean}
+  media: MediaContext
+  /** The YAML's max_samples: LF keeps the first N rows. */
+  maxSamples?: number
+  /** Set when the template is a reasoning template (its name). */
+  reasoningTemplate?: string
+  tokens?: TokenTally
+  dedup: Dedup
+  reporter: Reporter
 }
 
-export interface DatasetSummary {
-  name: string
+export interface RecordCounts {
   records: number
   kept: number
-  dropped: Record<string, number>
+  /** Kept examples among the first max_samples rows. */
+  keptInFirst: number
+  dropped: Partial<Record<string, number>>
   crashes: number
+  /** Codes of problems that stop LF loading the dataset at all (unreadable file, missing column, type change). */
+  fatal: Code[]
 }
 
-type Kind = 'string' | 'number' | 'boolean' | 'object' | 'array'
-const kindOf = (v: unknown): Kind | null => (v === null || v === undefined ? null : Array.isArray(v) ? 'array' : (typeof v as Kind))
+/** Columns whose values LF needs as text (a number or null there drops the example or crashes). */
+const TEXT_COLUMNS: ColumnKey[] = ['prompt', 'query', 'response', 'system', 'chosen', 'rejected']
 
-/** Arrow infers one type per path; records the first type seen per path (top level and inside lists of objects). */
-class TypeTracker {
-  private readonly first = new Map<string, {kind: Kind; line: number}>()
-  readonly conflicts = new Set<string>()
-
-  visit(record: RawRecord, line: number, report: (path: string, was: string, now: string, firstLine: number) => void): void {
-    for (const key of Object.keys(record)) this.check(key, record[key], line, report)
-  }
-
-  private check(path: string, value: unknown, line: number, report: (path: string, was: string, now: string, firstLine: number) => void): void {
-    const kind = kindOf(value)
-    if (kind === null || this.conflicts.has(path)) return
-    const seen = this.first.get(path)
-    if (!seen) this.first.set(path, {kind, line})
-    else if (seen.kind !== kind) {
-      this.conflicts.add(path)
-      report(path, seen.kind, kind, seen.line)
-      return
-    }
-    if (kind === 'array') for (const item of value as unknown[]) {
-      if (item && typeof item === 'object' && !Array.isArray(item)) for (const [k, v] of Object.entries(item)) this.check(`${path}[].${k}`, v, line, report)
-      else this.check(`${path}[]`, item, line, report)
-    } else if (kind === 'object') for (const [k, v] of Object.entries(value as object)) this.check(`${path}.${k}`, v, line, report)
-  }
+/** The columns LF's converter reads for this entry (a column absent from the whole file is a KeyError). */
+function readColumns(attr: DatasetAttr): [ColumnKey, string][] {
+  const keys: ColumnKey[] = attr.formatting === 'alpaca' ? ['prompt', 'query', 'history', 'system', 'tools', 'images', 'videos', 'audios', 'kto_tag'] : ['messages', 'system', 'tools', 'images', 'videos', 'audios', 'kto_tag']
+  if (attr.ranking) keys.push('chosen', 'rejected')
+  else if (attr.formatting === 'alpaca') keys.push('response')
+  return keys.flatMap((k) => (attr.columns[k] === null ? [] : [[k, attr.columns[k]!] as [ColumnKey, string]]))
 }
 
-/** Texts of every message of an aligned example (for placeholders and think blocks). */
-const contents = (ex: {prompt: {content: unknown}[]; response: {content: unknown}[]}) =>
-  [...ex.prompt, ...ex.response].map((m) => (typeof m.content === 'string' ? m.content : ''))
+/** How to parse a file LF loads with its `json` builder: both extensions may hold JSON Lines or one array. */
+function formatOf(file: DataFile): InputFormat | undefined {
+  if (file.type === 'json') return firstChar(file.path) === '[' ? 'json' : undefined
+  return file.type === 'text' ? 'text' : undefined
+}
+
+/** Whether a record holds a conversation (a list of objects) under a column the alpaca entry does not read. */
+function unreadConversation(record: RawRecord, read: ReadonlySet<string>): string | undefined {
+  return Object.keys(record).find((k) => !read.has(k) && Array.isArray(record[k]) && (record[k] as unknown[]).some((m) => m !== null && typeof m === 'object' && !Array.isArray(m)))
+}
 
 /**
- * Streams one dataset's records through everything LF does to them: the loader's type inference, pandas' CSV
- * reading, the converter and processor rules for the stage, media checks, duplicates, and (with a tokenizer)
- * lengths against cutoff_len. Memory: a fingerprint per record and a few counters, never the records.
+ * What HF datasets' loaders make of the rows before LF's converter sees them: pandas' reading of CSV (nulls,
+ * numbers, per-chunk types) and Arrow's one type per JSON field. Reports what breaks or changes the data.
  */
-export async function checkRecords(o: RecordCheckOptions, diags: Diagnostics): Promise<DatasetSummary> {
-  const {h64} = await xxhash()
-  const summary: DatasetSummary = {name: o.dataset, records: 0, kept: 0, dropped: {}, crashes: 0}
-  const seen = new FingerprintSet()
-  const types = new TypeTracker()
-  const lengths = new LengthHistogram()
+class LoaderModel {
+  readonly csvSchema: CsvSchema = {}
+  private readonly types = new TypeTracker()
+  private readonly numeric = new Set<string>()
+
+  constructor(private readonly attr: DatasetAttr, private readonly diags: Diagnostics, private readonly fatal: (code: Code) => void) {}
+
+  visit(row: Row | TypedRow, record: RawRecord, file: DataFile, at: Location): void {
+    if ('typed' in row) this.csv(row, record, at)
+    else if (file.type === 'json') {
+      this.types.visit(record, file.path, row.line, (t) => {
+        this.diags.add('LF421', `field "${t.path}" changes type between rows`, at, `${t.now} here, ${t.was} at ${t.firstFile}:${t.firstLine}`)
+        this.fatal('LF421')
+      })
+    }
+  }
+
+  private csv(row: TypedRow, record: RawRecord, at: Location): void {
+    const c = this.attr.columns
+    for (const note of row.notes) {
+      if (note.type === 'cast') {
+        this.diags.add('LF421', `CSV column "${note.column}" changes type between 10,000-row chunks: the cast to the first chunk's type fails`, at, `first chunk: ${note.schema}, this one: ${note.chunk} ("${note.cell.slice(0, 40)}")`)
+        this.fatal('LF421')
+      } else if (TEXT_COLUMNS.some((k) => c[k] === note.column)) {
+        this.diags.add('LF424', `CSV cell pandas reads as null in column "${note.column}"`, at, `"${note.cell}"`)
+      }
+    }
+    for (const k of TEXT_COLUMNS) {
+      const col = c[k]
+      if (!col || typeof record[col] !== 'number' || this.numeric.has(col)) continue
+      this.numeric.add(col)
+      this.diags.add('LF425', `CSV column "${col}" (${k}) is read as numbers`, at, `pandas reads ${String(record[col])} as a number: LF ${k === 'prompt' || k === 'query' ? 'crashes joining the prompt' : 'drops the example'}`)
+    }
+  }
+}
+
+/**
+ * Streams one dataset's records through everything LF does to them: the loader's type inference (Arrow for
+ * JSON, pandas for CSV), the converter and the processor's drop rules for the stage, media checks, duplicates
+ * and token lengths. Memory: a fingerprint per example and some counters, never the records (CSV: one
+ * 10,000-row chunk, as pandas reads it).
+ */
+export async function checkRecords(o: RecordCheckOptions, diags: Diagnostics): Promise<RecordCounts> {
+  const counts: RecordCounts = {records: 0, kept: 0, keptInFirst: 0, dropped: {}, crashes: 0, fatal: []}
+  const fatal = (code: Code) => counts.fatal.includes(code) || counts.fatal.push(code)
+  const loader = new LoaderModel(o.attr, diags, fatal)
+  const partial = new PartialBlocks(o.attr, o.entry, diags)
+  const columns = readColumns(o.attr)
+  const readNames = new Set(columns.map(([, col]) => col))
   const c = o.attr.columns
-  const mapped = Object.entries(c).filter(([, v]) => v !== null) as [string, string][]
-  const required = o.attr.formatting === 'alpaca' ? ['prompt', 'response', ...(o.attr.ranking ? ['chosen', 'rejected'] : [])] : ['messages']
+  let firstColumns: {file: string; names: string[]} | undefined
   let ktoTrue = 0
   let ktoFalse = 0
-  let thinkSeen = false
-  for (const [fileIndex, file] of o.files.entries()) {
-    const csv = detectFormat(file) === 'csv'
-    const numericOnly = new Map<string, boolean>(csv ? mapped.map(([, col]) => [col, true]) : [])
+  let thoughtSeen = false
+  let conversationChecked = o.attr.formatting !== 'alpaca'
+
+  for (const file of o.files) {
+    const fileIndex = Math.min(o.dedup.files.push(file.path) - 1, 0xffff)
+    const csv = file.type === 'csv'
     const present = new Set<string>()
     let rows = 0
     try {
-      for await (const row of readRows(file)) {
+      // LF's pandas reads CSV with sep=",", whatever the file's real delimiter.
+      const source: AsyncIterable<Row | TypedRow> = csv ? pandasRows(loader.csvSchema)(readRows(file.path, {delimiter: ','})) : readRows(file.path, {format: formatOf(file)})
+      for await (const row of source) {
         rows++
-        summary.records++
-        const at = {file, line: row.line, dataset: o.dataset, record: summary.records}
-        let record = row.record
-        for (const k of Object.keys(record)) present.add(k)
-        if (csv) {
-          // What pandas hands LF: NA-like cells become null.
-          const typed: RawRecord = {...record}
-          for (const [key, col] of mapped) {
-            const cell = record[col]
-            if (typeof cell !== 'string') continue
-            if (PANDAS_NA.has(cell)) {
-              typed[col] = null
-              // A null input/system/history is as good as empty to LF; a null prompt or response is not.
-              if (!TEXT_KEYS.includes(key)) continue
-              diags.add('LF424', `column "${col}" (${key}) has a cell "${cell}" that pandas reads as null`, at)
-            } else if (numericOnly.get(col) && !NUMERIC.test(cell)) numericOnly.set(col, false)
+        counts.records++
+        if (counts.records % 10_000 === 0) o.reporter.progress({unit: 'records', done: counts.records})
+        const at = {file: file.path, line: row.line, dataset: o.dataset, record: counts.records}
+        const record = 'typed' in row ? row.typed : row.record
+        if ((rows === 1 || !csv) && present.size < MAX_COLUMNS) for (const k of Object.keys(record)) present.add(k)
+        loader.visit(row, record, file, at)
+        partial.visit(record, at)
+        if (!conversationChecked && counts.records <= 100) {
+          const key = unreadConversation(record, readNames)
+          if (key) {
+            diags.add('LF209', 'conversation data read as alpaca: add "formatting": "sharegpt"', at, `column "${key}" holds a list of messages`)
+            conversationChecked = true
           }
-          record = typed
-        } else {
-          types.visit(record, row.line, (path, was, now, firstLine) =>
-            diags.add('LF421', `field "${path}" is ${now} here but ${was} at line ${firstLine}`, at))
         }
-        const h = h64(JSON.stringify(record))
-        const dup = seen.addOrGet(Number(h >> 32n), Number(h & 0xffffffffn), fileIndex, row.line)
-        if (dup) diags.add('LF423', `same record as ${o.files[dup.source]}:${dup.line}`, at)
+        if (o.stage === 'kto' && c.kto_tag) {
+          const tag = record[c.kto_tag]
+          if (tag === true) ktoTrue++
+          else if (tag === false) ktoFalse++
+          else if (tag !== null && tag !== undefined) diags.add('LF428', 'kto_tag is not a JSON boolean', at, `kto_tag is ${JSON.stringify(tag)}`)
+        }
 
-        const kto = c.kto_tag ? record[c.kto_tag] : undefined
-        if (c.kto_tag && kto !== undefined && kto !== null) {
-          if (typeof kto !== 'boolean') diags.add('LF428', `kto_tag is ${JSON.stringify(kto)}`, at)
-          else if (kto) ktoTrue++
-          else ktoFalse++
-        }
         const verdict = lfVerdict(record, o.attr, o.stage)
         if (!verdict.kept) {
-          summary.dropped[verdict.reason] = (summary.dropped[verdict.reason] ?? 0) + 1
-          if (verdict.crash) summary.crashes++
-          diags.add(REASON_CODE[verdict.reason] ?? 'LF403', verdict.detail, at)
+          counts.dropped[verdict.reason] = (counts.dropped[verdict.reason] ?? 0) + 1
+          if (verdict.crash) counts.crashes++
+          diags.add(REASON_CODE[verdict.reason], LF_REASONS[verdict.reason].text, at, verdict.detail)
+          o.tokens?.add(null)
           continue
         }
-        summary.kept++
+        counts.kept++
+        if (o.maxSamples !== undefined && counts.records <= o.maxSamples) counts.keptInFirst++
         const ex = verdict.example
-        const texts = contents(ex)
-        if (texts.some((t) => t.includes('</think>'))) thinkSeen = true
-        const prompt = ex.prompt.at(-1)?.content
-        const response = ex.response[0]?.content
-        if ((typeof prompt === 'string' && prompt.trim() === '' && o.stage !== 'pt') || (typeof response === 'string' && response.trim() === '' && o.stage === 'sft')) {
-          diags.add('LF422', `${typeof response === 'string' && response.trim() === '' ? 'response' : 'prompt'} is empty`, at)
-        }
-        if (o.attr.ranking && ex.response.length === 2 && ex.response[0]!.content === ex.response[1]!.content) diags.add('LF430', 'chosen and rejected are identical', at)
-        checkMedia(ex, texts, o, at, diags)
-        if (o.tokens) {
-          const len = exampleLength(ex, o.tokens.template, o.tokens.counter, o.stage)
-          lengths.add(len.total)
-        }
+        if (!thoughtSeen && o.reasoningTemplate && ex.response.some((r) => typeof r.content === 'string' && r.content.includes('think>'))) thoughtSeen = true
+        examineKept(ex, o, at, diags)
+        const dup = o.dedup.seen(ex, fileIndex, row.line)
+        if (dup) diags.add('LF423', 'exact duplicate of an earlier example', at, `same as ${dup.file}:${dup.line}`)
+        o.tokens?.add(ex)
       }
     } catch (error) {
-      if (!(error instanceof LfdataError)) throw error
+      if (!(error instanceof InputError)) throw error
       const code = error.code === 'E_ENCODING' ? 'LF305' : error.code === 'E_EMPTY_FILE' ? 'LF304' : 'LF306'
-      diags.add(code, error.message.replace(/ — .*$/, ''), {file, line: error.location?.line, dataset: o.dataset})
+      diags.add(code, code === 'LF305' ? 'file is not valid UTF-8' : code === 'LF304' ? 'file has no records' : 'file is not readable as its type', {file: file.path, line: error.location?.line, dataset: o.dataset}, error.message.replace(/ — .*$/, ''))
+      fatal(code)
       continue
     }
-    if (rows === 0) diags.add('LF304', 'no records in the file', {file, dataset: o.dataset})
-    for (const [key, col] of mapped) {
-      if (rows > 0 && !present.has(col) && required.includes(key)) {
-        diags.add('LF308', `columns.${key} names "${col}", which no record has (columns: ${[...present].slice(0, 12).join(', ')})`, {file, dataset: o.dataset})
-      }
-      if (csv && rows > 0 && numericOnly.get(col) && ['prompt', 'query', 'response', 'system', 'chosen', 'rejected'].includes(key)) {
-        diags.add('LF425', `column "${col}" (${key}) holds only numbers`, {file, dataset: o.dataset})
-      }
+    if (rows === 0) {
+      diags.add('LF304', 'file has no records', {file: file.path, dataset: o.dataset})
+      fatal('LF304')
+      continue
+    }
+    for (const [key, col] of columns) {
+      if (present.has(col)) continue
+      diags.add('LF308', 'a mapped column is missing from the file: LF fails with KeyError', {file: file.path, dataset: o.dataset}, `columns.${key} is "${col}" (${Object.hasOwn(o.entry.columns ?? {}, key) ? 'from the entry' : 'LF\'s default: give a columns block without it'}); the file has ${[...present].slice(0, 12).join(', ') || 'no columns'}`)
+      fatal('LF308')
+    }
+    const names = [...present].sort()
+    if (!firstColumns) firstColumns = {file: file.path, names}
+    else if (names.join('\u0000') !== firstColumns.names.join('\u0000')) {
+      diags.add('LF310', 'files of the folder have different columns', {file: file.path, dataset: o.dataset}, `${names.join(', ')} vs ${firstColumns.names.join(', ')} in ${firstColumns.file}`)
+      fatal('LF310')
     }
   }
-  if (summary.records > 0 && summary.kept === 0) diags.add('LF420', `all ${summary.records} records of ${o.dataset} are dropped`, {dataset: o.dataset})
-  if (o.stage === 'kto' && ktoTrue + ktoFalse > 0 && (ktoTrue === 0 || ktoFalse === 0)) diags.add('LF429', `all ${ktoTrue + ktoFalse} kto_tag values are ${ktoTrue ? 'true' : 'false'}`, {dataset: o.dataset})
-  if (o.tokens?.template.reasoning && summary.kept > 0 && !thinkSeen) diags.add('LF109', `template ${o.tokens.template.name} adds <think></think> to every response of ${o.dataset}`, {dataset: o.dataset})
-  if (o.tokens && lengths.n > 0) {
-    const over = lengths.over(o.tokens.cutoffLen)
-    if (over.examples > 0) {
-      const code = o.tokens.packing ? 'LF502' : 'LF501'
-      diags.add(code, `${over.examples} of ${lengths.n} examples (${((over.examples / lengths.n) * 100).toFixed(2)}%) are longer than cutoff_len ${o.tokens.cutoffLen} (max ${lengths.max}, ${over.tokens} tokens ${o.tokens.packing ? 'in dropped examples' : 'truncated'})`, {dataset: o.dataset})
-    }
+  const where = {dataset: o.dataset}
+  if (counts.records > 0 && counts.kept === 0) {
+    const top = Object.entries(counts.dropped).sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0))[0]
+    diags.add('LF420', 'no example survives: LF fails with "Cannot find valid samples"', where, top ? `all ${counts.records} records dropped, most for ${top[0]}` : undefined)
   }
-  return summary
+  if (o.stage === 'kto' && ktoTrue + ktoFalse > 0 && (ktoTrue === 0 || ktoFalse === 0)) {
+    diags.add('LF429', 'KTO data has only one label', where, `all ${ktoTrue + ktoFalse} kto_tag values are ${ktoTrue > 0}`)
+  }
+  if (o.reasoningTemplate && counts.kept > 0 && !thoughtSeen) {
+    diags.add('LF109', `reasoning template ${o.reasoningTemplate} on data without thought blocks`, where, `no response holds <think>…</think>; LF adds an empty one to each of the ${counts.kept} examples`)
+  }
+  return counts
 }
 
-function checkMedia(ex: {images: unknown[] | null; videos: unknown[] | null; audios: unknown[] | null}, texts: string[], o: RecordCheckOptions, at: {file: string; line: number; dataset: string; record: number}, diags: Diagnostics): void {
-  for (const [kind, list] of [['image', ex.images], ['video', ex.videos], ['audio', ex.audios]] as const) {
-    const placeholders = texts.reduce((n, t) => n + (t.split(`<${kind}>`).length - 1), 0)
-    const count = list?.length ?? 0
-    if (placeholders !== count) diags.add('LF426', `${count} ${kind}(s) but ${placeholders} <${kind}> placeholder(s)`, at)
-    for (const media of list ?? []) {
-      if (typeof media !== 'string' || /^(https?|s3|gs):\/\//.test(media)) continue
-      const inDir = join(o.mediaDir, media)
-      if (!existsSync(inDir) && !(isAbsolute(media) && existsSync(media)) && !existsSync(media)) {
-        diags.add('LF427', `${kind} ${media} is neither in media_dir (${o.mediaDir}) nor at that path`, at)
-      }
-    }
+/** Rules for examples LF keeps: empty turns, identical pairs, tools LF cannot parse, media. */
+function examineKept(ex: AlignedExample, o: RecordCheckOptions, at: Location, diags: Diagnostics): void {
+  if (o.stage !== 'pt') {
+    const prompt = ex.prompt.at(-1)?.content
+    const emptyPrompt = typeof prompt === 'string' && prompt.trim() === ''
+    const emptyResponse = o.stage === 'sft' && ex.response.some((r) => typeof r.content === 'string' && r.content.trim() === '')
+    if (emptyPrompt || emptyResponse) diags.add('LF422', 'empty prompt or response', at, emptyResponse ? 'the response is empty' : 'the last user turn is empty')
   }
+  if (o.attr.ranking && ex.response.length === 2 && ex.response[0]!.content === ex.response[1]!.content) diags.add('LF430', 'chosen and rejected are identical', at)
+  // LF json.loads a non-empty tools value; a list or object (JSON data) is a TypeError, not a string to parse.
+  if (o.attr.formatting !== 'openai' && ex.tools !== null && typeof ex.tools === 'object' && truthy(ex.tools)) {
+    diags.add('LF415', 'tools is not a JSON string', at, `tools is a ${Array.isArray(ex.tools) ? 'list' : 'object'}; write it as a JSON-encoded string`)
+  }
+  for (const p of mediaProblems(ex, o.media)) diags.add(p.code, p.message, at, p.detail)
 }

@@ -1,27 +1,40 @@
-import {existsSync, readFileSync, statSync} from 'node:fs'
-import {extname, isAbsolute, join, resolve} from 'node:path'
+import {existsSync, readdirSync, statSync} from 'node:fs'
+import {join, resolve} from 'node:path'
 
-import {LfdataError, UsageError} from '../errors.js'
-import {readRows} from '../io/read.js'
-import {DATA_STAGE, DEFAULT_COLUMNS, DEFAULT_TAGS, resolveDatasetAttr} from '../lf/attr.js'
-import {FILEEXT2TYPE, lfFolderFiles} from '../lf/dataset-files.js'
-import {parseDatasetInfoText, validateDatasetInfo, type DatasetInfo} from '../lf/dataset-info.js'
-import {COLUMN_KEYS, TAG_KEYS, type DatasetAttr, type Stage} from '../lf/types.js'
+import xxhash from 'xxhash-wasm'
+
+import {UsageError} from '../errors.js'
+import {DATA_STAGE, resolveDatasetAttr} from '../lf/attr.js'
+import {LF_TEMPLATE_NAMES} from '../lf/data-args.js'
+import type {DatasetAttr, Stage} from '../lf/types.js'
 import type {Reporter} from '../reporter.js'
 import {TEMPLATES} from '../templates/templates.js'
 import {loadTokenizer} from '../tokenize/load.js'
-import {checkConfig} from './config.js'
+import {checkConfig, datasetNames, guess, STAGES, type TrainConfig} from './config.js'
+import {loadDatasetInfo, type LoadedInfo} from './dataset-info.js'
 import {closest, Diagnostics, type Diagnostic} from './diagnostics.js'
-import {checkRecords, type DatasetSummary} from './records.js'
+import {entryFiles} from './files.js'
+import {REASONING_TEMPLATES, templateMedia, type Media} from './lf-templates.js'
+import {Dedup} from './dedup.js'
+import {checkRecords} from './records.js'
+import {summarize, type DatasetSummary} from './summary.js'
+import {TokenTally, type TokenSetup} from './tokens.js'
 
 export interface CheckOptions {
+  /** Folder with dataset_info.json (default: the YAML's dataset_dir, else "data"), relative to the launch directory. */
   datasetDir?: string
+  /** LF train YAML: datasets, stage, template, cutoff_len and the data args come from it. */
   config?: string
+  /** Datasets to check (default: the YAML's dataset + eval_dataset, else every registered one). */
   datasets: string[]
+  /** Overrides the YAML's stage; without either, each dataset's stage is read off its entry. */
   stage?: Stage
+  /** Measure token lengths against cutoff_len with this tokenizer (preset, path or HF repo id). */
   tokenizer?: string
   template?: string
   cutoffLen?: number
+  /** Locations kept per grouped diagnostic (default 5). */
+  locations?: number
 }
 
 export interface CheckResult {
@@ -29,141 +42,166 @@ export interface CheckResult {
   warnings: number
   infos: number
   diagnostics: Diagnostic[]
-  datasets: (DatasetSummary & {summary: string})[]
+  datasets: DatasetSummary[]
 }
 
-const list = (v: unknown): string[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v.map(String) : String(v).split(',').map((s) => s.trim()).filter(Boolean))
-
-/** The files LF loads for a file entry, or diagnostics saying why it cannot. */
-function entryFiles(attr: DatasetAttr, datasetDir: string, diags: Diagnostics): string[] {
-  const path = isAbsolute(attr.datasetName) ? attr.datasetName : join(datasetDir, attr.datasetName)
-  const at = {file: path, dataset: attr.name}
-  if (!existsSync(path)) {
-    diags.add('LF301', `File ${path} not found`, at)
-    return []
-  }
-  if (statSync(path).isDirectory()) {
-    const folder = lfFolderFiles(path)
-    if (!folder.ok) {
-      diags.add(folder.message.startsWith('no file') ? 'LF302' : 'LF303', folder.message, at)
-      return []
-    }
-    return folder.files
-  }
-  const type = FILEEXT2TYPE[extname(path).slice(1)]
-  if (!type) {
-    diags.add('LF302', `"${extname(path) || '(no extension)'}" is not a type LF loads`, at)
-    return []
-  }
-  if (type === 'text') {
-    const head = readFileSync(path, 'utf8').slice(0, 200).trimStart()
-    if (head.startsWith('{') || head.startsWith('[')) diags.add('LF307', 'the .txt file looks like JSON; LF reads it line by line as {"text": …}', at)
-  }
-  if (readFileSync(path).subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf]))) diags.add('LF309', 'UTF-8 BOM at the start', at)
-  return [path]
+/** The stage a dataset is meant for, read off its entry: what LF's demo entries imply. */
+function inferStage(attr: DatasetAttr): Stage {
+  if (attr.ranking) return 'dpo'
+  if (attr.columns.kto_tag) return 'kto'
+  if (attr.formatting === 'alpaca' && attr.columns.response === null && attr.columns.prompt !== null) return 'pt'
+  return 'sft'
 }
 
-/** Partial blocks: a default the data relies on, nulled because the entry's block does not list it. */
-async function checkPartialBlocks(attr: DatasetAttr, entry: DatasetInfo[string], file: string, diags: Diagnostics): Promise<void> {
-  const first = await readRows(file)[Symbol.asyncIterator]().next().catch(() => undefined)
-  if (!first || first.done) return
-  const record = first.value.record
-  const at = {file, line: first.value.line, dataset: attr.name}
-  const listKey = Object.keys(record).find((k) => Array.isArray(record[k]) && (record[k] as unknown[]).some((m) => m && typeof m === 'object' && !Array.isArray(m)))
-  const alpacaColumns = (['prompt', 'query', 'response', 'history', 'system', 'tools', 'chosen', 'rejected'] as const).map((k) => attr.columns[k])
-  if (attr.formatting === 'alpaca' && listKey && !alpacaColumns.includes(listKey)) {
-    diags.add('LF209', `column "${listKey}" holds a conversation but the entry has no "formatting": "sharegpt"`, at)
+function tokenSetup(opts: CheckOptions, values: Record<string, unknown>, templateName: string | undefined): TokenSetup | undefined {
+  if (!opts.tokenizer) return undefined
+  const {counter, suggestedTemplate} = loadTokenizer(opts.tokenizer)
+  const name = templateName ?? suggestedTemplate
+  const template = name ? TEMPLATES[name] : undefined
+  if (!template) throw new UsageError(`lfdata cannot measure tokens with template ${name ?? '(none)'}`, {suggestion: `pass --template, one of ${Object.keys(TEMPLATES).join(', ')}`})
+  const cutoffLen = opts.cutoffLen ?? (typeof values.cutoff_len === 'number' ? values.cutoff_len : 2048)
+  return {counter, template, cutoffLen, packing: typeof values.packing === 'boolean' ? values.packing : undefined, neatPacking: values.neat_packing === true}
+}
+
+/** tokenized_path: any non-empty folder makes LF load it and ignore the data (and data args). */
+function checkTokenizedPath(cfg: TrainConfig, dataFiles: string[], diags: Diagnostics): void {
+  const path = cfg.values.tokenized_path
+  if (typeof path !== 'string') return
+  const at = {file: cfg.file, line: cfg.lines.get('tokenized_path')}
+  const entries = existsSync(path) && statSync(path).isDirectory() ? readdirSync(path) : []
+  if (entries.length === 0) {
+    if (cfg.values.streaming === true) diags.add('LF104', 'Turn off `streaming` when saving dataset to disk.', at)
+    return
   }
-  if (entry.columns) {
-    for (const key of COLUMN_KEYS) {
-      const def = DEFAULT_COLUMNS[key]
-      if (def && attr.columns[key] === null && Object.hasOwn(record, def)) {
-        const relevant = attr.formatting === 'alpaca' ? ['prompt', 'query', 'response'].includes(key) : key === 'messages'
-        if (relevant) diags.add('LF205', `columns omits ${key}: LF nulls it, so the "${def}" column is ignored`, at)
-      }
-    }
+  const written = Math.max(...entries.map((e) => statSync(join(path, e)).mtimeMs))
+  const newer = dataFiles.find((f) => statSync(f).mtimeMs > written)
+  diags.add('LF107', 'tokenized_path holds data: LF loads it and ignores the data files', at, newer ? `stale: ${newer} changed after ${path} was written` : `${resolve(path)} is not empty`)
+}
+
+/** What every dataset of a run is checked against. */
+interface RunContext {
+  diags: Diagnostics
+  reporter: Reporter
+  datasetDir: string
+  dinfo: LoadedInfo
+  values: Record<string, unknown>
+  /** --stage or the YAML's; undefined: read off each entry. */
+  stage?: Stage
+  template?: string
+  tokens?: TokenSetup
+  dedup: Dedup
+}
+
+/** One registered name: its entry, its files and every record. Returns its summary and the files read. */
+async function checkDataset(name: string, ctx: RunContext): Promise<{summary?: DatasetSummary; files: string[]}> {
+  const {diags, dinfo, values} = ctx
+  const entry = dinfo.info[name]
+  const at = {file: dinfo.path, line: dinfo.lines.get(name), dataset: name}
+  if (entry === undefined) {
+    const best = closest(name, Object.keys(dinfo.info))
+    const asPath = /[/\\]|\.(jsonl?|csv|parquet|arrow|txt)$/.test(name) ? '; dataset takes names registered in dataset_info.json, not file paths' : ''
+    diags.add('LF207', 'dataset is not registered', {file: dinfo.path, dataset: name}, `Undefined dataset ${name} in dataset_info.json.${best ? ` Did you mean "${best}"?` : ''}${asPath}`)
+    return {files: []}
   }
-  if (entry.tags && attr.formatting !== 'alpaca' && attr.columns.messages && Array.isArray(record[attr.columns.messages])) {
-    const roleKey = attr.tags.role_tag ?? 'from'
-    const roles = new Set((record[attr.columns.messages] as Record<string, unknown>[]).map((m) => m?.[roleKey]))
-    for (const key of TAG_KEYS) {
-      if (attr.tags[key] === null && key !== 'role_tag' && key !== 'content_tag' && roles.has(DEFAULT_TAGS[key])) {
-        diags.add('LF206', `tags omits ${key}: LF nulls it, so "${DEFAULT_TAGS[key]}" turns are not recognised`, at)
-      }
-    }
+  if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) return {files: []}
+  const attr = resolveDatasetAttr(name, entry)
+  if (typeof attr.datasetName !== 'string' || attr.datasetName === '') return {files: []} // no usable source: LF203 says so
+  if (attr.loadFrom !== 'file') {
+    // One group for all of them: a full dataset_info.json lists many hub datasets.
+    diags.add('LF210', 'hub, script or cloud dataset: not checked offline', {file: dinfo.path, line: at.line}, `${name} (${attr.loadFrom}: ${attr.datasetName})`)
+    return {files: []}
   }
+  const stage = ctx.stage ?? inferStage(attr)
+  if (STAGES.includes(stage) && (DATA_STAGE[stage] === 'rm') !== attr.ranking) diags.add('LF208', 'ranking does not match the stage', at, `ranking: ${attr.ranking}, stage: ${stage}`)
+  if (attr.formatting === 'openai') diags.add('LF212', 'formatting openai rewrites the system prompt', at)
+
+  const {files, failed} = entryFiles(attr, ctx.datasetDir, diags)
+  const template = ctx.template
+  const maxSamples = typeof values.max_samples === 'number' ? values.max_samples : undefined
+  const tokens = ctx.tokens ? new TokenTally(ctx.tokens, stage) : undefined
+  ctx.reporter.info(`checking ${name} (${files.length} file${files.length === 1 ? '' : 's'}, stage ${stage})`)
+  const counts = await checkRecords({
+    dataset: name, attr, entry, files, stage, maxSamples, tokens, dedup: ctx.dedup, reporter: ctx.reporter,
+    media: {
+      mediaDir: typeof values.media_dir === 'string' ? values.media_dir : ctx.datasetDir,
+      accepted: template !== undefined && LF_TEMPLATE_NAMES.includes(template) ? templateMedia(template) : undefined,
+      mapped: new Set<Media>((['image', 'video', 'audio'] as const).filter((m) => attr.columns[`${m}s`] !== null)),
+    },
+    reasoningTemplate: template !== undefined && REASONING_TEMPLATES.has(template) ? template : undefined,
+  }, diags)
+  if (failed) counts.fatal.push(failed)
+  const summary = summarize({
+    name, stage, stageInferred: ctx.stage === undefined, files: files.length, counts, numSamples: attr.numSamples,
+    maxSamples, streaming: values.streaming === true, tokens: tokens?.report(name, diags),
+  })
+  return {summary, files: files.map((f) => f.path)}
 }
 
 /**
- * lfdata check: config, dataset_info.json, files and every record, as LF would see them. Returns diagnostics;
- * never exits (the command turns errors into exit code 4).
+ * lfdata check: the train YAML, dataset_info.json, the files and every record, as LF would see them when
+ * launched from the current directory. Returns the diagnostics and a summary per dataset; never exits (the
+ * command turns errors into exit code 4).
  */
 export async function runCheck(opts: CheckOptions, reporter: Reporter): Promise<CheckResult> {
-  const diags = new Diagnostics()
-  let values: Record<string, unknown> = {}
+  const diags = new Diagnostics(opts.locations ?? 5)
+  let cfg: TrainConfig | undefined
   if (opts.config) {
     if (!existsSync(opts.config)) throw new UsageError(`config not found: ${opts.config}`)
-    values = (await checkConfig(opts.config, diags))?.values ?? {}
+    cfg = await checkConfig(opts.config, diags)
   }
+  const values = cfg?.values ?? {}
   const datasetDir = opts.datasetDir ?? (typeof values.dataset_dir === 'string' ? values.dataset_dir : 'data')
-  if (opts.config) diags.add('LF108', `dataset_dir "${datasetDir}" resolves to ${resolve(datasetDir)} when LF is launched from ${process.cwd()}`, {file: opts.config})
-  const stage = (opts.stage ?? (values.stage as Stage | undefined) ?? 'sft') as Stage
-  const cutoffLen = opts.cutoffLen ?? (typeof values.cutoff_len === 'number' ? values.cutoff_len : 2048)
-  const packing = typeof values.packing === 'boolean' ? values.packing : values.neat_packing === true || stage === 'pt'
-  const templateName = opts.template ?? (typeof values.template === 'string' ? values.template : undefined)
-  let tokens: Parameters<typeof checkRecords>[0]['tokens']
-  if (opts.tokenizer) {
-    const {counter, suggestedTemplate} = loadTokenizer(opts.tokenizer)
-    const name = templateName ?? suggestedTemplate
-    const template = name ? TEMPLATES[name] : undefined
-    if (!template) throw new UsageError(`cannot measure tokens with template ${name ?? '(none)'}`, {suggestion: `pass --template (${Object.keys(TEMPLATES).join(', ')})`})
-    tokens = {counter, template, cutoffLen: packing ? cutoffLen - 1 : cutoffLen, packing}
-  }
+  if (cfg) diags.add('LF108', 'dataset_dir resolves against the launch directory', {file: cfg.file, line: cfg.lines.get('dataset_dir')}, `"${datasetDir}" is ${resolve(datasetDir)} when LF is launched from ${process.cwd()}`)
+  const template = opts.template ?? (typeof values.template === 'string' ? values.template : undefined)
+  if (opts.template && !LF_TEMPLATE_NAMES.includes(opts.template)) diags.add('LF103', `Template ${opts.template} does not exist.`, {}, guess(opts.template, LF_TEMPLATE_NAMES))
+  const tokens = tokenSetup(opts, values, template)
 
-  const dinfoPath = join(datasetDir, 'dataset_info.json')
-  const summaries: CheckResult['datasets'] = []
-  let info: DatasetInfo | undefined
-  if (!existsSync(dinfoPath)) diags.add('LF201', `Cannot open ${dinfoPath}`, {file: dinfoPath})
-  else {
-    try {
-      info = parseDatasetInfoText(readFileSync(dinfoPath, 'utf8'), dinfoPath) as DatasetInfo
-    } catch (error) {
-      if (!(error instanceof LfdataError)) throw error
-      diags.add('LF202', error.message.replace(/ — .*$/, ''), {file: dinfoPath, line: error.location?.line})
+  const summaries: DatasetSummary[] = []
+  const dataFiles: string[] = []
+  let dedup: Dedup | undefined
+  const online = datasetDir === 'ONLINE' || datasetDir.startsWith('REMOTE:')
+  if (online) diags.add('LF210', 'datasets come from the hub: not checked offline', {}, `dataset_dir: ${datasetDir}`)
+  const dinfo = online ? undefined : loadDatasetInfo(datasetDir, diags, opts.config)
+  if (dinfo) {
+    dedup = new Dedup((await xxhash()).h64)
+    // With a YAML, LF's default stage is sft; with neither YAML nor --stage, each entry says what it is for.
+    const ctx: RunContext = {diags, reporter, datasetDir, dinfo, values, stage: opts.stage ?? (cfg ? ((values.stage as Stage | undefined) ?? 'sft') : undefined), template, tokens, dedup}
+    const names = opts.datasets.length > 0 ? opts.datasets : cfg ? [...datasetNames(values.dataset), ...datasetNames(values.eval_dataset)] : Object.keys(dinfo.info)
+    for (const name of new Set(names)) {
+      const {summary, files} = await checkDataset(name, ctx)
+      if (summary) summaries.push(summary)
+      dataFiles.push(...files)
     }
   }
-  if (info) {
-    for (const p of validateDatasetInfo(info)) diags.add(p.message.startsWith('unknown key') ? 'LF204' : 'LF203', `${p.path}: ${p.message}`, {file: dinfoPath, dataset: p.path.split('.')[0]})
-    const names = opts.datasets.length > 0 ? opts.datasets : opts.config ? [...list(values.dataset), ...list(values.eval_dataset)] : Object.keys(info)
-    for (const name of [...new Set(names)]) {
-      const entry = info[name]
-      if (!entry) {
-        const guess = closest(name, Object.keys(info))
-        diags.add('LF207', `Undefined dataset ${name} in dataset_info.json${guess ? ` — did you mean "${guess}"?` : ''}`, {file: dinfoPath, dataset: name})
-        continue
-      }
-      if (typeof entry !== 'object' || entry === null) continue
-      const attr = resolveDatasetAttr(name, entry)
-      if (attr.loadFrom !== 'file') {
-        diags.add('LF210', `${name} loads from ${attr.loadFrom} (${attr.datasetName})`, {dataset: name})
-        continue
-      }
-      const dataStage = DATA_STAGE[stage]
-      if ((dataStage === 'rm') !== attr.ranking) diags.add('LF208', `${name} has ranking: ${attr.ranking} but stage is ${stage}`, {file: dinfoPath, dataset: name})
-      const files = entryFiles(attr, datasetDir, diags)
-      if (files.length === 0) continue
-      await checkPartialBlocks(attr, entry, files[0]!, diags)
-      reporter.info(`checking ${name} (${files.length} file${files.length === 1 ? '' : 's'})`)
-      const mediaDir = typeof values.media_dir === 'string' ? values.media_dir : datasetDir
-      const s = await checkRecords({dataset: name, attr, files, stage, mediaDir, tokens}, diags)
-      const maxSamples = typeof values.max_samples === 'number' ? values.max_samples : undefined
-      if (maxSamples !== undefined && maxSamples < s.records) diags.add('LF106', `max_samples ${maxSamples} keeps ${maxSamples} of ${s.records} rows of ${name}`, {file: opts.config, dataset: name})
-      const drops = Object.entries(s.dropped).map(([r, c]) => `${r}: ${c}`).join(', ')
-      const trained = maxSamples !== undefined ? Math.min(s.kept, maxSamples) : s.kept
-      summaries.push({...s, summary: `${name}: would train on ${trained} of ${s.records} examples${drops ? ` (${s.records - s.kept} dropped: ${drops})` : ''}`})
-    }
+  if (dedup?.full) diags.add('LF431', 'the exact-duplicate check stopped at its memory bound', {}, `only the first ${dedup.limit.toLocaleString('en')} distinct examples were compared`)
+  if (cfg) {
+    crossChecks(cfg, summaries, diags)
+    checkTokenizedPath(cfg, dataFiles, diags)
   }
   reporter.finish()
-  const diagnostics = diags.list()
-  return {errors: diags.count('error'), warnings: diags.count('warning'), infos: diags.count('info'), diagnostics, datasets: summaries}
+  return {errors: diags.count('error'), warnings: diags.count('warning'), infos: diags.count('info'), diagnostics: diags.list(), datasets: summaries}
+}
+
+/** YAML rules that need the data: max_samples vs rows, val_size vs rows, pt packing yielding no block. */
+function crossChecks(cfg: TrainConfig, summaries: DatasetSummary[], diags: Diagnostics): void {
+  const v = cfg.values
+  const at = (key: string) => ({file: cfg.file, line: cfg.lines.get(key)})
+  const train = new Set(datasetNames(v.dataset))
+  const trainSets = summaries.filter((s) => train.has(s.name))
+  const maxSamples = typeof v.max_samples === 'number' ? v.max_samples : undefined
+  for (const s of summaries) {
+    if (maxSamples !== undefined && maxSamples < s.records) diags.add('LF106', 'max_samples caps the dataset', {...at('max_samples'), dataset: s.name}, `keeps the first ${maxSamples} of ${s.records} rows`)
+  }
+  // split_dataset: an integer (or any value > 1) is a number of examples, anything else a fraction.
+  const valSize = typeof v.val_size === 'number' ? v.val_size : 0
+  const count = valSize > 1 || (valSize === 1 && !/[.eE]/.test(cfg.sources.get('val_size') ?? ''))
+  const rows = trainSets.reduce((n, s) => n + Math.min(s.records, maxSamples ?? Infinity), 0)
+  if (valSize > 1e-6 && (count || valSize < 1) && v.eval_dataset === undefined && v.streaming !== true && rows > 0) {
+    const test = count ? Math.floor(valSize) : Math.ceil(valSize * rows)
+    if (rows - test < 1) diags.add('LF104', 'val_size leaves no training example', at('val_size'), `val_size ${cfg.sources.get('val_size') ?? valSize}: ${test} of ${rows} rows go to evaluation`)
+  }
+  const packed = trainSets.filter((s) => s.tokens?.blocks !== undefined)
+  if (packed.length > 0 && packed.reduce((n, s) => n + s.tokens!.blocks!, 0) === 0) {
+    diags.add('LF503', 'pre-training text does not fill one block: LF fails with "Cannot find sufficient samples"', {dataset: packed[0]!.name}, `fewer than ${packed[0]!.tokens!.cutoff_len} tokens per 1000-row batch`)
+  }
 }

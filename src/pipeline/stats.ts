@@ -61,7 +61,7 @@ export interface StatsResult {
   histogram: {bucket_width: number; counts: number[]}
   /** The lines LF's scripts/stat_utils/length_cdf.py prints (1000-token buckets). */
   cdf: string[]
-  packing: {cutoff_len: number; sequences: number; dropped: number} | null
+  packing: {cutoff_len: number; sequences: number; truncated: number} | null
   datasets: DatasetStats[]
   seconds: number
 }
@@ -214,7 +214,7 @@ export async function runStats(opts: StatsOptions, reporter: Reporter): Promise<
     const packer = new PackingCounter(cutoff - 1)
     for (const len of lengthsInOrder) packer.add(len)
     packer.flush()
-    packing = {cutoff_len: cutoff, sequences: packer.sequences, dropped: packer.dropped}
+    packing = {cutoff_len: cutoff, sequences: packer.sequences, truncated: packer.truncated}
   }
   const width = bucketWidth(all.max)
   return {

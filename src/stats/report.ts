@@ -23,7 +23,7 @@ export function renderStats(r: StatsResult): string {
     `suggested cutoff_len: ${r.cutoff_len.suggested} (P${r.cutoff_len.percentile} rounded up to a multiple of ${r.cutoff_len.round}) — truncates ${n(r.cutoff_len.truncated_examples)} examples (${pct(r.cutoff_len.truncated_fraction)}), ${n(r.cutoff_len.tokens_lost)} tokens lost`,
     ...r.at.map((a) => `  cutoff_len ${String(a.cutoff_len).padStart(5)}: ${n(a.truncated_examples).padStart(7)} truncated (${pct(a.truncated_fraction).padStart(7)}), ${n(a.tokens_lost)} tokens lost`),
   ]
-  if (r.packing) out.push(`packing at cutoff_len ${r.packing.cutoff_len}: ${n(r.packing.sequences)} packed sequences, ${n(r.packing.dropped)} examples longer than ${r.packing.cutoff_len - 1} dropped`)
+  if (r.packing) out.push(`packing at cutoff_len ${r.packing.cutoff_len}: ${n(r.packing.sequences)} packed sequences, ${n(r.packing.truncated)} examples truncated to ${r.packing.cutoff_len - 1} tokens first`)
   if (r.datasets.length > 1) {
     out.push('', 'per dataset:')
     for (const d of r.datasets) out.push(`  ${d.name}: ${n(d.examples)} examples, p50 ${d.lengths.p50}, p99 ${d.lengths.p99}, max ${d.lengths.max}`)

@@ -82,22 +82,23 @@ export function knapsackBins(lengths: number[], capacity: number): number {
 
 /**
  * Packing as LF's PackedSupervisedDatasetProcessor does it: per preprocessing batch (1,000 rows by default),
- * examples longer than the capacity are dropped, the rest go through greedy_knapsack. Capacity is
- * cutoff_len - 1 (data_args subtracts one when packing).
+ * each example is encoded already truncated to the capacity (so none is longer and none is dropped for
+ * length), then the batch goes through greedy_knapsack. Capacity is cutoff_len - 1 (data_args subtracts one
+ * when packing).
  */
 export class PackingCounter {
   private batch: number[] = []
   private rows = 0
   sequences = 0
-  dropped = 0
+  truncated = 0
 
   constructor(readonly capacity: number, readonly batchSize = 1000) {}
 
   /** One dataset row: its length, or null when LF drops it before packing. */
   add(length: number | null): void {
     if (length !== null) {
-      if (length > this.capacity) this.dropped++
-      else this.batch.push(length)
+      if (length > this.capacity) this.truncated++
+      this.batch.push(Math.min(length, this.capacity))
     }
     if (++this.rows % this.batchSize === 0) this.flush()
   }

@@ -1,55 +1,104 @@
-import {readFileSync, writeFileSync} from 'node:fs'
+import {createWriteStream, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
+import {once} from 'node:events'
 import {Ajv} from 'ajv'
 import {describe, expect, it} from 'vitest'
 
-import {tempDir} from '../io/helpers.js'
+import {lfDemoDir} from '../check/lf-demo.js'
+import {gpt, human, info, jsonl, tree, type Files} from '../check/helpers.js'
 import {lfdata} from '../e2e.js'
 
 const schema = JSON.parse(readFileSync(new URL('../../schemas/check-result.schema.json', import.meta.url), 'utf8'))
 const validate = new Ajv({allErrors: true}).compile(schema)
 
-function dataDir(rows: unknown[], entry: object = {file_name: 'd.jsonl', formatting: 'sharegpt'}) {
-  const dir = tempDir()
-  writeFileSync(join(dir, 'dataset_info.json'), JSON.stringify({d: entry}, null, 2))
-  writeFileSync(join(dir, 'd.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n') + '\n')
-  return dir
+/** stdout must be exactly one JSON object that follows the published schema. */
+function resultOf(stdout: string) {
+  const json = JSON.parse(stdout)
+  expect(validate(json), JSON.stringify(validate.errors)).toBe(true)
+  return json as {errors: number; diagnostics: {code: string; file?: string; line?: number; dataset?: string; detail?: string}[]; datasets: {name: string; summary: string}[]}
+}
+
+interface Broken {
+  name: string
+  files: Files
+  yaml?: string
+  code: string
+  file?: string
+  line?: number
+}
+
+const BROKEN: Broken[] = [
+  {name: 'dataset_info.json with a trailing comma', files: {'dataset_info.json': '{\n  "d": {"file_name": "d.json"},\n}\n'}, code: 'LF202', file: 'dataset_info.json', line: 3},
+  {name: 'assistant turn first', files: {...info({d: {file_name: 'd.jsonl', formatting: 'sharegpt'}}), 'd.jsonl': jsonl([{conversations: [human('a'), gpt('b')]}, {conversations: [gpt('x'), human('y')]}])}, code: 'LF401', file: 'd.jsonl', line: 2},
+  {name: 'CSV answer "NA"', files: {...info({d: {file_name: 'd.csv'}}), 'd.csv': 'instruction,input,output\nq,,a\nq2,,NA\n'}, code: 'LF424', file: 'd.csv', line: 3},
+  {name: 'GB18030 bytes', files: {...info({d: {file_name: 'd.jsonl'}}), 'd.jsonl': Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xc4, 0xe3, 0x22, 0x7d, 0x0a])}, code: 'LF305', file: 'd.jsonl'},
+  {name: 'misspelt YAML key and unregistered dataset', files: {...info({d: {file_name: 'd.json'}}), 'd.json': [{instruction: 'q', input: '', output: 'a'}]}, yaml: 'dataset: d,missing\ncutof_len: 1024\n', code: 'LF102', file: 'train.yaml', line: 3},
+  {name: 'image path that does not resolve', files: {...info({d: {file_name: 'd.json', formatting: 'sharegpt', columns: {messages: 'messages', images: 'images'}, tags: {role_tag: 'role', content_tag: 'content', user_tag: 'user', assistant_tag: 'assistant'}}}), 'd.json': [{messages: [{role: 'user', content: '<image>?'}, {role: 'assistant', content: 'a'}], images: ['nope.png']}]}, code: 'LF427', file: 'd.json', line: 2},
+]
+
+function args(dir: string, c: {yaml?: string}): string[] {
+  if (c.yaml === undefined) return ['check', '--dataset-dir', dir]
+  writeFileSync(join(dir, 'train.yaml'), `dataset_dir: ${dir}\n${c.yaml}`)
+  return ['check', '--config', join(dir, 'train.yaml')]
 }
 
 describe('lfdata check (spawned)', () => {
-  it('exits 0 on clean data, and its --json matches the published schema', async () => {
-    const dir = dataDir([{conversations: [{from: 'human', value: 'a'}, {from: 'gpt', value: 'b'}]}])
+  it('exits 0 on LF\'s demo datasets as LF registers them; --json follows the schema', async () => {
+    const dir = tree(lfDemoDir())
     const r = await lfdata(['check', '--dataset-dir', dir, '--json'])
     expect(r.code, r.stderr).toBe(0)
-    expect(validate(r.json), JSON.stringify(validate.errors)).toBe(true)
-    expect(r.json).toMatchObject({errors: 0, datasets: [{name: 'd', records: 1, kept: 1}]})
+    const json = resultOf(r.stdout)
+    expect(json.errors).toBe(0)
+    expect(json.datasets).toHaveLength(14)
+    const human = await lfdata(['check', '--dataset-dir', dir])
+    expect(human.code).toBe(0)
+    expect(human.stdout).toContain('alpaca_en_demo (sft, inferred): would train on 2 of 2 examples')
+    expect(human.stdout).toMatch(/0 errors, 0 warnings\n$/)
   })
 
-  it('exits 4 with grouped diagnostics and a per-dataset summary; --json still prints one result object', async () => {
-    const bad = {conversations: [{from: 'gpt', value: 'x'}, {from: 'human', value: 'y'}]}
-    const dir = dataDir([bad, bad, {conversations: [{from: 'human', value: 'a'}]}, {conversations: 'oops'}])
-    const r = await lfdata(['check', '--dataset-dir', dir])
+  it.each(BROKEN)('$name: exit 4, $code at the right place, one JSON object on stdout', async (c) => {
+    const dir = tree(c.files)
+    const j = await lfdata([...args(dir, c), '--json'])
+    expect(j.code, j.stderr).toBe(4)
+    const hit = resultOf(j.stdout).diagnostics.find((d) => d.code === c.code)
+    expect(hit, j.stdout).toBeDefined()
+    if (c.file) expect(hit!.file).toBe(join(dir, c.file))
+    if (c.line) expect(hit!.line).toBe(c.line)
+    const h = await lfdata(args(dir, c))
+    expect(h.code).toBe(4)
+    expect(h.stdout).toContain(c.code)
+    expect(h.stdout).toContain(c.line ? `${join(dir, c.file!)}:${c.line}` : join(dir, c.file!))
+    expect(h.stderr).toMatch(/check found \d+ errors?/)
+  })
+
+  it('groups repeated problems and prints a per-dataset summary', async () => {
+    const bad = {conversations: [gpt('x'), human('y')]}
+    const dir = tree({...info({d: {file_name: 'd.jsonl', formatting: 'sharegpt'}}), 'd.jsonl': jsonl([bad, bad, {conversations: [human('a'), gpt('b')]}, {conversations: [human('c'), gpt('d')]}])})
+    const r = await lfdata(['check', '--dataset-dir', dir, '--locations', '1'])
     expect(r.code).toBe(4)
-    expect(r.stdout).toContain('LF401')
+    expect(r.stdout).toContain('LF401 turns are not user/assistant alternating')
     expect(r.stdout).toContain('(2×)')
-    expect(r.stdout).toContain('d: would train on 0 of 4 examples')
-    expect(r.stderr).toContain('check found')
-    const j = await lfdata(['check', '--dataset-dir', dir, '--json'])
-    expect(j.code).toBe(4)
-    expect(validate(j.json), JSON.stringify(validate.errors)).toBe(true)
-    expect(j.json.diagnostics.find((d: {code: string}) => d.code === 'LF401')).toMatchObject({count: 2, line: 1, more: [{line: 2}]})
-    expect(j.json.diagnostics.map((d: {code: string}) => d.code)).toEqual(expect.arrayContaining(['LF410', 'LF420', 'LF421', 'LF423']))
+    expect(r.stdout).toContain('… and 1 more')
+    expect(r.stdout).toContain('d (sft, inferred): would train on 2 of 4 examples (2 dropped: invalid_role_order 2)')
   })
 
-  it('reads datasets, stage and data args from a train YAML and reports unknown keys with a suggestion', async () => {
-    const dir = dataDir([{conversations: [{from: 'human', value: 'a'}, {from: 'gpt', value: 'b'}]}])
-    writeFileSync(join(dir, 'train.yaml'), `model_name_or_path: x\nstage: sft\ndataset: d,missing\ndataset_dir: ${dir}\ntemplate: qwen\ncutof_len: 1024\n`)
-    const r = await lfdata(['check', '--config', join(dir, 'train.yaml'), '--json'])
-    expect(r.code).toBe(4)
-    const codes = r.json.diagnostics.map((d: {code: string; message: string}) => `${d.code} ${d.message}`)
-    expect(codes).toEqual(expect.arrayContaining([
-      expect.stringMatching(/^LF102 "cutof_len" is not an LF argument — did you mean "cutoff_len"\?/),
-      expect.stringMatching(/^LF207 Undefined dataset missing/),
-    ]))
-  })
+  it('streams: a 120 MB JSONL is checked with a 64 MB JS heap, under 300 MB RSS', async () => {
+    const dir = tree(info({big: {file_name: 'big.jsonl'}}))
+    const out = createWriteStream(join(dir, 'big.jsonl'))
+    const filler = 'lorem ipsum dolor sit amet '.repeat(20)
+    for (let i = 0, bytes = 0; bytes < 120e6; i++) {
+      const line = JSON.stringify({instruction: `question ${i} ${filler}`, input: '', output: `answer ${i} ${filler}`}) + '\n'
+      bytes += line.length
+      if (!out.write(line)) await once(out, 'drain')
+    }
+    out.end()
+    await once(out, 'finish')
+    writeFileSync(join(dir, 'rss.cjs'), 'process.on("exit", () => process.stderr.write(`maxrss=${process.resourceUsage().maxRSS}\\n`))\n')
+    const r = await lfdata(['check', '--dataset-dir', dir, '--json'], {env: {NODE_OPTIONS: `--max-old-space-size=64 --require ${join(dir, 'rss.cjs')}`}})
+    rmSync(dir, {recursive: true, force: true})
+    expect(r.code, r.stderr).toBe(0)
+    expect(resultOf(r.stdout).datasets[0]!.summary).toMatch(/^big \(sft, inferred\): would train on (\d+) of \1 examples$/)
+    const rssKb = Number(/maxrss=(\d+)/.exec(r.stderr)?.[1])
+    expect(rssKb / 1024).toBeLessThan(300)
+  }, 120_000)
 })

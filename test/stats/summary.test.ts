@@ -53,10 +53,11 @@ describe('packing', () => {
       expect(knapsackBins(xs, 512)).toBe(lfKnapsack(xs, 512))
     }
   })
-  it('packs per 1,000-row batch and drops over-long examples', () => {
+  it('packs per 1,000-row batch, over-long examples truncated to the capacity first (as LF encodes them)', () => {
     const p = new PackingCounter(100, 3)
     for (const x of [60, 50, null, 40, 150, 30]) p.add(x)
     p.flush()
-    expect(p).toMatchObject({sequences: 1 + 2, dropped: 1})
+    // Batch 1: [60, 50] → 2 bins. Batch 2: [40, 100 (truncated), 30] → [100], [40, 30] → 2 bins.
+    expect(p).toMatchObject({sequences: 4, truncated: 1})
   })
 })
