@@ -66,6 +66,7 @@ export const CODES = {
   LF414: {severity: 'error', title: 'record makes LF crash: message lacks the role/content keys or has a role no tag maps', fix: 'fix tags.role_tag/content_tag/*_tag to match the data'},
   LF415: {severity: 'error', title: 'tools is not a JSON string ("Invalid JSON format in tool description")', fix: 'use "" or "[]" for no tools, a JSON-encoded list otherwise'},
   LF416: {severity: 'error', title: 'function-call turn is not JSON with name/arguments ("Invalid JSON format in function message")', fix: 'write function turns as {"name": …, "arguments": …}'},
+  LF417: {severity: 'error', title: 'pre-training example without text: LF reads the first prompt message and crashes (IndexError)', fix: 'drop empty records, or map columns.prompt to the text column'},
   LF420: {severity: 'error', title: 'no example survives ("Cannot find valid samples")', fix: 'see the other diagnostics for why every example is dropped'},
   LF421: {severity: 'error', title: 'a field changes type between rows (pyarrow: "changed from … to …", or a failed cast)', fix: 'give the field one type in every row (lfdata convert does)'},
   LF422: {severity: 'warning', title: 'empty prompt or response: LF trains on it anyway', fix: 'drop them (lfdata convert does by default)'},
@@ -91,4 +92,5 @@ export const REASON_CODE: Record<LfReason, Code> = {
   invalid_role_order: 'LF401', invalid_message_count: 'LF402', non_string_response: 'LF403', invalid_prompt_length: 'LF404',
   missing_pair: 'LF405', missing_column: 'LF410', non_string_prompt: 'LF411', non_string_content: 'LF412', invalid_history: 'LF413',
   invalid_message: 'LF414', invalid_tool_json: 'LF415', invalid_function_json: 'LF416',
+  multiple_responses: 'LF403', non_bool_kto_tag: 'LF428', unknown_formatting: 'LF203', no_text: 'LF417',
 }

@@ -4,7 +4,6 @@ import {isMap, isScalar, LineCounter, parseDocument} from 'yaml'
 
 import {checkDataArgs, LF_ARG_KEYS, LF_TEMPLATE_NAMES} from '../lf/data-args.js'
 import type {Stage} from '../lf/types.js'
-import {EFFICIENT_EOS_TEMPLATES} from './lf-templates.js'
 import {closest, didYouMean, type Diagnostics} from './diagnostics.js'
 
 export const STAGES: readonly Stage[] = ['pt', 'sft', 'rm', 'ppo', 'dpo', 'kto']
@@ -80,13 +79,6 @@ function checkTypes(cfg: TrainConfig, diags: Diagnostics): void {
     if (value !== undefined && value !== null && !(Number.isInteger(value) && (value as number) > 0)) {
       diags.add('LF104', `${key} must be a positive integer (a list or string fails with TypeError)`, at(key), `${key}: ${JSON.stringify(value)}`)
     }
-  }
-  // hparams/parser.py and template.py rules checkDataArgs does not cover.
-  const stage = v.stage ?? 'sft'
-  if (v.predict_with_generate === true && stage !== 'sft') diags.add('LF104', '`predict_with_generate` cannot be set as True except SFT.', at('predict_with_generate'))
-  if (stage === 'sft' && v.do_predict === true && v.predict_with_generate !== true) diags.add('LF104', 'Please enable `predict_with_generate` to save model predictions.', at('do_predict'))
-  if (v.train_on_prompt === true && typeof v.template === 'string' && EFFICIENT_EOS_TEMPLATES.has(v.template)) {
-    diags.add('LF104', 'Current template does not support `train_on_prompt`.', at('train_on_prompt'), `template ${v.template} uses efficient_eos`)
   }
   const valSize = v.val_size
   if (typeof valSize === 'number') {

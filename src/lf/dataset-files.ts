@@ -1,36 +1,16 @@
-import {existsSync, readdirSync, readFileSync, statSync} from 'node:fs'
-import {extname, isAbsolute, join} from 'node:path'
+import {existsSync, readFileSync, statSync} from 'node:fs'
+import {isAbsolute, join} from 'node:path'
 
 import {InputError, UsageError} from '../errors.js'
 import {resolveDatasetAttr} from './attr.js'
+import {DATA_CONFIG, lfFolderFiles} from './constants.js'
 import {parseDatasetInfoText, type DatasetInfo} from './dataset-info.js'
 import type {DatasetAttr} from './types.js'
 
-/** LF's FILEEXT2TYPE (extras/constants.py). */
-export const FILEEXT2TYPE: Record<string, string> = {arrow: 'arrow', csv: 'csv', json: 'json', jsonl: 'json', parquet: 'parquet', txt: 'text'}
-
-export type FolderResult = {ok: true; files: string[]; type: string} | {ok: false; message: string; offender?: string}
-
-/**
- * The files LF loads for a folder `file_name`: every entry of os.listdir (non-recursive, dotfiles and
- * sub-folders included), all of one type. LF takes the type from the first entry of an unsorted listing;
- * lfdata sorts, and reports any entry that breaks the one-type rule.
- */
-export function lfFolderFiles(dir: string): FolderResult {
-  const names = readdirSync(dir).sort()
-  if (names.length === 0) return {ok: false, message: 'folder is empty (LF fails with IndexError)'}
-  const typeOf = (n: string) => FILEEXT2TYPE[extname(n).slice(1)]
-  const type = names.map(typeOf).find(Boolean)
-  if (!type) return {ok: false, message: `no file LF can load in the folder (allowed: ${Object.keys(FILEEXT2TYPE).join(', ')})`, offender: names[0]}
-  // LF takes the type from whichever entry os.listdir returns first, so a stray entry fails with "Allowed file
-  // types" or "File types should be identical" depending on the order: either way the folder does not load.
-  const odd = names.find((n) => typeOf(n) !== type)
-  if (odd) return {ok: false, message: `"${odd}" is not a ${type} file like the rest (LF: "File types should be identical." or "Allowed file types")`, offender: odd}
-  return {ok: true, files: names.map((n) => join(dir, n)), type}
-}
+export {FILEEXT2TYPE, lfFolderFiles, type FolderResult} from './constants.js'
 
 export function readDatasetInfo(datasetDir: string): DatasetInfo {
-  const path = join(datasetDir, 'dataset_info.json')
+  const path = join(datasetDir, DATA_CONFIG)
   if (!existsSync(path)) throw new UsageError(`no dataset_info.json in ${datasetDir}`, {code: 'E_NO_DINFO', suggestion: 'pass --dataset-dir pointing at the folder that holds dataset_info.json'})
   return parseDatasetInfoText(readFileSync(path, 'utf8'), path) as DatasetInfo
 }

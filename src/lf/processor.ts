@@ -1,57 +1,167 @@
 import type {RawRecord} from '../io/types.js'
-import {alignExample} from './align.js'
-import {LF_REASONS, type LfReason} from './drop-reasons.js'
-import type {AlignedExample, DatasetAttr, Stage} from './types.js'
+import {alignExample, type AlignOptions} from './align.js'
+import type {LfReason} from './drop-reasons.js'
+import {pyJsonDumps, pyTruthy, pyTypeName} from './py.js'
+import type {AlignedExample, DatasetAttr, LfMessage, Stage} from './types.js'
+
+export interface ProcessorOptions {
+  /** The template's thought words; LF's default is ["<think>\n", "\n</think>\n\n"]. */
+  thoughtWords?: readonly [string, string]
+  /** The template's tool-call words; LF's default is ["<tool_call>", "</tool_call>"]. */
+  toolCallWords?: readonly [string, string]
+}
+
+/** Why LF does not train on an example: dropped with a warning, or `crash` when LF raises on it. */
+export interface Drop {
+  reason: LfReason
+  detail: string
+  crash: boolean
+}
 
 export type Verdict =
-  | {kept: true; example: AlignedExample}
-  | {kept: false; reason: LfReason; detail: string; crash: boolean}
+  | {kept: true; example: AlignedExample; warnings?: string[]}
+  | ({kept: false} & Drop)
 
-const drop = (reason: LfReason, detail: string): Verdict => ({kept: false, reason, detail, crash: LF_REASONS[reason].effect === 'crash'})
+const DEFAULT_THOUGHT: readonly [string, string] = ['<think>\n', '\n</think>\n\n']
+const DEFAULT_TOOL_CALL: readonly [string, string] = ['<tool_call>', '</tool_call>']
+const ENCODABLE_ROLES = new Set(['user', 'assistant', 'observation', 'function'])
 
-function jsonValid(text: string): unknown {
+const skip = (reason: LfReason, detail: string): Drop => ({reason, detail, crash: false})
+const crash = (reason: LfReason, detail: string): Drop => ({reason, detail, crash: true})
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+const isDict = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+const preview = (s: string) => JSON.stringify(s.length > 80 ? `${s.slice(0, 80)}…` : s)
+
+function parseJson(text: string): {ok: true; value: unknown} | {ok: false} {
   try {
-    return JSON.parse(text)
+    return {ok: true, value: JSON.parse(text)}
   } catch {
-    return undefined
+    return {ok: false}
+  }
+}
+
+/** FunctionFormatter.apply: the JSON inside the tool-call words, or the content without its thought block. */
+function functionProblem(content: string, opts: ProcessorOptions): string | null {
+  const [callOpen, callClose] = opts.toolCallWords ?? DEFAULT_TOOL_CALL
+  const [thinkOpen, thinkClose] = opts.thoughtWords ?? DEFAULT_THOUGHT
+  const call = new RegExp(`${escapeRe(callOpen)}([\\s\\S]*?)${escapeRe(callClose)}`).exec(content)
+  let json = call?.[1]
+  if (json === undefined) {
+    const thought = new RegExp(`${escapeRe(thinkOpen)}[\\s\\S]*?${escapeRe(thinkClose)}`).exec(content)
+    json = thought ? content.split(thought[0]).join('') : content
+  }
+  const parsed = parseJson(json)
+  if (!parsed.ok) return `Invalid JSON format in function message: [${preview(content)}]`
+  const calls = Array.isArray(parsed.value) ? parsed.value : [parsed.value]
+  const bad = calls.find((c) => !isDict(c) || !Object.hasOwn(c, 'name') || !Object.hasOwn(c, 'arguments'))
+  if (bad !== undefined) return `a function call is ${pyJsonDumps(bad)}, not {"name": …, "arguments": …} (LF: KeyError/TypeError)`
+  return null
+}
+
+/** ToolFormatter.apply on a truthy `tools`: a JSON string of a list of tool objects. */
+function toolsProblem(tools: unknown): string | null {
+  if (typeof tools !== 'string') return `TypeError: the JSON object must be str, not ${pyTypeName(tools)} (tools must be a JSON-encoded string)`
+  const parsed = parseJson(tools)
+  if (!parsed.ok) return `Invalid JSON format in tool description: [${preview(tools)}]`
+  const value = parsed.value
+  if (typeof value !== 'string' && !Array.isArray(value) && !isDict(value)) return `TypeError: tools is the JSON ${pyTypeName(value)} ${tools.trim()}, which has no len()`
+  const empty = typeof value === 'string' || Array.isArray(value) ? value.length === 0 : Object.keys(value).length === 0
+  if (empty) return null
+  if (!Array.isArray(value) || !value.every(isDict)) return `tools must be a JSON list of tool objects, got ${preview(tools)} (LF's tool formatter fails on it)`
+  return null
+}
+
+/** Template._encode on one message: an encodable role, and a string content (function turns: call JSON). */
+function messageProblem(m: LfMessage, opts: ProcessorOptions): Drop | null {
+  if (!ENCODABLE_ROLES.has(m.role)) return crash('invalid_message', `NotImplementedError: Unexpected role: ${m.role}`)
+  if (typeof m.content !== 'string') return crash('non_string_content', `a ${m.role} turn holds a ${pyTypeName(m.content)}, not a string (LF: "Expected a string")`)
+  if (m.role === 'function') {
+    const problem = functionProblem(m.content, opts)
+    if (problem) return crash('invalid_function_json', problem)
+  }
+  return null
+}
+
+/** The messages the stage's processor encodes for a kept example. */
+function encodedMessages(ex: AlignedExample, stage: Stage): LfMessage[] {
+  const [first, second] = ex.response
+  switch (stage) {
+    case 'rm':
+    case 'dpo':
+      return [...ex.prompt, first!, second!]
+    case 'kto':
+      return [...ex.prompt, pyTruthy(first!.content) ? first! : second!]
+    case 'ppo':
+      return [...ex.prompt, ...(ex.response.length === 1 ? ex.response : [{role: 'assistant', content: ''} as LfMessage])]
+    default:
+      return [...ex.prompt, ...ex.response]
   }
 }
 
 /**
- * The dataset processor's rules for the stage (data/processor/*.py): which aligned examples are dropped
- * ("Dropped invalid example") and which would make formatting fail. pt keeps everything with a text.
+ * The stage processor (data/processor/*.py) on an aligned example: null when LF trains on it, else why not.
+ * Drops ("Dropped invalid example"): an even prompt for every stage but pt, SFT without exactly one
+ * response, rm/dpo/kto with fewer than two. Crashes while encoding a kept example: a non-string content, a
+ * truthy non-string system prompt, tools or function turns that are not the JSON LF parses. pt drops
+ * nothing: it concatenates the first prompt message's text, so an empty or non-text example crashes.
  */
-export function processorVerdict(ex: AlignedExample, stage: Stage): Verdict {
+export function processorVerdict(ex: AlignedExample, stage: Stage, opts: ProcessorOptions = {}): Drop | null {
   const p = ex.prompt.length
   const r = ex.response.length
   if (stage === 'pt') {
-    const text = ex.prompt[0]?.content
-    return typeof text === 'string' ? {kept: true, example: ex} : drop('non_string_content', 'the first prompt message is not text')
+    if (p === 0) return crash('no_text', 'IndexError: list index out of range (the example has no prompt message)')
+    const text = ex.prompt[0]!.content
+    return typeof text === 'string' ? null : crash('non_string_content', `TypeError: the text is a ${pyTypeName(text)}, not a string`)
   }
-  if (p % 2 !== 1) return drop('invalid_prompt_length', p === 0 ? 'the conversation has no prompt turns' : `prompt has ${p} messages; LF needs an odd number ending on a user turn`)
-  if (stage === 'sft' && r !== 1) return drop('non_string_response', r === 0 ? 'no string response' : `${r} responses; SFT needs exactly one`)
-  if ((stage === 'rm' || stage === 'dpo' || stage === 'kto') && r < 2) return drop('missing_pair', `${r} response(s); ${stage} needs two`)
-  for (const m of [...ex.prompt, ...ex.response]) {
-    if (typeof m.content !== 'string') return drop('non_string_content', `a ${m.role} turn holds ${m.content === null ? 'null' : typeof m.content}, not text`)
-    if (m.role === 'function') {
-      const calls = jsonValid(m.content)
-      const list = Array.isArray(calls) ? calls : [calls]
-      if (calls === undefined || !list.every((c) => typeof c === 'object' && c !== null && 'name' in c && 'arguments' in c)) {
-        return drop('invalid_function_json', `function turn is not JSON with name and arguments: ${m.content.slice(0, 60)}`)
-      }
-    }
+  if (p % 2 !== 1) return skip('invalid_prompt_length', p === 0 ? 'the example has no prompt turns' : `the prompt has ${p} messages; LF needs an odd number ending on a user turn`)
+  if (stage === 'sft' && r === 0) return skip('non_string_response', 'no string response')
+  if (stage === 'sft' && r > 1) return skip('multiple_responses', `${r} responses (a KTO-tagged or ranking record); SFT needs exactly one`)
+  if ((stage === 'rm' || stage === 'dpo' || stage === 'kto') && r < 2) return skip('missing_pair', `${r} response(s); ${stage} needs two`)
+
+  if (pyTruthy(ex.tools)) {
+    const problem = toolsProblem(ex.tools)
+    if (problem) return crash('invalid_tool_json', problem)
   }
-  if (ex.system !== null && ex.system !== undefined && typeof ex.system !== 'string') return drop('non_string_content', 'the system prompt is not text')
-  if (typeof ex.tools === 'string' && ex.tools !== '' && jsonValid(ex.tools) === undefined) {
-    return drop('invalid_tool_json', `tools is not valid JSON: ${JSON.stringify(ex.tools.slice(0, 60))}`)
+  if (pyTruthy(ex.system) && typeof ex.system !== 'string') return crash('non_string_content', `TypeError: the system prompt is a ${pyTypeName(ex.system)}, not a string`)
+  for (const m of encodedMessages(ex, stage)) {
+    const problem = messageProblem(m, opts)
+    if (problem) return problem
   }
-  return {kept: true, example: ex}
+  return null
 }
 
-/** Converter + processor on one record: does LF train on it for this stage, and if not, why. */
-export function lfVerdict(record: RawRecord, attr: DatasetAttr, stage: Stage): Verdict {
-  const aligned = alignExample(record, attr)
-  if (aligned.kind === 'crash') return drop(aligned.reason, aligned.detail)
-  if (aligned.kind === 'skip') return drop(aligned.reason, aligned.detail)
-  return processorVerdict(aligned.example, stage)
+/**
+ * The KTO processor pairs each kept example with the response of the example before it in the same
+ * preprocessing batch (the first of a batch with the batch's last) for its KL term, and reads that response
+ * without checking it: an empty or one-message response there is an IndexError even though its own example
+ * was merely dropped. Returns the crash this partner response causes, or null.
+ */
+export function ktoPartnerError(partnerResponse: readonly LfMessage[]): Drop | null {
+  const [first, second] = partnerResponse
+  if (first === undefined) return crash('missing_pair', 'IndexError: the KL partner (previous example in the batch) has no response')
+  const used = pyTruthy(first.content) ? first : second
+  if (used === undefined) return crash('missing_pair', 'IndexError: the KL partner (previous example in the batch) has an empty response and no second one')
+  return messageProblem(used, {})
+}
+
+/**
+ * Converter + processor on one record, the one call convert, stats and check make per record: does LF
+ * train on it for this stage, and if not, why (and whether LF crashes rather than drops).
+ */
+export function lfVerdict(record: RawRecord, attr: DatasetAttr, stage: Stage, opts: AlignOptions & ProcessorOptions = {}): Verdict {
+  const aligned = alignExample(record, attr, opts)
+  if (aligned.kind === 'crash') return {kept: false, reason: aligned.reason, detail: aligned.detail, crash: true}
+  if (aligned.kind === 'skip') {
+    // pt reads the first prompt message, and a skipped example has none.
+    if (stage === 'pt') return {kept: false, reason: aligned.reason, detail: `${aligned.detail}; pre-training then fails on the empty example (IndexError)`, crash: true}
+    return {kept: false, reason: aligned.reason, detail: aligned.detail, crash: false}
+  }
+  const drop = processorVerdict(aligned.example, stage, opts)
+  if (drop === null) return aligned.warnings ? {kept: true, example: aligned.example, warnings: aligned.warnings} : {kept: true, example: aligned.example}
+  const ktoKey = attr.columns.kto_tag
+  if (stage === 'kto' && drop.reason === 'missing_pair' && ktoKey) {
+    const value = Object.hasOwn(record, ktoKey) ? record[ktoKey] : null
+    return {kept: false, reason: 'non_bool_kto_tag', detail: `kto_tag "${ktoKey}" is ${pyJsonDumps(value)}, not true/false; ${drop.detail}`, crash: false}
+  }
+  return {kept: false, ...drop}
 }

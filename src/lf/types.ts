@@ -47,6 +47,13 @@ export interface DatasetAttr {
   numSamples?: number
   columns: Record<ColumnKey, string | null>
   tags: Record<TagKey, string | null>
+  /** The raw `ranking` value when it is not a boolean: LF's stage check (`ranking is True`) then passes either way. */
+  rankingValue?: unknown
+  /**
+   * Set when LF raises on this entry before reading any record: no source key (KeyError: 'file_name') or a
+   * formatting no converter has ("Dataset converter X not found.").
+   */
+  loadError?: {key: 'source' | 'formatting'; message: string}
 }
 
 /** The output of LF's converter (the `_prompt`, `_response`, ... columns). */

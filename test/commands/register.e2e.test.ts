@@ -58,7 +58,7 @@ describe('lfdata register (spawned)', () => {
     writeFileSync(join(data, 'dataset_info.json'), broken)
     const r = await lfdata(['register', 'data/a.jsonl', '--name', 'a'], {cwd: dir})
     expect(r.code).toBe(3)
-    expect(r.stderr).toMatch(/column \d+\) — data\/dataset_info\.json:3/)
+    expect(r.stderr).toMatch(/line 3 column 1 .*— data\/dataset_info\.json:3/)
     expect(readFileSync(join(data, 'dataset_info.json'), 'utf8')).toBe(broken)
   })
 
