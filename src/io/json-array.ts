@@ -1,7 +1,7 @@
 import {InputError} from '../errors.js'
 import {readBytes} from './bytes.js'
 import {decodeText} from './decode.js'
-import {isPlainObject, preview} from './record.js'
+import {isPlainObject, oneLine, preview} from './record.js'
 import type {ReadOptions, Row} from './types.js'
 
 const QUOTE = 34
@@ -42,7 +42,7 @@ export async function* readJsonArray(path: string, opts: ReadOptions = {}): Asyn
     try {
       value = JSON.parse(text)
     } catch (error) {
-      fail('E_JSON_PARSE', `invalid JSON (${(error as Error).message})`, elementLine, 'fix the record or re-export the file')
+      fail('E_JSON_PARSE', `invalid JSON (${oneLine((error as Error).message)})`, elementLine, 'fix the record or re-export the file')
     }
     if (!isPlainObject(value)) {
       fail('E_JSON_NOT_OBJECT', `array element is not an object: ${preview(value)}`, elementLine, 'the array must hold one JSON object per record')

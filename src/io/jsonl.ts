@@ -1,7 +1,7 @@
 import {InputError} from '../errors.js'
 import {readBytes} from './bytes.js'
 import {decodeText} from './decode.js'
-import {isPlainObject, preview} from './record.js'
+import {isPlainObject, oneLine, preview} from './record.js'
 import type {ReadOptions, Row} from './types.js'
 
 /** One JSON object per line; blank lines are skipped. Errors name the line. */
@@ -15,7 +15,7 @@ export async function* readJsonl(path: string, opts: ReadOptions = {}): AsyncGen
     try {
       value = JSON.parse(text)
     } catch (error) {
-      throw new InputError('E_JSONL_PARSE', `invalid JSON (${(error as Error).message})`, {
+      throw new InputError('E_JSONL_PARSE', `invalid JSON (${oneLine((error as Error).message)})`, {
         location: {file: path, line: at},
         suggestion: 'each line must be one complete JSON object; a truncated last line means the file was cut short',
       })

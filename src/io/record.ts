@@ -15,3 +15,9 @@ export function preview(value: unknown, max = 60): string {
   const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value)
   return text.length > max ? `${text.slice(0, max)}…` : text
 }
+
+/** V8's JSON errors quote the text around the error, newlines included; keep messages to one line. */
+export function oneLine(message: string, max = 120): string {
+  const flat = message.replace(/\s*\n\s*/g, ' ')
+  return flat.length > max ? `${flat.slice(0, max)}…` : flat
+}

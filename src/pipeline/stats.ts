@@ -1,7 +1,7 @@
 import {stat} from 'node:fs/promises'
 import {availableParallelism} from 'node:os'
 
-import {UsageError} from '../errors.js'
+import {InputError, UsageError} from '../errors.js'
 import {readManifest} from '../io/manifest.js'
 import {expandInputs, readRows} from '../io/read.js'
 import {resolveDatasetAttr} from '../lf/attr.js'
@@ -205,7 +205,12 @@ export async function runStats(opts: StatsOptions, reporter: Reporter): Promise<
     await pool.close()
   }
   reporter.finish()
-  if (all.n === 0) throw new UsageError('no example would be trained on: every record is dropped by LF\'s rules', {code: 'E_NOTHING_KEPT', suggestion: `dropped: ${JSON.stringify(dropped)}; run lfdata check for details`})
+  if (all.n === 0) {
+    throw new InputError('E_NOTHING_KEPT', `no example would be trained on: every record is dropped by LF's rules (${JSON.stringify(dropped)})`, {
+      location: {file: sources[0]?.files[0]},
+      suggestion: 'run lfdata check for the reasons, record by record',
+    })
+  }
 
   const suggestion = suggestCutoff(all, opts.percentile, opts.round)
   let packing: StatsResult['packing'] = null
