@@ -6,9 +6,9 @@ import {readRows} from '../io/read.js'
 import {resolveDataset} from '../lf/dataset-files.js'
 import type {DatasetInfo, DatasetInfoEntry} from '../lf/dataset-info.js'
 import {LF_TEMPLATE_NAMES, MIX_STRATEGIES, type MixStrategy} from '../lf/data-args.js'
-import type {ColumnKey, Formatting, Stage, TagKey} from '../lf/types.js'
+import type {Stage} from '../lf/types.js'
 import {loadDatasetInfo, saveDatasetInfo, withEntry, withoutEntry} from '../registry/dataset-info-file.js'
-import {buildEntry} from '../registry/entry.js'
+import {buildEntry, type EntryOptions} from '../registry/entry.js'
 import {withLock} from '../registry/lock.js'
 import {planMix, resolveProbs, type MixPlan} from '../registry/mix-plan.js'
 import {writeTrainYaml} from '../registry/train-yaml.js'
@@ -16,17 +16,11 @@ import type {Reporter} from '../reporter.js'
 import {TEMPLATE_NAMES, TEMPLATES} from '../templates/templates.js'
 import {runStats, templateFor} from './stats.js'
 
-export interface RegisterOptions {
+/** What goes into the entry (EntryOptions) plus what register does with it. */
+export interface RegisterOptions extends Omit<EntryOptions, 'file'> {
   file?: string
   name?: string
-  datasetDir: string
-  copy: boolean
-  allowOutside: boolean
   force: boolean
-  formatting?: Formatting
-  ranking?: boolean
-  columns: Partial<Record<ColumnKey, string>>
-  tags: Partial<Record<TagKey, string>>
   list: boolean
   remove?: string
   yaml?: string
