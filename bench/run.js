@@ -3,8 +3,9 @@
 // the same run, alternating which goes first for several rounds. Reports median seconds, MB/s, peak RSS and
 // the median ratio (lfdata throughput / peer throughput). NAME: convert jsonl csv-json stats dedup parquet
 // scaling (the default set, "all"), memory (1 GB CSV, run on its own).
-// Results: bench/results/latest.json and latest.md (the table for the README).
-// Sizes: --size / BENCH_MB (default 24: the default set takes ~5 min on 2 cores), --rounds / BENCH_ROUNDS (≥ 3).
+// Results: bench/results/latest.json and latest.md (the table for the README); benchmarks not run keep their
+// last figures there, dated.
+// Sizes: --size / BENCH_MB (default 24: the default set takes ~6 min on 2 cores), --rounds / BENCH_ROUNDS (≥ 3).
 // Missing peers are installed (apt: miller, jq) when the script can, else their benchmarks are skipped.
 import {spawnSync} from 'node:child_process'
 import {closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
@@ -104,9 +105,9 @@ function helperBench(file) {
   const r = spawnSync(node, [path], {encoding: 'utf8', env: {...process.env, BENCH_WORK: work, BENCH_MB: String(MB)}, timeout: 600_000, stdio: ['ignore', 'pipe', 'inherit']})
   const last = r.stdout.trim().split('\n').pop() ?? ''
   try {
-    return JSON.parse(last)
+    return {script: `bench/${file}`, ...JSON.parse(last)}
   } catch {
-    return {exit: r.status, output: r.stdout.slice(-2000)}
+    return {script: `bench/${file}`, exit: r.status, output: r.stdout.slice(-2000)}
   }
 }
 
@@ -168,10 +169,11 @@ const BENCHES = {
       const dir = `${work}/scale${k}`
       const {csv} = await generate(dir, 4 * k, {seed: 7, formats: ['csv']})
       const {jsonl} = await generate(dir, k, {seed: 7, formats: ['jsonl']})
-      const c = timed([node, bin, 'convert', csv, '-o', `${dir}/out.jsonl`])
+      const rounds = (run) => Array.from({length: ROUNDS}, run)
+      const c = rounds(() => timed([node, bin, 'convert', csv, '-o', `${dir}/out.jsonl`]))
       // Workers pinned (stats starts them only above 8 MB): each loads the vocabulary, a fixed cost per run.
-      const s = timed([node, bin, 'stats', jsonl, '--tokenizer', 'qwen', '--workers', String(cpus().length)])
-      rows.push({name: `scaling ${k}x`, factor: k, convert: {inputMB: round(mbOf(csv)), ...figures([c], mbOf(csv))}, stats: {inputMB: round(mbOf(jsonl)), ...figures([s], mbOf(jsonl))}})
+      const s = rounds(() => timed([node, bin, 'stats', jsonl, '--tokenizer', 'qwen', '--workers', String(cpus().length)]))
+      rows.push({name: `scaling ${k}x`, factor: k, convert: {inputMB: round(mbOf(csv)), ...figures(c, mbOf(csv))}, stats: {inputMB: round(mbOf(jsonl)), ...figures(s, mbOf(jsonl))}})
       console.log(JSON.stringify(rows.at(-1)))
       rmSync(dir, {recursive: true, force: true})
     }
@@ -203,7 +205,8 @@ const DEFAULT = ['convert', 'jsonl', 'csv-json', 'stats', 'dedup', 'parquet', 's
 const cell = (f) => `${f.seconds} s · ${f.mbPerSec} MB/s · ${f.rssMB} MB RSS`
 
 function markdown(r) {
-  const rows = r.benchmarks.filter((b) => !b.factor && !b.limitMB)
+  const day = r.date.slice(0, 10)
+  const rows = r.benchmarks.filter((b) => !b.factor && !b.limitMB).map((b) => (b.date?.slice(0, 10) === day ? b : {...b, name: `${b.name} (${b.date?.slice(0, 10)})`}))
   const scaling = r.benchmarks.filter((b) => b.factor)
   const memory = r.benchmarks.find((b) => b.limitMB)
   const lines = [
@@ -216,9 +219,9 @@ function markdown(r) {
         : `| ${b.name} | ${b.parquetMB ? `${b.parquetMB} MB Parquet (${b.inputMB} MB as JSONL)` : `${b.inputMB} MB`} | ${cell(b.lfdata)} | ${b.peer.name}: ${cell(b.peer)} | ${b.ratio} |`),
   ]
   const helpers = rows.filter((b) => b.helper?.ratio !== undefined)
-  if (helpers.length) lines.push('', ...helpers.map((b) => `- ${b.name}, the area's own benchmark (${b.helper.name ?? 'helper'}, one round): lfdata ${b.helper.lfdata?.seconds} s vs ${b.helper.peer?.name ?? 'peer'} ${b.helper.peer?.seconds} s, ratio ${b.helper.ratio}.`))
+  if (helpers.length) lines.push('', ...helpers.map((b) => `- ${b.name}: the area's own \`${b.helper.script}\` (one round, its own input${b.helper.inputMB ? ` of ${b.helper.inputMB} MB` : ''}): lfdata ${b.helper.lfdata?.seconds} s vs ${b.helper.peer?.name ?? 'peer'} ${b.helper.peer?.seconds} s, ratio ${b.helper.ratio}.`))
   if (scaling.length) {
-    lines.push('', 'Scaling (one run each): time should grow linearly with the input, peak RSS stay flat.', '',
+    lines.push('', `Scaling (median of ${r.rounds} runs): time should grow linearly with the input, peak RSS stay flat.`, '',
       '| size | convert CSV → JSONL | stats --tokenizer qwen |', '|---|---|---|',
       ...scaling.map((b) => `| ${b.factor}x | ${b.convert.inputMB} MB: ${cell(b.convert)} | ${b.stats.inputMB} MB: ${cell(b.stats)} |`))
     const m = scaling.at(-1).marginalMBs
@@ -239,18 +242,20 @@ console.log(needsInputs ? `generating ${MB} MB inputs in bench/work…` : '')
 const inputs = needsInputs ? await generate(work, MB) : {}
 const results = {date: new Date().toISOString(), cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, mb: MB, rounds: ROUNDS, benchmarks: []}
 for (const n of wanted) {
+  const date = new Date().toISOString()
   try {
     const r = await BENCHES[n](inputs)
-    results.benchmarks.push(...(Array.isArray(r) ? r : [r]))
+    results.benchmarks.push(...(Array.isArray(r) ? r : [r]).map((row) => ({bench: n, date, ...row})))
   } catch (error) {
     console.log(`${n}: ${error instanceof Skip ? 'skipped: ' : 'FAILED: '}${error.message}`)
-    results.benchmarks.push({name: n, error: error.message, skipped: error instanceof Skip})
+    results.benchmarks.push({bench: n, date, name: n, error: error.message, skipped: error instanceof Skip})
   }
 }
-// The memory figure comes from a separate (slow) run: keep the last one unless this run measured it again.
+// Benchmarks not run this time (memory, or everything but NAME) keep their last figures, with their dates.
 const previous = existsSync(`${resultsDir}/latest.json`) ? JSON.parse(readFileSync(`${resultsDir}/latest.json`, 'utf8')) : undefined
-const lastMemory = previous?.benchmarks?.find((b) => b.limitMB)
-if (lastMemory && !results.benchmarks.some((b) => b.limitMB)) results.benchmarks.push(lastMemory)
+const carried = (previous?.benchmarks ?? []).filter((b) => b.bench && !wanted.includes(b.bench))
+const order = Object.keys(BENCHES)
+results.benchmarks = [...results.benchmarks, ...carried].sort((a, b) => order.indexOf(a.bench) - order.indexOf(b.bench))
 mkdirSync(resultsDir, {recursive: true})
 writeFileSync(`${resultsDir}/latest.json`, JSON.stringify(results, null, 2) + '\n')
 const md = markdown(results)

@@ -17,12 +17,6 @@ const KNOWN_BUGS: Record<string, string> = {}
 const bug = (commands: string[], cases: string[], why: string) => {
   for (const c of commands) for (const n of cases) KNOWN_BUGS[`${c}: ${n}`] = why
 }
-// src/io/json-array.ts puts V8's SyntaxError text into the message; it quotes the file around the error,
-// newline included, so the error spans two lines and its location lands on the second.
-// src/io/csv.ts does not end lines at a lone CR (classic Mac exports); pandas does, so LF reads two records
-// where lfdata finds only a header (E_NO_RECORDS in convert, no records in check).
-// src/pipeline/stats.ts raises E_NOTHING_KEPT as a UsageError (exit 2) naming no file when no example
-// survives; it is bad input (exit 3, README "Exit codes") and should name the file like convert's errors.
 // check decodes UTF-16 with a BOM like convert does, but LF reads CSV/JSON as UTF-8 (pandas, pyarrow) and
 // fails on it: check should report LF305 for the file.
 bug(['check'], ['UTF-16LE with BOM'], 'UTF-16 file LF cannot read passes check')
@@ -30,7 +24,7 @@ bug(['check'], ['UTF-16LE with BOM'], 'UTF-16 file LF cannot read passes check')
 const has = async (command: string) => (await lfdata([command, '--help'])).code === 0
 const HAS = {stats: await has('stats'), check: await has('check')}
 const tried = {convert: 0, stats: 0, check: 0}
-afterAll(() => console.log(`reliability: ${CASES.length} bad-input cases; files tried: convert ${tried.convert}, stats ${tried.stats}, check ${tried.check}${HAS.stats ? '' : ' (no stats command yet)'}${HAS.check ? '' : ' (no check command yet)'}; ${Object.keys(KNOWN_BUGS).length} known bugs marked it.fails`))
+afterAll(() => console.log(`reliability: ${CASES.length} bad-input cases; files tried: convert ${tried.convert}, stats ${tried.stats}, check ${tried.check}${HAS.stats ? '' : ' (no stats command yet)'}${HAS.check ? '' : ' (no check command yet)'}; known bugs marked it.fails: ${Object.keys(KNOWN_BUGS).length}`))
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 

@@ -2,8 +2,8 @@
 // the new complete one (same sha256 as an uninterrupted run), never torn.
 import {spawn} from 'node:child_process'
 import {createHash} from 'node:crypto'
-import {existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
-import {join} from 'node:path'
+import {existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {basename, dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 import {afterAll, describe, expect, it} from 'vitest'
@@ -14,19 +14,46 @@ import {tempDir} from '../io/helpers.js'
 const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
 const KILLS = 50
 const sha = (p: string) => (existsSync(p) ? createHash('sha256').update(readFileSync(p)).digest('hex') : 'absent')
-const outcomes = {convert: {old: 0, new: 0}, register: {old: 0, new: 0}}
+interface Tally {
+  old: number
+  new: number
+  /** Kills that landed while the temp file was partly written. */
+  midWrite: number
+}
+const outcomes: Record<'convert' | 'register', Tally> = {convert: {old: 0, new: 0, midWrite: 0}, register: {old: 0, new: 0, midWrite: 0}}
 afterAll(() => {
-  const say = (o: {old: number; new: number}) => `${o.old + o.new} killed (${o.old} left the old file, ${o.new} the new one)`
+  const say = (o: Tally) => `${o.old + o.new} killed (${o.midWrite} mid-write; ${o.old} left the old file, ${o.new} the new one)`
   console.log(`crash safety: SIGKILL at random moments; convert ${say(outcomes.convert)}, register ${say(outcomes.register)}; none torn`)
 })
 
-/** Starts the CLI and SIGKILLs it after `ms` (it may have finished by then). */
-async function killAfter(args: string[], cwd: string, ms: number): Promise<void> {
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** Size of the biggest temp file being written for `target` (atomic writes go to `.lfdata-tmp-NAME.*`), or -1. */
+function tempSize(target: string): number {
+  const dir = dirname(target)
+  const prefix = `.lfdata-tmp-${basename(target)}.`
+  let size = -1
+  for (const f of readdirSync(dir)) {
+    if (!f.startsWith(prefix)) continue
+    try {
+      size = Math.max(size, statSync(join(dir, f)).size)
+    } catch {
+      // renamed or removed between readdir and stat
+    }
+  }
+  return size
+}
+
+/** Starts the CLI and SIGKILLs it once `due()` holds (polled every 2 ms); returns whether it was still running. */
+async function killWhen(args: string[], cwd: string, due: () => boolean): Promise<boolean> {
   const child = spawn(process.execPath, [BIN, ...args], {cwd, stdio: 'ignore'})
-  const closed = new Promise((resolve) => child.on('close', resolve))
-  await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, ms))])
+  let exited = false
+  const closed = new Promise((resolve) => child.on('close', () => resolve((exited = true))))
+  while (!exited && !due()) await sleep(2)
+  const running = !exited
   child.kill('SIGKILL')
   await closed
+  return running
 }
 
 interface Slot {
@@ -37,30 +64,44 @@ interface Slot {
 
 /**
  * Two slots run side by side (one per core), each prepared by `reset(slot)` with the old file in place. First
- * both run to completion: the new file's sha256 and the duration D of a run under these conditions. Then
- * KILLS runs, each killed at a random moment between 30% and 120% of D, so kills land while reading, while
- * writing the temp file, around the rename, and after the end.
+ * both run to completion: the new file (its sha256 and size) and the duration D of a run. Then KILLS runs,
+ * killed at moments chosen three ways, so that machine load cannot push them all into start-up: at a random
+ * time in [0, 1.2 D] (start-up, reading, writing, after the end); once the temp file has reached a random
+ * fraction of the new file's size (mid-write, or written but not yet renamed); or as soon as the target
+ * changes (just after the rename, while the process is still running).
  */
-async function killLoop(reset: (slot: number) => Slot, tally: {old: number; new: number}) {
+async function killLoop(reset: (slot: number) => Slot, tally: Tally) {
   const old = sha(reset(0).target)
-  const durations = await Promise.all([0, 1].map(async (slot) => {
+  const reference = await Promise.all([0, 1].map(async (slot) => {
     const {cwd, args, target} = reset(slot)
     const started = Date.now()
     const r = await lfdata(args, {cwd})
     expect(r.code, r.stderr).toBe(0)
-    return {ms: Date.now() - started, sha: sha(target)}
+    return {ms: Date.now() - started, sha: sha(target), size: statSync(target).size}
   }))
-  const fresh = durations[0]!.sha
-  expect(durations[1]!.sha).toBe(fresh)
+  const fresh = reference[0]!.sha
+  expect(reference[1]!.sha).toBe(fresh)
   expect(fresh).not.toBe(old)
-  const duration = Math.max(...durations.map((d) => d.ms))
+  const duration = Math.max(...reference.map((r) => r.ms))
   for (let k = 0; k < KILLS; k += 2) {
     await Promise.all([0, 1].map(async (slot) => {
       const {cwd, args, target} = reset(slot)
-      await killAfter(args, cwd, duration * (0.3 + 0.9 * Math.random()))
+      const started = Date.now()
+      const oldSize = statSync(target).size
+      const at = Math.random() * 1.2 * duration
+      const fraction = Math.random()
+      const mode = (['time', 'write', 'renamed'] as const)[Math.floor(Math.random() * 3)]
+      let seen = -1
+      const running = await killWhen(args, cwd, () => {
+        if (mode === 'time') return Date.now() - started >= at
+        if (mode === 'renamed') return statSync(target).size !== oldSize
+        seen = tempSize(target)
+        return seen >= fraction * reference[0]!.size
+      })
       const got = sha(target)
       expect([old, fresh], `torn ${target} after a kill`).toContain(got)
       tally[got === fresh ? 'new' : 'old']++
+      if (running && mode === 'write' && seen >= 0 && seen < reference[0]!.size) tally.midWrite++
     }))
   }
 }
@@ -74,6 +115,7 @@ describe('SIGKILL at random moments', () => {
       writeFileSync(join(dir, `out${slot}.jsonl`), 'OLD CONTENT\n')
       return {cwd: dir, args: ['convert', 'in.jsonl', '-o', `out${slot}.jsonl`], target: join(dir, `out${slot}.jsonl`)}
     }, outcomes.convert)
+    expect(outcomes.convert.midWrite, 'no kill landed while the output was being written').toBeGreaterThan(0)
     // Killed runs may leave their temp files (git-ignored `.lfdata-tmp-*`), never anything that looks like output.
     for (const f of readdirSync(dir)) expect(f).toMatch(/^(in\.jsonl|out[01]\.jsonl(\.lfdata\.json)?|\.lfdata-tmp-.*)$/)
   }, 300_000)
