@@ -53,6 +53,7 @@ export const CODES = {
   LF308: {severity: 'error', title: 'mapped column missing from the file (LF: KeyError)', fix: 'fix "columns" to name columns the file has'},
   LF309: {severity: 'warning', title: 'file starts with a UTF-8 BOM (HF datasets reads plain utf-8)', fix: 'rewrite it without the BOM (lfdata convert does)'},
   LF310: {severity: 'error', title: 'files of a folder dataset have different columns (datasets: "All the data files must have the same columns")', fix: 'give every file the same columns'},
+  LF311: {severity: 'warning', title: 'data file lies outside the dataset dir (absolute file_name, "..", or a symlink out)', fix: 'move or copy the file into the dataset dir (lfdata register --copy), or keep it if you meant it'},
   // Records
   LF401: {severity: 'error', title: 'examples LF skips: wrong role order ("Invalid role tag")', fix: 'lfdata convert --fix-roles repairs most of them'},
   LF402: {severity: 'error', title: 'examples LF skips: wrong message count ("Invalid message count")', fix: 'end SFT conversations on an assistant turn (ranking data: on a user turn)'},

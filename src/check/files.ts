@@ -1,7 +1,7 @@
-import {closeSync, openSync, readSync, statSync} from 'node:fs'
+import {closeSync, openSync, readSync, realpathSync, statSync} from 'node:fs'
 import {basename, extname, isAbsolute, join} from 'node:path'
 
-import {FILEEXT2TYPE, lfFolderFiles} from '../lf/dataset-files.js'
+import {FILEEXT2TYPE, insideDatasetDir, lfFolderFiles} from '../lf/dataset-files.js'
 import type {DatasetAttr} from '../lf/types.js'
 import type {Code} from './codes.js'
 import type {Diagnostics} from './diagnostics.js'
@@ -46,6 +46,8 @@ export function entryFiles(attr: DatasetAttr, datasetDir: string, diags: Diagnos
     diags.add('LF301', 'data file not found', at, `File ${path} not found.`)
     return {files: [], failed: 'LF301'}
   }
+  // register refuses these unless told (--allow-outside); a hand-written entry gets the same scrutiny here.
+  if (!insideDatasetDir(datasetDir, path)) diags.add('LF311', 'data file lies outside the dataset dir', at, `file_name "${attr.datasetName}" resolves to ${realpathSync(path)}, outside ${datasetDir}`)
   let files: DataFile[]
   if (stat.isDirectory()) {
     const folder = lfFolderFiles(path)

@@ -135,8 +135,9 @@ export async function checkRecords(o: RecordCheckOptions, diags: Diagnostics): P
     const present = new Set<string>()
     let rows = 0
     try {
-      // LF's pandas reads CSV with sep=",", whatever the file's real delimiter.
-      const source: AsyncIterable<Row | TypedRow> = csv ? pandasRows(loader.csvSchema)(readRows(file.path, {delimiter: ','})) : readRows(file.path, {format: formatOf(file)})
+      // LF's pandas reads CSV with sep=",", whatever the file's real delimiter; pandas and pyarrow read UTF-8
+      // only, so a UTF-16 file (which convert decodes by its BOM) is an encoding error here (LF305).
+      const source: AsyncIterable<Row | TypedRow> = csv ? pandasRows(loader.csvSchema)(readRows(file.path, {delimiter: ',', encoding: 'utf-8'})) : readRows(file.path, {format: formatOf(file), encoding: 'utf-8'})
       for await (const row of source) {
         rows++
         counts.records++

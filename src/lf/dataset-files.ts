@@ -1,5 +1,5 @@
-import {existsSync, readFileSync, statSync} from 'node:fs'
-import {isAbsolute, join} from 'node:path'
+import {existsSync, readFileSync, realpathSync, statSync} from 'node:fs'
+import {isAbsolute, join, relative, resolve} from 'node:path'
 
 import {InputError, UsageError} from '../errors.js'
 import {resolveDatasetAttr} from './attr.js'
@@ -8,6 +8,17 @@ import {parseDatasetInfoText, type DatasetInfo} from './dataset-info.js'
 import type {DatasetAttr} from './types.js'
 
 export {FILEEXT2TYPE, lfFolderFiles, type FolderResult} from './constants.js'
+
+/**
+ * Whether `path` really lives under `datasetDir`, symlinks resolved (a link pointing out is outside). LF joins
+ * dataset_dir with file_name and follows links, so an absolute file_name, `..` or a link out reaches files the
+ * dataset dir's owner never meant to ship.
+ */
+export function insideDatasetDir(datasetDir: string, path: string): boolean {
+  const real = (p: string) => (existsSync(p) ? realpathSync(p) : resolve(p))
+  const rel = relative(real(datasetDir), real(path))
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel)
+}
 
 export function readDatasetInfo(datasetDir: string): DatasetInfo {
   const path = join(datasetDir, DATA_CONFIG)

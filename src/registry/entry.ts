@@ -1,12 +1,12 @@
 import {existsSync, realpathSync, statSync} from 'node:fs'
 import {copyFile} from 'node:fs/promises'
-import {basename, isAbsolute, join, relative, resolve} from 'node:path'
+import {basename, join, relative, resolve} from 'node:path'
 
 import {InputError, UsageError} from '../errors.js'
 import {readManifest} from '../io/manifest.js'
 import {readRows} from '../io/read.js'
 import {completeColumns, completeTags} from '../lf/attr.js'
-import {lfFolderFiles} from '../lf/dataset-files.js'
+import {insideDatasetDir, lfFolderFiles} from '../lf/dataset-files.js'
 import type {DatasetInfoEntry} from '../lf/dataset-info.js'
 import {sniffEntry} from '../lf/sniff.js'
 import type {ColumnKey, Formatting, Stage, TagKey} from '../lf/types.js'
@@ -31,11 +31,6 @@ export interface BuiltEntry {
   files: string[]
 }
 
-const inside = (dir: string, path: string) => {
-  const rel = relative(dir, path)
-  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel)
-}
-
 /**
  * `file_name` as LF will resolve it (join(dataset_dir, file_name)): relative when the file really lives in the
  * dataset dir (symlinks resolved, so a link pointing out counts as outside), copied in with --copy, absolute
@@ -45,8 +40,7 @@ async function placeFile(opts: EntryOptions): Promise<{fileName: string; path: s
   if (!existsSync(opts.file)) throw new UsageError(`not found: ${opts.file}`, {code: 'E_NOT_FOUND'})
   const dir = resolve(opts.datasetDir)
   const real = realpathSync(opts.file)
-  const realDir = existsSync(dir) ? realpathSync(dir) : dir
-  if (inside(realDir, real)) return {fileName: relative(realDir, real), path: real}
+  if (insideDatasetDir(dir, real)) return {fileName: relative(realpathSync(dir), real), path: real}
   if (opts.copy) {
     if (statSync(real).isDirectory()) throw new UsageError('--copy takes a file, not a folder')
     const target = join(dir, basename(opts.file))

@@ -9,22 +9,8 @@ import {tempDir} from '../io/helpers.js'
 import {CASES, type BadInput} from './corpus.js'
 import {writeTinyTokenizer} from './tiny-tokenizer.js'
 
-/**
- * Behaviour that differs from the documented handling: these tests are `it.fails` until the bug is fixed (then
- * they fail, and the entry is deleted). Keyed by "command: case name".
- */
-const KNOWN_BUGS: Record<string, string> = {}
-const bug = (commands: string[], cases: string[], why: string) => {
-  for (const c of commands) for (const n of cases) KNOWN_BUGS[`${c}: ${n}`] = why
-}
-// check decodes UTF-16 with a BOM like convert does, but LF reads CSV/JSON as UTF-8 (pandas, pyarrow) and
-// fails on it: check should report LF305 for the file.
-bug(['check'], ['UTF-16LE with BOM'], 'UTF-16 file LF cannot read passes check')
-
-const has = async (command: string) => (await lfdata([command, '--help'])).code === 0
-const HAS = {stats: await has('stats'), check: await has('check')}
 const tried = {convert: 0, stats: 0, check: 0}
-afterAll(() => console.log(`reliability: ${CASES.length} bad-input cases; files tried: convert ${tried.convert}, stats ${tried.stats}, check ${tried.check}${HAS.stats ? '' : ' (no stats command yet)'}${HAS.check ? '' : ' (no check command yet)'}; known bugs marked it.fails: ${Object.keys(KNOWN_BUGS).length}`))
+afterAll(() => console.log(`reliability: ${CASES.length} bad-input cases; files tried: convert ${tried.convert}, stats ${tried.stats}, check ${tried.check}`))
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
@@ -73,16 +59,13 @@ describe.concurrent('bad-input corpus', () => {
 
   for (const run of RUNS) {
     for (const c of run.cases) {
-      const known = KNOWN_BUGS[`${run.command}: ${c.name}`]
-      const test = known ? it.fails : it
-      const name = `${'label' in run ? run.label : run.command}: ${c.name}${known ? ` (known bug: ${known})` : ''}`
-      test.skipIf(run.command === 'stats' && !HAS.stats)(name, runIn(run.command, run.args(c.file), c), 120_000)
+      it(`${'label' in run ? run.label : run.command}: ${c.name}`, runIn(run.command, run.args(c.file), c), 120_000)
     }
   }
 })
 
 /** check reads every file as LF would, so one run over a dataset dir holding the whole corpus covers it. */
-describe.skipIf(!HAS.check)('bad-input corpus through check', () => {
+describe('bad-input corpus through check', () => {
   const id = (i: number) => `c${String(i).padStart(2, '0')}`
   let run: RunResult
   let diagnostics: {severity: string; code: string; file?: string; line?: number; dataset?: string}[] = []
@@ -109,8 +92,7 @@ describe.skipIf(!HAS.check)('bad-input corpus through check', () => {
 
   CASES.forEach((c, i) => {
     if (!(c.checkError ?? (c.exit ?? 3) === 3)) return
-    const known = KNOWN_BUGS[`check: ${c.name}`]
-    ;(known ? it.fails : it)(`check: ${c.name}${known ? ` (known bug: ${known})` : ''} → an error naming the file`, () => {
+    it(`check: ${c.name} → an error naming the file`, () => {
       const file = `${id(i)}_${c.file}`
       // LF308 (the default columns block names a column the file lacks) fires on most of the corpus; it is not about the damage.
       const errors = diagnostics.filter((d) => d.severity === 'error' && d.code !== 'LF308' && (d.file?.endsWith(file) ?? false))
@@ -121,8 +103,7 @@ describe.skipIf(!HAS.check)('bad-input corpus through check', () => {
 
   CASES.forEach((c, i) => {
     if (!c.lfReads) return
-    const known = KNOWN_BUGS[`check: ${c.name}`]
-    ;(known ? it.fails : it)(`check: ${c.name}${known ? ` (known bug: ${known})` : ''} → readable, as LF reads it`, () => {
+    it(`check: ${c.name} → readable, as LF reads it`, () => {
       const file = `${id(i)}_${c.file}`
       const unreadable = diagnostics.filter((d) => /^LF30[456]$/.test(d.code) && (d.file?.endsWith(file) ?? false))
       expect(unreadable).toEqual([])

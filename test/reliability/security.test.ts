@@ -49,9 +49,7 @@ describe('file_name escaping the dataset dir', () => {
     expect(info.x.file_name).toMatch(/elsewhere[/\\]x\.jsonl$/)
   })
 
-  // Known bug (src/check/): check does not flag a file_name that resolves outside the dataset dir (absolute,
-  // ../, or a symlink out); register refuses these without --allow-outside, so check should at least warn.
-  it.fails('check flags each way out (known bug: not flagged)', async () => {
+  it('check flags each way out (LF311)', async () => {
     const dir = project()
     const ways = escapes(dir)
     const info = {abs: {file_name: ways['an absolute path']}, up: {file_name: '../elsewhere/x.jsonl'}, link: {file_name: 'link.jsonl'}, inside: {file_name: 'in.jsonl'}}
