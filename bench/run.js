@@ -5,7 +5,9 @@
 // scaling (the default set, "all"), memory (1 GB CSV, run on its own).
 // Results: bench/results/latest.json and latest.md (the table for the README); benchmarks not run keep their
 // last figures there, dated.
-// Sizes: --size / BENCH_MB (default 24: the default set takes ~6 min on 2 cores), --rounds / BENCH_ROUNDS (≥ 3).
+// Sizes: --size / BENCH_MB; by default 24 MB for the default set (~6 min on 2 cores), and the size its issue
+// names when a benchmark is asked for by name (convert and dedup: 200 MB; stats: 100 MB of JSONL, from 400);
+// --rounds / BENCH_ROUNDS (≥ 3).
 // Missing peers are installed (apt: miller, jq) when the script can, else their benchmarks are skipped.
 import {spawnSync} from 'node:child_process'
 import {closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
@@ -23,9 +25,10 @@ const peers = `${root}bench/peers`
 
 const argv = process.argv.slice(2)
 const option = (name, env, def) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : process.env[env] ?? def)
-const MB = Number(option('--size', 'BENCH_MB', 24))
-const ROUNDS = Math.max(3, Number(option('--rounds', 'BENCH_ROUNDS', 3)))
 const names = argv.filter((a, i) => !a.startsWith('--') && !argv[i - 1]?.startsWith('--'))
+const ISSUE_MB = {convert: 200, dedup: 200, stats: 400}
+const MB = Number(option('--size', 'BENCH_MB', Math.max(24, ...names.map((n) => ISSUE_MB[n] ?? 0))))
+const ROUNDS = Math.max(3, Number(option('--rounds', 'BENCH_ROUNDS', 3)))
 
 // ---- running and measuring -------------------------------------------------------------------------------
 
