@@ -1,60 +1,93 @@
-/** MinHash signatures with k universal hash permutations h(x) = a·x + b (mod 2^32), a odd, seeded. */
-export class MinHasher {
-  readonly a: Uint32Array
-  readonly b: Uint32Array
+/**
+ * One-permutation MinHash with optimal densification (Li et al. 2012; Shrivastava 2017): each shingle is hashed
+ * once, its top bits pick one of k bins and each bin keeps its minimum, so a text costs one hash per shingle
+ * instead of k. Bins no shingle fell into borrow the minimum of a non-empty bin found by a probe sequence that
+ * depends only on the bin, so two texts agree in a bin with probability equal to their Jaccard similarity,
+ * as with k independent permutations.
+ */
+export interface LshShape {
+  /** Bins (the signature's length): a power of two. */
+  numPerm: number
+  bands: number
+  rows: number
+  seed: number
+}
 
-  constructor(readonly numPerm: number, seed = 42) {
-    this.a = new Uint32Array(numPerm)
-    this.b = new Uint32Array(numPerm)
-    let s = seed >>> 0 || 1
-    const next = () => {
-      // xorshift32: deterministic across runs and platforms.
-      s ^= s << 13
-      s ^= s >>> 17
-      s ^= s << 5
-      return s >>> 0
-    }
-    for (let i = 0; i < numPerm; i++) {
-      this.a[i] = next() | 1
-      this.b[i] = next()
-    }
+/** One text's sketch: the stored signature (the low 16 bits of each bin) and the LSH band keys. */
+export interface SketchBatch {
+  count: number
+  /** count × numPerm */
+  signatures: Uint16Array
+  /** count × bands */
+  keys: Uint32Array
+}
+
+const EMPTY = 0xffffffff
+
+/** murmur3's finaliser: every input bit reaches every output bit. */
+export function mix32(h: number): number {
+  h ^= h >>> 16
+  h = Math.imul(h, 0x85ebca6b)
+  h ^= h >>> 13
+  h = Math.imul(h, 0xc2b2ae35)
+  h ^= h >>> 16
+  return h >>> 0
+}
+
+export class Sketcher {
+  private readonly bins: Uint32Array
+  private readonly dense: Uint32Array
+  private readonly shift: number
+  private readonly mask: number
+
+  constructor(readonly shape: LshShape) {
+    this.bins = new Uint32Array(shape.numPerm)
+    this.dense = new Uint32Array(shape.numPerm)
+    this.shift = 32 - Math.log2(shape.numPerm)
+    this.mask = 2 ** this.shift - 1
   }
 
-  signature(shingles: Uint32Array): Uint32Array {
-    const sig = new Uint32Array(this.numPerm).fill(0xffffffff)
-    const {a, b, numPerm} = this
-    for (let j = 0; j < shingles.length; j++) {
-      const x = shingles[j]!
-      for (let i = 0; i < numPerm; i++) {
-        const h = (Math.imul(a[i]!, x) + b[i]!) >>> 0
-        if (h < sig[i]!) sig[i] = h
-      }
+  /** Sketches `hashes[0, n)` into row `at` of `batch`. */
+  sketch(hashes: Uint32Array, n: number, batch: SketchBatch, at: number): void {
+    const {bins, dense, shift, mask} = this
+    const {numPerm, bands, rows, seed} = this.shape
+    bins.fill(EMPTY)
+    for (let j = 0; j < n; j++) {
+      const h = mix32(hashes[j]! ^ seed)
+      const bin = h >>> shift
+      const v = h & mask
+      if (v < bins[bin]!) bins[bin] = v
     }
-    return sig
+    for (let i = 0; i < numPerm; i++) {
+      let v = bins[i]!
+      // An empty text leaves every bin empty: all empty texts then share one signature, and collapse.
+      for (let attempt = 1; v === EMPTY && n > 0; attempt++) v = bins[mix32(Math.imul(i + 1, 0x9e3779b1) ^ Math.imul(attempt, 0x85ebca77) ^ seed) & (numPerm - 1)]!
+      dense[i] = v
+    }
+    const sigBase = at * numPerm
+    for (let i = 0; i < numPerm; i++) batch.signatures[sigBase + i] = dense[i]! & 0xffff
+    for (let b = 0; b < bands; b++) {
+      let h = Math.imul(b + 1, 0x9e3779b1)
+      for (let i = b * rows; i < (b + 1) * rows; i++) h = Math.imul(h ^ dense[i]!, 0x01000193)
+      batch.keys[at * bands + b] = mix32(h)
+    }
   }
 }
 
+export function newBatch(shape: LshShape, count: number): SketchBatch {
+  return {count, signatures: new Uint16Array(count * shape.numPerm), keys: new Uint32Array(count * shape.bands)}
+}
+
 /**
- * Bands × rows for a threshold: minimises the weighted false-positive + false-negative area of the LSH
- * S-curve 1-(1-s^r)^b (the datasketch method), with false negatives weighted higher since candidates are
- * verified afterwards anyway.
+ * Bands × rows for a threshold: the most rows per band (fewest chance collisions between unrelated texts, each
+ * of which costs a signature comparison) that still make two texts at the threshold share a band with
+ * probability ≥ 99.5%, 1 - (1 - t^r)^b. Candidates are verified against the signature, so recall comes first.
  */
 export function lshParams(threshold: number, numPerm: number): {bands: number; rows: number} {
-  const integrate = (f: (s: number) => number, lo: number, hi: number) => {
-    const steps = 200
-    const h = (hi - lo) / steps
-    let sum = 0
-    for (let i = 0; i < steps; i++) sum += f(lo + (i + 0.5) * h) * h
-    return sum
+  let best = {bands: numPerm, rows: 1}
+  for (let rows = 1; rows <= numPerm; rows++) {
+    const bands = Math.floor(numPerm / rows)
+    if (1 - (1 - threshold ** rows) ** bands >= 0.995) best = {bands, rows}
   }
-  let best = {bands: 1, rows: numPerm, err: Infinity}
-  for (let bands = 1; bands <= numPerm; bands++) {
-    const rows = Math.floor(numPerm / bands)
-    const p = (s: number) => 1 - (1 - s ** rows) ** bands
-    const fp = integrate(p, 0, threshold)
-    const fn = integrate((s) => 1 - p(s), threshold, 1)
-    const err = 0.3 * fp + 0.7 * fn
-    if (err < best.err) best = {bands, rows, err}
-  }
-  return {bands: best.bands, rows: best.rows}
+  return best
 }
