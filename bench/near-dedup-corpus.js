@@ -1,14 +1,15 @@
 // Planted near-duplicate corpus for bench/near-dedup-quality.js: realistic-looking English and Chinese documents
 // and near-copies of them with known edits. Decisions (see the quality script's header for why):
 //  - Vocabulary: the words of the Qwen3 tokenizer (a dev dependency, read locally): whole English words
-//    (" word" tokens) and Chinese words (1–4 Han characters), each ~25,000, ranked by token id — BPE assigns
+//    (" word" tokens) and Chinese words (1–4 Han characters), ~20,000 each, ranked by token id — BPE assigns
 //    ids in merge order, which follows corpus frequency — and drawn with a Zipf–Mandelbrot law
 //    p(rank) ∝ 1/(rank + 2.7), so common words recur within and across documents as in real text.
 //  - Documents: 50–400 words in sentences of 4–24 words; English sentences are capitalised with commas and a
 //    full stop, Chinese ones use ，and 。/！/？; lines are wrapped (72 columns English, 36 characters Chinese).
 //  - Copies: one edit kind per copy (or "mixed"), applied to a share of the words (English) or characters
 //    (Chinese) equal to the copy's edit rate, 2–20%.
-import {readFileSync} from 'node:fs'
+import {createWriteStream, readFileSync} from 'node:fs'
+import {once} from 'node:events'
 import {createRequire} from 'node:module'
 
 export const KINDS = {
@@ -56,6 +57,9 @@ function byteDecoder() {
   }
 }
 
+// Early BPE merges are word pieces ("th", "str"): English keeps tokens of 3+ letters with a vowel, and these.
+const SHORT_WORDS = new Set('a i of to in is it be as at by or on an we he if my no so up us do go me am'.split(' '))
+
 /** {en, zh}: words in frequency order, from the Qwen3 tokenizer's vocabulary. */
 export function loadVocabulary() {
   const require = createRequire(import.meta.url)
@@ -67,7 +71,7 @@ export function loadVocabulary() {
   for (const [token] of Object.entries(vocab).sort((a, b) => a[1] - b[1])) {
     const s = decode(token)
     if (s === undefined) continue
-    if (/^ [a-z]{2,14}$/.test(s)) en.push(s.slice(1))
+    if (/^ [a-z]{1,14}$/.test(s) && ((s.length > 3 && /[aeiouy]/.test(s)) || SHORT_WORDS.has(s.slice(1)))) en.push(s.slice(1))
     else if (/^[\u4e00-\u9fff]{1,4}$/.test(s)) zh.push(s)
   }
   return {en, zh}
@@ -106,8 +110,8 @@ export function makeCorpus(lang, vocab, seed) {
   const END = lang === 'en' ? ['.', '.', '.', '?', '!'] : ['。', '。', '。', '！', '？']
   const COMMA = lang === 'en' ? ',' : '，'
 
-  function document(preamble = []) {
-    const n = int(50, 400)
+  /** A document of 50–400 words (or `n`), optionally opening with `preamble`'s tokens. */
+  function document(preamble = [], n = int(50, 400)) {
     const tokens = preamble.map((t) => ({...t}))
     while (tokens.length < n) {
       const len = Math.min(int(4, 24), n - tokens.length)
@@ -199,4 +203,49 @@ export function makeCorpus(lang, vocab, seed) {
   }
 
   return {document, copy, render, rand, pick, int}
+}
+
+/**
+ * A JSONL of instruction records (the shape and long-tailed lengths of bench/generate.js: word counts
+ * log-normal around 18 / 12 / 60, a third Chinese) in realistic text for the throughput benchmark, whose
+ * generic input repeats 20 words and so is one big near-duplicate cluster. 5% of the records are near-copies
+ * ("mixed" edits, 2–20%) and 3% exact copies of one of the last 1,000 records. Returns the record count.
+ */
+export async function writeRecordsJsonl(path, mb, seed = 42) {
+  const vocab = loadVocabulary()
+  const corpora = {en: makeCorpus('en', vocab, seed), zh: makeCorpus('zh', vocab, seed + 1)}
+  const rand = rng(seed + 2)
+  const length = (median) => {
+    const z = Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand())
+    return Math.max(3, Math.round(median * Math.exp(0.9 * z)))
+  }
+  const out = createWriteStream(path)
+  const recent = []
+  let bytes = 0
+  let count = 0
+  while (bytes < mb * 2 ** 20) {
+    let r
+    const x = rand()
+    if (recent.length > 10 && x < 0.03) r = recent[Math.floor(rand() * recent.length)].record
+    else if (recent.length > 10 && x < 0.08) {
+      const o = recent[Math.floor(rand() * recent.length)]
+      const c = corpora[o.lang]
+      const edit = (tokens) => tokens && c.render(c.copy(tokens, 'mixed', 0.02 + rand() * 0.18))
+      r = {instruction: edit(o.tokens.instruction), input: o.tokens.input ? edit(o.tokens.input) : '', output: edit(o.tokens.output)}
+    } else {
+      const lang = rand() < 0.35 ? 'zh' : 'en'
+      const c = corpora[lang]
+      const tokens = {instruction: c.document([], length(18)), input: rand() < 0.2 ? c.document([], length(12)) : undefined, output: c.document([], length(60))}
+      r = {instruction: c.render(tokens.instruction), input: tokens.input ? c.render(tokens.input) : '', output: c.render(tokens.output)}
+      recent.push({lang, tokens, record: r})
+      if (recent.length > 1000) recent.shift()
+    }
+    const line = JSON.stringify(r) + '\n'
+    bytes += Buffer.byteLength(line)
+    count++
+    if (!out.write(line)) await once(out, 'drain')
+  }
+  out.end()
+  await once(out, 'close')
+  return count
 }

@@ -4,6 +4,7 @@ import {writeFileAtomic} from '../io/atomic.js'
 import {UsageError} from '../errors.js'
 import {LshIndex} from './near-dedup/lsh-index.js'
 import {lshParams, type LshShape, type SketchBatch} from './near-dedup/minhash.js'
+import {packTexts} from './near-dedup/shingles.js'
 import {SketchPool} from './near-dedup/sketch-pool.js'
 import {TextSketcher} from './near-dedup/sketch.js'
 
@@ -29,7 +30,7 @@ export interface NearDedupOptions {
 }
 
 /** Records per batch handed to a worker, and how many records go by before the workers start (small inputs never pay for them). */
-const BATCH = 256
+const BATCH = 1024
 const PARALLEL_AFTER = 4096
 
 /**
@@ -67,7 +68,7 @@ export function nearDedup<T>(
     function submit(items: T[]): void {
       const texts = items.map(textOf)
       if (workers > 0 && seen > PARALLEL_AFTER) pool ??= new SketchPool(shape, workers)
-      const sketches = pool ? pool.sketch(texts) : Promise.resolve(inline.sketch(texts))
+      const sketches = pool ? pool.sketch(texts) : Promise.resolve(inline.sketch(packTexts(texts)))
       // Awaited in order later; until then a worker's failure must not count as an unhandled rejection.
       sketches.catch(() => {})
       inFlight.push({items, sketches})
@@ -76,7 +77,8 @@ export function nearDedup<T>(
     function* decide(items: T[], batch: SketchBatch): Generator<T> {
       for (let i = 0; i < items.length; i++) {
         const item = items[i]!
-        const {id, similarity} = index.nearest(batch, i)
+        const id = index.nearest(batch, i)
+        const similarity = index.similarity
         if (id !== -1 && similarity >= threshold) {
           onDuplicate(item, {source: sources[keptSource[id]!]!, line: keptLine[id]!, similarity, ...(opts.previews ? {preview: previews[id]} : {})})
           continue

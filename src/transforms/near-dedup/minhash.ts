@@ -13,12 +13,15 @@ export interface LshShape {
   seed: number
 }
 
-/** One text's sketch: the stored signature (the low 16 bits of each bin) and the LSH band keys. */
+/**
+ * Sketches of a batch of texts: each one's stored signature (the low 16 bits of each bin) and its LSH keys —
+ * one per band, then one over the whole signature, which finds an identical earlier text first.
+ */
 export interface SketchBatch {
   count: number
   /** count × numPerm */
   signatures: Uint16Array
-  /** count × bands */
+  /** count × (bands + 1) */
   keys: Uint32Array
 }
 
@@ -66,28 +69,33 @@ export class Sketcher {
     }
     const sigBase = at * numPerm
     for (let i = 0; i < numPerm; i++) batch.signatures[sigBase + i] = dense[i]! & 0xffff
-    for (let b = 0; b < bands; b++) {
-      let h = Math.imul(b + 1, 0x9e3779b1)
-      for (let i = b * rows; i < (b + 1) * rows; i++) h = Math.imul(h ^ dense[i]!, 0x01000193)
-      batch.keys[at * bands + b] = mix32(h)
-    }
+    const keyBase = at * (bands + 1)
+    for (let b = 0; b < bands; b++) batch.keys[keyBase + b] = bandKey(dense, b, b * rows, (b + 1) * rows)
+    batch.keys[keyBase + bands] = bandKey(dense, bands, 0, numPerm)
   }
 }
 
+function bandKey(values: Uint32Array, band: number, from: number, to: number): number {
+  let h = Math.imul(band + 1, 0x9e3779b1)
+  for (let i = from; i < to; i++) h = Math.imul(h ^ values[i]!, 0x01000193)
+  return mix32(h)
+}
+
 export function newBatch(shape: LshShape, count: number): SketchBatch {
-  return {count, signatures: new Uint16Array(count * shape.numPerm), keys: new Uint32Array(count * shape.bands)}
+  return {count, signatures: new Uint16Array(count * shape.numPerm), keys: new Uint32Array(count * (shape.bands + 1))}
 }
 
 /**
  * Bands × rows for a threshold: the most rows per band (fewest chance collisions between unrelated texts, each
- * of which costs a signature comparison) that still make two texts at the threshold share a band with
- * probability ≥ 99.5%, 1 - (1 - t^r)^b. Candidates are verified against the signature, so recall comes first.
+ * a signature comparison, and fewer keys to store) that still make two texts at the threshold share a band
+ * with probability ≥ 95%, 1 - (1 - t^r)^b (0.8: 7 rows × 18 bands, 98.6%; at 0.85 over 99.9%). Right at
+ * the threshold the signature's own estimate decides only about half the pairs anyway.
  */
 export function lshParams(threshold: number, numPerm: number): {bands: number; rows: number} {
   let best = {bands: numPerm, rows: 1}
   for (let rows = 1; rows <= numPerm; rows++) {
     const bands = Math.floor(numPerm / rows)
-    if (1 - (1 - threshold ** rows) ** bands >= 0.995) best = {bands, rows}
+    if (1 - (1 - threshold ** rows) ** bands >= 0.95) best = {bands, rows}
   }
   return best
 }

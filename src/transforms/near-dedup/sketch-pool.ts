@@ -2,6 +2,7 @@ import {Worker} from 'node:worker_threads'
 
 import {ExitCode, LfdataError} from '../../errors.js'
 import type {LshShape, SketchBatch} from './minhash.js'
+import {packTexts} from './shingles.js'
 
 /**
  * Sketches batches of texts on worker threads, round robin. The caller bounds the batches in flight and
@@ -30,11 +31,13 @@ export class SketchPool {
     })
   }
 
-  sketch(texts: string[]): Promise<SketchBatch> {
+  /** The texts travel packed (packTexts) and are moved, not copied: cloning strings cost the main thread more than hashing them. */
+  sketch(texts: readonly string[]): Promise<SketchBatch> {
     const id = this.nextId++
+    const packed = packTexts(texts)
     return new Promise((resolve, reject) => {
       this.waiting.set(id, {resolve, reject})
-      this.workers[id % this.workers.length]!.postMessage({id, texts})
+      this.workers[id % this.workers.length]!.postMessage({id, packed}, [packed.units.buffer as ArrayBuffer, packed.lengths.buffer as ArrayBuffer])
     })
   }
 
