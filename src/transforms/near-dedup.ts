@@ -65,10 +65,17 @@ export function nearDedup<T>(
     const inFlight: {items: T[]; sketches: Promise<SketchBatch>}[] = []
     let seen = 0
 
+    let spare: ArrayBuffer | undefined
+    function sketchInline(texts: string[]): SketchBatch {
+      const packed = packTexts(texts, spare)
+      spare = packed.units.buffer as ArrayBuffer
+      return inline.sketch(packed)
+    }
+
     function submit(items: T[]): void {
       const texts = items.map(textOf)
       if (workers > 0 && seen > PARALLEL_AFTER) pool ??= new SketchPool(shape, workers)
-      const sketches = pool ? pool.sketch(texts) : Promise.resolve(inline.sketch(packTexts(texts)))
+      const sketches = pool ? pool.sketch(texts) : Promise.resolve(sketchInline(texts))
       // Awaited in order later; until then a worker's failure must not count as an unhandled rejection.
       sketches.catch(() => {})
       inFlight.push({items, sketches})

@@ -60,8 +60,8 @@ class KeyTable {
 
 /**
  * The kept records' sketches: one key table per band plus one for the whole signature, and each record's
- * signature cut to 8 bits a bin for verifying candidates. Per kept record that is numPerm bytes plus
- * (bands + 1) × 10–16 bytes; texts are never held.
+ * 8-bit-a-bin signature for verifying candidates. Per kept record that is numPerm bytes plus (bands + 1) ×
+ * 10–16 bytes; texts are never held.
  */
 export class LshIndex {
   private readonly tables: KeyTable[]
@@ -102,7 +102,7 @@ export class LshIndex {
         const chunk = this.chunks[Math.floor(id / CHUNK)]!
         const base = (id % CHUNK) * numPerm
         let same = 0
-        for (let i = 0; i < numPerm; i++) if (chunk[base + i] === (batch.signatures[sigBase + i]! & 0xff)) same++
+        for (let i = 0; i < numPerm; i++) if (chunk[base + i] === batch.signatures[sigBase + i]) same++
         if (same > bestSame || (same === bestSame && id < best)) [best, bestSame] = [id, same]
       }
     }
@@ -118,7 +118,7 @@ export class LshIndex {
     if (id % CHUNK === 0) this.chunks.push(new Uint8Array(CHUNK * numPerm))
     const chunk = this.chunks[this.chunks.length - 1]!
     const base = (id % CHUNK) * numPerm
-    for (let i = 0; i < numPerm; i++) chunk[base + i] = batch.signatures[at * numPerm + i]! & 0xff
+    chunk.set(batch.signatures.subarray(at * numPerm, (at + 1) * numPerm), base)
     if (id === this.seen.length) {
       const bigger = new Int32Array(this.seen.length * 2)
       bigger.set(this.seen)

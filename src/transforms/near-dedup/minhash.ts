@@ -14,13 +14,14 @@ export interface LshShape {
 }
 
 /**
- * Sketches of a batch of texts: each one's stored signature (the low 16 bits of each bin) and its LSH keys —
- * one per band, then one over the whole signature, which finds an identical earlier text first.
+ * Sketches of a batch of texts: each one's signature for verifying candidates (the low 8 bits of each bin:
+ * unequal bins then agree by chance 1 time in 256, which the estimate takes back out) and its LSH keys — one
+ * per band, then one over the whole signature, which finds an identical earlier text first.
  */
 export interface SketchBatch {
   count: number
   /** count × numPerm */
-  signatures: Uint16Array
+  signatures: Uint8Array
   /** count × (bands + 1) */
   keys: Uint32Array
 }
@@ -68,7 +69,7 @@ export class Sketcher {
       dense[i] = v
     }
     const sigBase = at * numPerm
-    for (let i = 0; i < numPerm; i++) batch.signatures[sigBase + i] = dense[i]! & 0xffff
+    for (let i = 0; i < numPerm; i++) batch.signatures[sigBase + i] = dense[i]! & 0xff
     const keyBase = at * (bands + 1)
     for (let b = 0; b < bands; b++) batch.keys[keyBase + b] = bandKey(dense, b, b * rows, (b + 1) * rows)
     batch.keys[keyBase + bands] = bandKey(dense, bands, 0, numPerm)
@@ -82,20 +83,22 @@ function bandKey(values: Uint32Array, band: number, from: number, to: number): n
 }
 
 export function newBatch(shape: LshShape, count: number): SketchBatch {
-  return {count, signatures: new Uint16Array(count * shape.numPerm), keys: new Uint32Array(count * (shape.bands + 1))}
+  return {count, signatures: new Uint8Array(count * shape.numPerm), keys: new Uint32Array(count * (shape.bands + 1))}
 }
 
 /**
  * Bands × rows for a threshold: the most rows per band (fewest chance collisions between unrelated texts, each
- * a signature comparison, and fewer keys to store) that still make two texts at the threshold share a band
- * with probability ≥ 95%, 1 - (1 - t^r)^b (0.8: 7 rows × 18 bands, 98.6%; at 0.85 over 99.9%). Right at
- * the threshold the signature's own estimate decides only about half the pairs anyway.
+ * a signature comparison) with just enough bands that two texts at the threshold share one with probability
+ * ≥ 95%, 1 - (1 - t^r)^b (0.8: 7 rows × 13 bands, 95.3%; at 0.85 99.3%). Every band is a table lookup per
+ * record and a key per kept record, so no more than needed; right at the threshold the signature's own
+ * estimate decides only about half the pairs anyway.
  */
 export function lshParams(threshold: number, numPerm: number): {bands: number; rows: number} {
+  // Thresholds too low to reach 95% with numPerm bins get one row per band, every bin a band.
   let best = {bands: numPerm, rows: 1}
   for (let rows = 1; rows <= numPerm; rows++) {
-    const bands = Math.floor(numPerm / rows)
-    if (1 - (1 - threshold ** rows) ** bands >= 0.95) best = {bands, rows}
+    const bands = threshold === 1 ? 1 : Math.ceil(Math.log(0.05) / Math.log1p(-(threshold ** rows)))
+    if (bands >= 1 && rows * bands <= numPerm) best = {bands, rows}
   }
   return best
 }

@@ -18,7 +18,7 @@ const WHOLE_TEXT = 3
 
 interface CharTable {
   kind: Uint8Array
-  /** Each UTF-16 unit's NFKC + lower-case form, where that is one unit. */
+  /** Each UTF-16 unit's NFKC + lower-case form where that is one unit, else the unit itself. */
   fold: Uint16Array
 }
 
@@ -36,8 +36,8 @@ function charTable(): CharTable {
   for (let c = 0; c < 0x10000; c++) {
     const ch = String.fromCharCode(c)
     const folded = c >= 0xd800 && c <= 0xdfff ? ch : ch.normalize('NFKC').toLowerCase()
-    fold[c] = folded.charCodeAt(0)
     kind[c] = folded.length !== 1 || contextual.test(ch) || contextual.test(folded) ? WHOLE_TEXT : separator.test(folded) ? SEPARATOR : cjk.test(folded) ? CJK : WORD
+    fold[c] = kind[c] === WHOLE_TEXT ? c : folded.charCodeAt(0)
   }
   return (table = {kind, fold})
 }
@@ -48,60 +48,59 @@ const CJK_SEED = Math.imul(0x2f6b1c3d, P)
 const WORD_SEED = 0x811c9dc5
 const GRAM_SEED = Math.imul(0x5bd1e995, P)
 
-/** A growable buffer the shingles are written into, reused across texts (no per-text allocation). */
+/** A buffer the shingles are written into, reused across texts (no per-text allocation). */
 export class ShingleBuffer {
   data = new Uint32Array(4096)
   length = 0
-  /** The current word's folded characters. */
-  word = new Uint16Array(64)
 
-  push(h: number): void {
-    if (this.length === this.data.length) {
-      const bigger = new Uint32Array(this.data.length * 2)
-      bigger.set(this.data)
-      this.data = bigger
-    }
-    this.data[this.length++] = h
+  /** A text of n UTF-16 units has at most n shingles (one per character, at most). */
+  reserve(n: number): Uint32Array {
+    if (n > this.data.length) this.data = new Uint32Array(Math.max(n, this.data.length * 2))
+    return this.data
   }
-}
-
-function endWord(out: ShingleBuffer, len: number): void {
-  const w = out.word
-  if (len < 4) {
-    let h = WORD_SEED
-    for (let i = 0; i < len; i++) h = Math.imul(h, P) + w[i]!
-    out.push(h >>> 0)
-    return
-  }
-  for (let i = 0; i + 4 <= len; i++) out.push((Math.imul(Math.imul(Math.imul(GRAM_SEED + w[i]!, P) + w[i + 1]!, P) + w[i + 2]!, P) + w[i + 3]!) >>> 0)
 }
 
 /**
  * One pass over UTF-16 units [from, to); false when it meets a character that needs whole-text NFKC (only if
- * `strict`). Without `strict` (the text is NFKC already) such characters are kept as word characters.
+ * `strict`). Without `strict` (the text is NFKC already) such characters are word characters, as they are.
+ * A word's 4-grams are hashed as it goes from its last three characters, so no word is ever buffered.
  */
 function scan(units: Uint16Array, from: number, to: number, out: ShingleBuffer, strict: boolean): boolean {
   const {kind, fold} = charTable()
+  const data = out.reserve(to - from)
+  let n = 0
   let len = 0
+  let a = 0
+  let b = 0
+  let c = 0
+  const endWord = () => {
+    if (len > 0 && len < 4) {
+      let h = WORD_SEED
+      if (len === 3) h = Math.imul(h, P) + a
+      if (len >= 2) h = Math.imul(h, P) + b
+      data[n++] = (Math.imul(h, P) + c) >>> 0
+    }
+    len = 0
+  }
   for (let i = from; i < to; i++) {
-    const c = units[i]!
-    const k = kind[c]!
+    const u = units[i]!
+    const k = kind[u]!
     if (k === WORD || (k === WHOLE_TEXT && !strict)) {
-      if (len === out.word.length) {
-        const bigger = new Uint16Array(len * 2)
-        bigger.set(out.word)
-        out.word = bigger
-      }
-      out.word[len++] = k === WORD ? fold[c]! : c
+      const d = fold[u]!
+      if (len >= 3) data[n++] = (Math.imul(Math.imul(Math.imul(GRAM_SEED + a, P) + b, P) + c, P) + d) >>> 0
+      a = b
+      b = c
+      c = d
+      len++
     } else if (k === WHOLE_TEXT) {
       return false
     } else {
-      if (len > 0) endWord(out, len)
-      len = 0
-      if (k === CJK) out.push((CJK_SEED + fold[c]!) >>> 0)
+      endWord()
+      if (k === CJK) data[n++] = (CJK_SEED + fold[u]!) >>> 0
     }
   }
-  if (len > 0) endWord(out, len)
+  endWord()
+  out.length = n
   return true
 }
 
@@ -113,19 +112,24 @@ export interface PackedTexts {
   lengths: Uint32Array
 }
 
-export function packTexts(texts: readonly string[]): PackedTexts {
-  const joined = texts.join('')
-  const buf = Buffer.allocUnsafeSlow(joined.length * 2)
-  buf.write(joined, 'utf16le')
+/**
+ * Packs texts into `spare` when it is large enough (buffers go round between the threads instead of being
+ * allocated per batch, which would keep the garbage collector busy), else into a new buffer.
+ */
+export function packTexts(texts: readonly string[], spare?: ArrayBuffer): PackedTexts {
+  const lengths = new Uint32Array(texts.length)
+  let total = 0
+  for (let i = 0; i < texts.length; i++) total += lengths[i] = texts[i]!.length
+  const memory = spare && spare.byteLength >= total * 2 ? spare : Buffer.allocUnsafeSlow(Math.max(total * 2, 1 << 20)).buffer
+  const buf = Buffer.from(memory, 0, total * 2)
+  for (let i = 0, at = 0; i < texts.length; at += 2 * lengths[i++]!) buf.write(texts[i]!, at, 'utf16le')
   if (BIG_ENDIAN) buf.swap16()
-  return {units: new Uint16Array(buf.buffer, 0, joined.length), lengths: Uint32Array.from(texts, (t) => t.length)}
+  return {units: new Uint16Array(memory, 0, total), lengths}
 }
 
 /** Writes the shingle hashes of units [from, to) (with repeats: MinHash keeps minima, repeats cost nothing) into `out`. */
 export function writeShingles(units: Uint16Array, from: number, to: number, out: ShingleBuffer): void {
-  out.length = 0
   if (scan(units, from, to, out, true)) return
-  out.length = 0
   let text = ''
   for (let i = from; i < to; i += 8192) text += String.fromCharCode(...units.subarray(i, Math.min(to, i + 8192)))
   const {units: normalized} = packTexts([text.normalize('NFKC')])
