@@ -31,6 +31,7 @@ const COPIES = opt('--copies', 3000)
 const THRESHOLD = opt('--threshold', 0.8)
 const SEED = opt('--seed', 7)
 const GOAL = {precision: 0.95, recall: 0.9}
+const KIND_ORDER = ['whitespace', 'punctuation', 'case', 'characters', 'words', 'mixed']
 const BUCKETS = [['2-5%', 0.05], ['5-10%', 0.1], ['10-15%', 0.15], ['15-20%', 0.2]]
 
 function jaccard(a, b) {
@@ -81,7 +82,7 @@ async function measure(items) {
     precision: +(removed.size ? ok / removed.size : 1).toFixed(4),
     recall: +(ok / copies.length).toFixed(4),
     by_edit_rate: group((x) => BUCKETS.find(([, hi]) => x.rate < hi)?.[0] ?? BUCKETS.at(-1)[0]),
-    by_edit_kind: group((x) => x.kind),
+    by_edit_kind: Object.fromEntries(Object.entries(group((x) => x.kind)).sort(([a], [b]) => KIND_ORDER.indexOf(a) - KIND_ORDER.indexOf(b))),
   }
 }
 

@@ -25,7 +25,7 @@ export interface NearDedupOptions {
   seed?: number
   /** Keep a short preview of each kept text, for --dedup-report. */
   previews?: boolean
-  /** Worker threads for hashing once the input is large (default: one per core but the main thread's; 0: none). */
+  /** Worker threads for hashing once the input is large (default: one per core but the main thread's, at most 2; 0: none). */
   workers?: number
 }
 
@@ -38,7 +38,7 @@ const PARALLEL_AFTER = 4096
  * record shares an LSH band with it AND their estimated Jaccard similarity reaches the threshold (so band
  * collisions alone never drop anything). Records are hashed in batches — on worker threads once the input is
  * large — but decided one by one in input order, so the first occurrence wins whatever the threads do.
- * Memory per kept record: its band keys and a 16-bit signature, never the text.
+ * Memory per kept record: its LSH keys and an 8-bit-a-bin signature, never the text.
  */
 export function nearDedup<T>(
   opts: NearDedupOptions,
@@ -51,7 +51,8 @@ export function nearDedup<T>(
   if (!(threshold > 0 && threshold <= 1)) throw new UsageError(`near-duplicate threshold must be in (0, 1], got ${threshold}`)
   if (!Number.isInteger(numPerm) || numPerm < 16 || numPerm > 1024 || (numPerm & (numPerm - 1)) !== 0) throw new UsageError('numPerm must be a power of two from 16 to 1024')
   const shape: LshShape = {numPerm, ...lshParams(threshold, numPerm), seed: opts.seed ?? 0x2545f491}
-  const workers = opts.workers ?? Math.max(1, availableParallelism() - 1)
+  // One worker hashes over twice as fast as the main thread reads and converts: more would only cost memory (~40 MB each).
+  const workers = opts.workers ?? Math.min(2, Math.max(1, availableParallelism() - 1))
 
   return async function* (source) {
     const index = new LshIndex(shape)
@@ -113,7 +114,7 @@ export function nearDedup<T>(
         submit(items)
         items = []
         // Two batches per worker in flight: one being hashed, one queued, while this thread reads ahead.
-        while (inFlight.length > 2 * Math.max(1, workers)) {
+        while (inFlight.length > (pool ? 2 * workers : 0)) {
           const head = inFlight.shift()!
           yield* decide(head.items, await head.sketches)
         }

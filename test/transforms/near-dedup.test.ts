@@ -99,11 +99,17 @@ describe('near-duplicate removal (MinHash + LSH)', () => {
     expect(() => nearDedup({numPerm: 3}, String, () => ({source: '', line: 0}), () => {})).toThrow(/numPerm/)
   })
 
-  it('derives bands × rows from the threshold', () => {
+  it('derives bands × rows from the threshold: texts at the threshold share a band 95% of the time', () => {
     const hi = lshParams(0.9, 128)
     const lo = lshParams(0.5, 128)
     expect(hi.rows).toBeGreaterThan(lo.rows)
-    expect(hi.bands * hi.rows).toBeLessThanOrEqual(128)
+    for (const t of [0.5, 0.8, 0.9, 0.95]) {
+      const {bands, rows} = lshParams(t, 128)
+      expect(bands * rows).toBeLessThanOrEqual(128)
+      expect(1 - (1 - t ** rows) ** bands).toBeGreaterThanOrEqual(0.95)
+      // One row more per band would need more bins than there are.
+      expect((rows + 1) * Math.ceil(Math.log(0.05) / Math.log1p(-(t ** (rows + 1))))).toBeGreaterThan(128)
+    }
   })
 
   it('reports the largest clusters with the kept text beside removed ones', () => {
