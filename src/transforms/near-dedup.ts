@@ -1,7 +1,12 @@
+import {availableParallelism} from 'node:os'
+
 import {writeFileAtomic} from '../io/atomic.js'
 import {UsageError} from '../errors.js'
-import {lshParams, MinHasher} from './near-dedup/minhash.js'
-import {shingleHashes} from './near-dedup/shingles.js'
+import {LshIndex} from './near-dedup/lsh-index.js'
+import {lshParams, type LshShape, type SketchBatch} from './near-dedup/minhash.js'
+import {packTexts} from './near-dedup/shingles.js'
+import {SketchPool} from './near-dedup/sketch-pool.js'
+import {TextSketcher} from './near-dedup/sketch.js'
 
 export interface NearMatch {
   source: string
@@ -15,52 +20,25 @@ export interface NearMatch {
 export interface NearDedupOptions {
   /** Jaccard similarity at or above which a record is a near-duplicate (default 0.8). */
   threshold?: number
-  /** MinHash permutations (default 128). */
+  /** MinHash bins, a power of two (default 128). */
   numPerm?: number
   seed?: number
   /** Keep a short preview of each kept text, for --dedup-report. */
   previews?: boolean
+  /** Worker threads for hashing once the input is large (default: one per core but the main thread's, at most 2; 0: none). */
+  workers?: number
 }
 
-/** Grows by doubling; 16 bits of each MinHash value are plenty to estimate Jaccard (collisions 1 in 65,536). */
-class SignatureStore {
-  private data: Uint16Array
-  count = 0
-
-  constructor(private readonly width: number) {
-    this.data = new Uint16Array(width * 1024)
-  }
-
-  add(sig: Uint32Array): number {
-    if ((this.count + 1) * this.width > this.data.length) {
-      const bigger = new Uint16Array(this.data.length * 2)
-      bigger.set(this.data)
-      this.data = bigger
-    }
-    const base = this.count * this.width
-    for (let i = 0; i < this.width; i++) this.data[base + i] = sig[i]! & 0xffff
-    return this.count++
-  }
-
-  similarity(id: number, sig: Uint32Array): number {
-    const base = id * this.width
-    let same = 0
-    for (let i = 0; i < this.width; i++) if (this.data[base + i] === (sig[i]! & 0xffff)) same++
-    return same / this.width
-  }
-}
-
-function bandHash(sig: Uint32Array, from: number, rows: number, band: number): number {
-  let h = (0x811c9dc5 ^ band) >>> 0
-  for (let i = from; i < from + rows; i++) h = Math.imul(h ^ sig[i]!, 0x01000193) >>> 0
-  return h
-}
+/** Records per batch handed to a worker, and how many records go by before the workers start (small inputs never pay for them). */
+const BATCH = 1024
+const PARALLEL_AFTER = 4096
 
 /**
  * Stage: MinHash + LSH near-duplicate removal, in one streaming pass. A record is dropped when an earlier kept
  * record shares an LSH band with it AND their estimated Jaccard similarity reaches the threshold (so band
- * collisions alone never drop anything). First occurrence wins. Memory per kept record: its band keys and a
- * 16-bit signature, never the text.
+ * collisions alone never drop anything). Records are hashed in batches — on worker threads once the input is
+ * large — but decided one by one in input order, so the first occurrence wins whatever the threads do.
+ * Memory per kept record: its LSH keys and an 8-bit-a-bin signature, never the text.
  */
 export function nearDedup<T>(
   opts: NearDedupOptions,
@@ -71,56 +49,80 @@ export function nearDedup<T>(
   const threshold = opts.threshold ?? 0.8
   const numPerm = opts.numPerm ?? 128
   if (!(threshold > 0 && threshold <= 1)) throw new UsageError(`near-duplicate threshold must be in (0, 1], got ${threshold}`)
-  if (!Number.isInteger(numPerm) || numPerm < 16 || numPerm > 1024) throw new UsageError('numPerm must be a whole number from 16 to 1024')
-  const {bands, rows} = lshParams(threshold, numPerm)
-  const hasher = new MinHasher(numPerm, opts.seed)
+  if (!Number.isInteger(numPerm) || numPerm < 16 || numPerm > 1024 || (numPerm & (numPerm - 1)) !== 0) throw new UsageError('numPerm must be a power of two from 16 to 1024')
+  const shape: LshShape = {numPerm, ...lshParams(threshold, numPerm), seed: opts.seed ?? 0x2545f491}
+  // One worker hashes over twice as fast as the main thread reads and converts: more would only cost memory (~40 MB each).
+  const workers = opts.workers ?? Math.min(2, Math.max(1, availableParallelism() - 1))
 
   return async function* (source) {
-    const tables = Array.from({length: bands}, () => new Map<number, number | number[]>())
-    const store = new SignatureStore(numPerm)
+    const index = new LshIndex(shape)
+    const inline = new TextSketcher(shape)
+    let pool: SketchPool | undefined
     const sources: string[] = []
     const sourceIds = new Map<string, number>()
     const keptSource: number[] = []
     const keptLine: number[] = []
     const previews: string[] = []
-    const keys = new Uint32Array(bands)
-    for await (const item of source) {
-      const text = textOf(item)
-      const sig = hasher.signature(shingleHashes(text))
-      let best = -1
-      let bestSim = -1
-      for (let b = 0; b < bands; b++) {
-        keys[b] = bandHash(sig, b * rows, rows, b)
-        const hit = tables[b]!.get(keys[b]!)
-        if (hit === undefined) continue
-        for (const id of typeof hit === 'number' ? [hit] : hit) {
-          if (id === best) continue
-          const sim = store.similarity(id, sig)
-          if (sim > bestSim) [best, bestSim] = [id, sim]
+    const inFlight: {items: T[]; sketches: Promise<SketchBatch>}[] = []
+    let seen = 0
+
+    let spare: ArrayBuffer | undefined
+    function sketchInline(texts: string[]): SketchBatch {
+      const packed = packTexts(texts, spare)
+      spare = packed.units.buffer as ArrayBuffer
+      return inline.sketch(packed)
+    }
+
+    function submit(items: T[]): void {
+      const texts = items.map(textOf)
+      if (workers > 0 && seen > PARALLEL_AFTER) pool ??= new SketchPool(shape, workers)
+      const sketches = pool ? pool.sketch(texts) : Promise.resolve(sketchInline(texts))
+      // Awaited in order later; until then a worker's failure must not count as an unhandled rejection.
+      sketches.catch(() => {})
+      inFlight.push({items, sketches})
+    }
+
+    function* decide(items: T[], batch: SketchBatch): Generator<T> {
+      for (let i = 0; i < items.length; i++) {
+        const item = items[i]!
+        const id = index.nearest(batch, i)
+        const similarity = index.similarity
+        if (id !== -1 && similarity >= threshold) {
+          onDuplicate(item, {source: sources[keptSource[id]!]!, line: keptLine[id]!, similarity, ...(opts.previews ? {preview: previews[id]} : {})})
+          continue
+        }
+        index.add(batch, i)
+        const loc = locOf(item)
+        let sid = sourceIds.get(loc.source)
+        if (sid === undefined) {
+          sid = sources.push(loc.source) - 1
+          sourceIds.set(loc.source, sid)
+        }
+        keptSource.push(sid)
+        keptLine.push(loc.line)
+        if (opts.previews) previews.push(textOf(item).slice(0, 300))
+        yield item
+      }
+    }
+
+    try {
+      let items: T[] = []
+      for await (const item of source) {
+        items.push(item)
+        seen++
+        if (items.length < BATCH) continue
+        submit(items)
+        items = []
+        // Two batches per worker in flight: one being hashed, one queued, while this thread reads ahead.
+        while (inFlight.length > (pool ? 2 * workers : 0)) {
+          const head = inFlight.shift()!
+          yield* decide(head.items, await head.sketches)
         }
       }
-      if (best !== -1 && bestSim >= threshold) {
-        onDuplicate(item, {source: sources[keptSource[best]!]!, line: keptLine[best]!, similarity: bestSim, ...(opts.previews ? {preview: previews[best]} : {})})
-        continue
-      }
-      const id = store.add(sig)
-      const loc = locOf(item)
-      let sid = sourceIds.get(loc.source)
-      if (sid === undefined) {
-        sid = sources.push(loc.source) - 1
-        sourceIds.set(loc.source, sid)
-      }
-      keptSource.push(sid)
-      keptLine.push(loc.line)
-      if (opts.previews) previews.push(text.slice(0, 300))
-      for (let b = 0; b < bands; b++) {
-        const table = tables[b]!
-        const hit = table.get(keys[b]!)
-        if (hit === undefined) table.set(keys[b]!, id)
-        else if (typeof hit === 'number') table.set(keys[b]!, [hit, id])
-        else hit.push(id)
-      }
-      yield item
+      if (items.length) submit(items)
+      for (const head of inFlight.splice(0)) yield* decide(head.items, await head.sketches)
+    } finally {
+      await pool?.close()
     }
   }
 }

@@ -2,6 +2,7 @@ import {existsSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
+import {nearDedup} from '../../src/transforms/near-dedup.js'
 import {tempDir} from '../io/helpers.js'
 import {lfdata} from '../e2e.js'
 
@@ -92,6 +93,42 @@ describe('lfdata convert (spawned)', () => {
     expect(r.stderr).toMatch(/^Error: unterminated quoted field — .*bad\.csv:3\n {2}hint: /m)
     expect(r.stderr).not.toContain('    at ')
     expect(readdirSync(dir)).toEqual(['bad.csv'])
+  })
+
+  it('--dedup near on a large input (hashed on worker threads) keeps the first copy, as in-process hashing does, run after run', async () => {
+    // 6,000 records (the workers start after 4,096), a fifth of them light edits of an earlier one.
+    let seed = 99
+    const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32)
+    const words = Array.from({length: 3000}, () => Array.from({length: 4 + Math.floor(rand() * 6)}, () => String.fromCharCode(97 + Math.floor(rand() * 26))).join(''))
+    const records: {instruction: string; output: string}[] = []
+    for (let i = 0; i < 6000; i++) {
+      if (i > 10 && rand() < 0.2) {
+        const o = records[Math.floor(rand() * records.length)]!
+        records.push({instruction: o.instruction.toUpperCase(), output: o.output.replace(/ \w+ /, ' changed ')})
+      } else {
+        const text = (n: number) => Array.from({length: n}, () => words[Math.floor(rand() * words.length)]).join(' ')
+        records.push({instruction: text(10), output: text(40)})
+      }
+    }
+    const dir = tempDir()
+    const input = join(dir, 'in.jsonl')
+    writeFileSync(input, records.map((r) => JSON.stringify(r)).join('\n') + '\n')
+    const outputs = []
+    for (const n of [1, 2]) {
+      const out = join(dir, `out${n}.jsonl`)
+      const r = await lfdata(['convert', input, '-o', out, '--dedup', 'near', '--rejects', join(dir, `rej${n}.jsonl`), '--json'])
+      expect(r.code).toBe(0)
+      outputs.push(readFileSync(out, 'utf8'))
+      const near = readJsonl(join(dir, `rej${n}.jsonl`)).filter((x) => x.reason === 'near_duplicate')
+      expect(near.length).toBeGreaterThan(500)
+      for (const x of near) expect(Number(x.near_duplicate_of.split(':').pop())).toBeLessThan(x.line)
+    }
+    expect(outputs[1]).toBe(outputs[0])
+    const inProcess: string[] = []
+    const stage = nearDedup<{instruction: string; output: string}>({workers: 0}, (r) => `${r.instruction}\n${r.output}`, () => ({source: '', line: 0}), () => {})
+    for await (const r of stage((async function* () { yield* records })())) inProcess.push(r.instruction)
+    expect(readJsonl(join(dir, 'out1.jsonl')).map((r) => r.instruction)).toEqual(inProcess)
+    expect(inProcess.length).toBeLessThan(5000)
   })
 
   it('exits 2 on usage errors', async () => {

@@ -1,7 +1,9 @@
+import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 
 import {createNearDedupReport, nearDedup, type NearMatch} from '../../src/transforms/near-dedup.js'
 import {lshParams} from '../../src/transforms/near-dedup/minhash.js'
+import {shingleHashes} from '../../src/transforms/near-dedup/shingles.js'
 
 interface Doc {
   id: string
@@ -10,7 +12,8 @@ interface Doc {
 
 async function run(docs: Doc[], threshold = 0.8) {
   const dropped: [string, NearMatch][] = []
-  const stage = nearDedup<Doc>({threshold}, (d) => d.text, (d) => ({source: d.id, line: 1}), (d, m) => dropped.push([d.id, m]))
+  // In-process hashing: worker threads run the built code, which the spawned convert tests cover.
+  const stage = nearDedup<Doc>({threshold, workers: 0}, (d) => d.text, (d) => ({source: d.id, line: 1}), (d, m) => dropped.push([d.id, m]))
   const kept: string[] = []
   const source = (async function* () {
     for (const d of docs) {
@@ -60,16 +63,53 @@ describe('near-duplicate removal (MinHash + LSH)', () => {
     expect(reversed.kept[0]).toBe('d39')
   })
 
+  it('collapses every exact repeat, whatever the texts (any script, empty, symbols only)', async () => {
+    await fc.assert(fc.asyncProperty(fc.array(fc.string({unit: 'grapheme', maxLength: 60}), {minLength: 1, maxLength: 12}), fc.nat(), async (texts, pick) => {
+      const repeat = texts[pick % texts.length]!
+      const docs = [...texts.map((text, i) => ({id: `t${i}`, text})), {id: 'repeat', text: repeat}]
+      const {kept, dropped} = await run(docs)
+      expect(kept).not.toContain('repeat')
+      expect(dropped.find(([id]) => id === 'repeat')![1].similarity).toBe(1)
+    }), {numRuns: 150, seed: 6})
+  })
+
+  it('never collapses texts below the threshold (exact Jaccard ≤ 0.65, four standard errors of the estimate under 0.8)', async () => {
+    const word = fc.stringMatching(/^[a-z]{5,9}$/)
+    const han = fc.integer({min: 0x4e00, max: 0x9fff}).map((c) => String.fromCharCode(c))
+    const pair = (unit: fc.Arbitrary<string>, join: string) => fc.tuple(fc.uniqueArray(unit, {minLength: 30, maxLength: 120}), fc.double({min: 0.1, max: 0.75, noNaN: true}))
+      .map(([units, share]) => {
+        // Both texts draw from `units`; they share about `share` of what each holds.
+        const half = Math.floor(units.length / 2)
+        const common = Math.floor(half * share)
+        return [units.slice(0, half).join(join), [...units.slice(0, common), ...units.slice(half, 2 * half - common)].join(join)] as const
+      })
+    let checked = 0
+    await fc.assert(fc.asyncProperty(fc.oneof(pair(word, ' '), pair(han, '')), async ([a, b]) => {
+      const A = new Set(shingleHashes(a))
+      const shared = [...new Set(shingleHashes(b))].filter((h) => A.has(h)).length
+      if (shared / (A.size + new Set(shingleHashes(b)).size - shared) > 0.65) return
+      checked++
+      expect((await run([{id: 'a', text: a}, {id: 'b', text: b}])).kept).toEqual(['a', 'b'])
+    }), {numRuns: 300, seed: 7})
+    expect(checked).toBeGreaterThan(150)
+  })
+
   it('validates options at wiring time', () => {
     expect(() => nearDedup({threshold: 1.5}, String, () => ({source: '', line: 0}), () => {})).toThrow(/threshold/)
     expect(() => nearDedup({numPerm: 3}, String, () => ({source: '', line: 0}), () => {})).toThrow(/numPerm/)
   })
 
-  it('derives bands × rows from the threshold', () => {
+  it('derives bands × rows from the threshold: texts at the threshold share a band 95% of the time', () => {
     const hi = lshParams(0.9, 128)
     const lo = lshParams(0.5, 128)
     expect(hi.rows).toBeGreaterThan(lo.rows)
-    expect(hi.bands * hi.rows).toBeLessThanOrEqual(128)
+    for (const t of [0.5, 0.8, 0.9, 0.95]) {
+      const {bands, rows} = lshParams(t, 128)
+      expect(bands * rows).toBeLessThanOrEqual(128)
+      expect(1 - (1 - t ** rows) ** bands).toBeGreaterThanOrEqual(0.95)
+      // One row more per band would need more bins than there are.
+      expect((rows + 1) * Math.ceil(Math.log(0.05) / Math.log1p(-(t ** (rows + 1))))).toBeGreaterThan(128)
+    }
   })
 
   it('reports the largest clusters with the kept text beside removed ones', () => {
