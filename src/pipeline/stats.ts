@@ -86,7 +86,7 @@ async function measurerFor(opts: StatsOptions, template: string, counter: TokenC
     size: workers,
     measure(examples, stage) {
       let pool = pools.get(stage)
-      if (!pool) pools.set(stage, (pool = new LengthPool({tokenizer: opts.tokenizer, template, stage}, workers)))
+      if (!pool) pools.set(stage, (pool = new LengthPool({tokenizer: opts.tokenizer, template, stage, counter: counter.spec}, workers)))
       return pool.measure(examples)
     },
     close: async () => {

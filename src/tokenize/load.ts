@@ -4,10 +4,7 @@ import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {brotliDecompressSync} from 'node:zlib'
 
-import {Tokenizer} from '@huggingface/tokenizers'
-
 import {UsageError, InputError} from '../errors.js'
-import type {BpeModelJson} from './bpe.js'
 import {TokenCounter} from './counter.js'
 
 /**
@@ -105,6 +102,6 @@ export function loadTokenizer(spec: string): LoadedTokenizer {
   }
   const json = readJson(files.tokenizer)
   const config = existsSync(files.config) ? readJson(files.config) : {}
-  const tokenizer = new Tokenizer(json, config)
-  return {counter: new TokenCounter(tokenizer, spec, tokenText(config.bos_token), tokenText(config.eos_token), json.model as BpeModelJson | undefined), suggestedTemplate}
+  const tokenizerFile = files.tokenizer
+  return {counter: TokenCounter.fromJson(json, config, spec, tokenText(config.bos_token), tokenText(config.eos_token), () => readJson(tokenizerFile)), suggestedTemplate}
 }

@@ -1,0 +1,186 @@
+import {tokenBytes} from './byte-level.js'
+
+/** The `model` object of a tokenizer.json (the fields counting looks at). */
+export interface BpeModelJson {
+  type?: string
+  dropout?: number | null
+  unk_token?: string | null
+  continuing_subword_prefix?: string | null
+  end_of_word_suffix?: string | null
+  byte_fallback?: boolean
+  ignore_merges?: boolean
+  vocab: Record<string, number>
+  merges: (string | [string, string])[]
+}
+
+/** The tables as plain shared memory: what a worker thread receives instead of parsing the vocabulary again. */
+export interface SharedBpeTables {
+  byteIds: SharedArrayBuffer
+  pairs: SharedArrayBuffer
+  trie: SharedArrayBuffer
+  terminal: SharedArrayBuffer
+  ignoreMerges: boolean
+}
+
+const EMPTY = -1
+/** Trie node flags: a token BPE can build (a merge result) / a vocabulary entry. */
+export const BUILT = 1
+export const VOCAB = 2
+
+function sharedInt32(length: number, fill: number): Int32Array {
+  return new Int32Array(new SharedArrayBuffer(length * 4)).fill(fill)
+}
+
+function capacityFor(entries: number): number {
+  let cap = 1024
+  while (cap < entries * 2) cap *= 2
+  return cap
+}
+
+/**
+ * A byte-level BPE model as flat typed arrays in shared memory (one copy for all worker threads):
+ * - byteIds: the vocab id of each single byte;
+ * - pairs: open-addressing hash (left id, right id) → (rank, merged id), four ints per slot;
+ * - trie: every vocabulary token as bytes, a hash (node, byte) → child node, with flags per node: BUILT
+ *   for the tokens BPE can build (merge results: "which tokens occur at this position", what splitting a
+ *   piece into independent segments needs, see PieceCounter) and VOCAB (ignore_merges' whole-piece lookup).
+ */
+export class BpeTables {
+  readonly byteIds: Int32Array
+  readonly pairs: Int32Array
+  readonly trie: Int32Array
+  readonly terminal: Uint8Array
+  readonly ignoreMerges: boolean
+  private readonly pairMask: number
+  private readonly pairShift: number
+  private readonly trieMask: number
+  private readonly trieShift: number
+
+  private constructor(readonly shared: SharedBpeTables) {
+    this.byteIds = new Int32Array(shared.byteIds)
+    this.pairs = new Int32Array(shared.pairs)
+    this.trie = new Int32Array(shared.trie)
+    this.terminal = new Uint8Array(shared.terminal)
+    this.ignoreMerges = shared.ignoreMerges
+    this.pairMask = this.pairs.length / 4 - 1
+    this.pairShift = shiftFor(this.pairs.length / 4)
+    this.trieMask = this.trie.length / 2 - 1
+    this.trieShift = shiftFor(this.trie.length / 2)
+  }
+
+  static fromShared(shared: SharedBpeTables): BpeTables {
+    return new BpeTables(shared)
+  }
+
+  /**
+   * Tables for a plain byte-level BPE model (no dropout, unknown token, subword affixes or byte fallback, every
+   * token in the byte-level alphabet, all 256 bytes in the vocabulary), or undefined for anything else.
+   */
+  static build(model: BpeModelJson | undefined): BpeTables | undefined {
+    if (!model || model.type !== 'BPE' || model.dropout || model.unk_token || model.continuing_subword_prefix || model.end_of_word_suffix || model.byte_fallback) return undefined
+    // The vocabulary object is used as is (a Map of 150k entries costs more to build than it saves).
+    const vocab = model.vocab
+    const idOf = (token: string): number | undefined => {
+      const id = vocab[token]
+      return typeof id === 'number' ? id : undefined
+    }
+    const tokens = Object.keys(vocab)
+    const bytesOf: Uint8Array[] = []
+    const byteIds = sharedInt32(256, EMPTY)
+    let trieBytes = 0
+    for (const token of tokens) {
+      const bytes = tokenBytes(token)
+      if (!bytes) return undefined
+      if (bytes.length === 1) byteIds[bytes[0]!] = vocab[token]!
+      bytesOf.push(bytes)
+      trieBytes += bytes.length
+    }
+    if (byteIds.includes(EMPTY)) return undefined
+
+    // Merges whose parts or result are not in the vocabulary never apply; a repeated pair keeps its first rank.
+    const merges: number[] = []
+    const built = new Set<number>()
+    for (const m of model.merges) {
+      const [a, b] = typeof m === 'string' ? (m.split(' ') as [string, string]) : m
+      const left = idOf(a)
+      const right = idOf(b)
+      const merged = idOf(a + b)
+      if (left === undefined || right === undefined || merged === undefined) continue
+      merges.push(left, right, merged)
+      built.add(merged)
+    }
+    const pairCap = capacityFor(merges.length / 3)
+    const pairShift = shiftFor(pairCap)
+    const pairs = sharedInt32(pairCap * 4, EMPTY)
+    for (let m = 0; m < merges.length; m += 3) {
+      const left = merges[m]!
+      const right = merges[m + 1]!
+      let s = pairSlot(left, right, pairShift)
+      while (pairs[s * 4] !== EMPTY && !(pairs[s * 4] === left && pairs[s * 4 + 1] === right)) s = (s + 1) & (pairCap - 1)
+      if (pairs[s * 4] !== EMPTY) continue
+      pairs[s * 4] = left
+      pairs[s * 4 + 1] = right
+      pairs[s * 4 + 2] = m / 3
+      pairs[s * 4 + 3] = merges[m + 2]!
+    }
+
+    const trieCap = capacityFor(trieBytes)
+    const trieShift = shiftFor(trieCap)
+    const trie = sharedInt32(trieCap * 2, EMPTY)
+    const terminal = new Uint8Array(new SharedArrayBuffer(trieBytes + 1))
+    let nodes = 1
+    tokens.forEach((token, t) => {
+      const bytes = bytesOf[t]!
+      let node = 0
+      for (let i = 0; i < bytes.length; i++) {
+        const key = node * 256 + bytes[i]!
+        let s = trieSlot(key, trieShift)
+        while (trie[s * 2] !== EMPTY && trie[s * 2] !== key) s = (s + 1) & (trieCap - 1)
+        if (trie[s * 2] === EMPTY) {
+          trie[s * 2] = key
+          trie[s * 2 + 1] = nodes++
+        }
+        node = trie[s * 2 + 1]!
+      }
+      terminal[node] = VOCAB | (built.has(vocab[token]!) ? BUILT : 0)
+    })
+    return new BpeTables({byteIds: byteIds.buffer as SharedArrayBuffer, pairs: pairs.buffer as SharedArrayBuffer, trie: trie.buffer as SharedArrayBuffer, terminal: terminal.buffer as SharedArrayBuffer, ignoreMerges: model.ignore_merges === true})
+  }
+
+  /** Index into `pairs` of the merge of (left, right) — rank at +2, merged id at +3 — or -1. */
+  pair(left: number, right: number): number {
+    const pairs = this.pairs
+    let s = pairSlot(left, right, this.pairShift)
+    for (;;) {
+      const at = s * 4
+      const l = pairs[at]!
+      if (l === left && pairs[at + 1] === right) return at
+      if (l === EMPTY) return -1
+      s = (s + 1) & this.pairMask
+    }
+  }
+
+  /** The trie node reached from `node` by `byte`, or -1. Node 0 is the root. */
+  child(node: number, byte: number): number {
+    const key = node * 256 + byte
+    const trie = this.trie
+    let s = trieSlot(key, this.trieShift)
+    for (;;) {
+      const k = trie[s * 2]!
+      if (k === key) return trie[s * 2 + 1]!
+      if (k === EMPTY) return -1
+      s = (s + 1) & this.trieMask
+    }
+  }
+}
+
+// Multiplicative hashing: the top bits of the product pick the slot (`shift` = 32 − log2 capacity).
+function pairSlot(left: number, right: number, shift: number): number {
+  return Math.imul(Math.imul(left, 0x9e3779b1) ^ right, 0x85ebca77) >>> shift
+}
+
+function trieSlot(key: number, shift: number): number {
+  return Math.imul(key, 0x9e3779b1) >>> shift
+}
+
+const shiftFor = (capacity: number) => 32 - Math.log2(capacity)
