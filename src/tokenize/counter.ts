@@ -2,12 +2,12 @@ import {Tokenizer} from '@huggingface/tokenizers'
 
 import {BpeTables, type SharedBpeTables} from './bpe-tables.js'
 import {PieceCounter} from './bpe.js'
+import {AddedTokenSplitter} from './added-tokens.js'
 import {rawSplitter} from './raw-pieces.js'
 
 /** The parts of @huggingface/tokenizers' Tokenizer that counting reuses (runtime fields its typings mark private). */
 interface TokenizerInternals {
-  splitter_unnormalized: {split(text: string): string[]}
-  splitter_normalized: {split(text: string): string[]}
+  added_tokens: {content: string; normalized: boolean}[]
   added_tokens_map: Map<string, {lstrip: boolean; rstrip: boolean}>
   normalizer: ((text: string) => string) | null
   pre_tokenizer: ((text: string, opts: {section_index: number}) => string[]) | null
@@ -52,6 +52,9 @@ function splittingTokenizer(splitting: Record<string, unknown>, config: Record<s
  */
 export class TokenCounter {
   private readonly t: TokenizerInternals
+  /** Added tokens matched before normalisation (special ones) and after (the others, normalised). */
+  private readonly unnormalized: AddedTokenSplitter
+  private readonly normalized: AddedTokenSplitter
   private cache = new Map<string, number>()
   /** The fast path: raw pieces counted on their UTF-8 bytes with (shared) BPE tables. */
   private readonly fast?: {split: (text: string, section: number) => string[]; pieces: PieceCounter; tables: BpeTables}
@@ -71,6 +74,9 @@ export class TokenCounter {
     private readonly config: Record<string, unknown>,
   ) {
     this.t = splitter as unknown as TokenizerInternals
+    const {added_tokens: added, normalizer} = this.t
+    this.unnormalized = new AddedTokenSplitter(added.filter((a) => !(a.normalized && normalizer)).map((a) => a.content))
+    this.normalized = new AddedTokenSplitter(normalizer ? added.filter((a) => a.normalized).map((a) => normalizer(a.content)) : [])
     const split = tables ? rawSplitter(splitting.pre_tokenizer as Parameters<typeof rawSplitter>[0], splitter.pre_tokenizer as Parameters<typeof rawSplitter>[1]) : undefined
     if (tables && split && !this.t.remove_space && !this.t.do_lowercase_and_remove_accent) this.fast = {split, pieces: new PieceCounter(tables), tables}
   }
@@ -105,8 +111,7 @@ export class TokenCounter {
   count(text: string): number {
     if (text.length === 0) return 0
     const t = this.t
-    const sections = t.splitter_unnormalized.split(text)
-    stripAround(sections, t.added_tokens_map)
+    const sections = this.splitAdded(this.unnormalized, text)
     let n = 0
     for (let s = 0; s < sections.length; s++) {
       let section = sections[s]!
@@ -118,8 +123,7 @@ export class TokenCounter {
       if (!this.fast && (t.remove_space || t.do_lowercase_and_remove_accent)) return this.encodeLength(text)
       if (t.normalizer) section = t.normalizer(section)
       if (section.length === 0) continue
-      const subsections = t.splitter_normalized.split(section)
-      stripAround(subsections, t.added_tokens_map)
+      const subsections = this.splitAdded(this.normalized, section)
       for (const sub of subsections) {
         if (sub.length === 0) continue
         if (t.added_tokens_map.has(sub)) {
@@ -130,6 +134,13 @@ export class TokenCounter {
       }
     }
     return n
+  }
+
+  /** Added tokens cut out of `text`, their neighbours trimmed as lstrip/rstrip ask. */
+  private splitAdded(splitter: AddedTokenSplitter, text: string): string[] {
+    const parts = splitter.split(text)
+    if (parts.length > 1) stripAround(parts, this.t.added_tokens_map)
+    return parts
   }
 
   private countRaw(text: string, section: number): number {

@@ -6,8 +6,8 @@ interface PreTokenizerLike {
   pre_tokenize(text: string | string[], options: {section_index: number}): string[]
   /** Sequence: its steps, in the order of the config's `pretokenizers`. */
   tokenizers?: (PreTokenizerLike | null)[]
-  /** ByteLevel: the GPT-2 split pattern it applies when `use_regex` is on. */
-  pattern?: RegExp
+  /** ByteLevel (its GPT-2 pattern when `use_regex` is on) and Split: the compiled global regex. */
+  pattern?: RegExp | null
 }
 
 interface PreTokenizerConfig {
@@ -15,6 +15,32 @@ interface PreTokenizerConfig {
   pretokenizers?: (PreTokenizerConfig | null)[]
   add_prefix_space?: boolean
   use_regex?: boolean
+  behavior?: string
+  invert?: boolean
+  pattern?: {Regex?: string}
+}
+
+/**
+ * A Split step with Isolated behaviour: matches and the text between them, in order, empty matches dropped.
+ * One native `match` call gives all matches; when they add up to the whole text there is nothing between them
+ * (the usual case: pre-tokenizer regexes cover every character), else the matches are placed one by one.
+ */
+function isolate(pattern: RegExp): (text: string) => string[] {
+  return (text) => {
+    const matches: string[] = text.match(pattern) ?? []
+    let covered = 0
+    for (const m of matches) covered += m.length
+    if (covered === text.length) return matches.includes('') ? matches.filter((m) => m.length > 0) : matches
+    const out: string[] = []
+    let at = 0
+    for (const m of text.matchAll(pattern)) {
+      if (m.index > at) out.push(text.slice(at, m.index))
+      if (m[0].length > 0) out.push(m[0])
+      at = m.index + m[0].length
+    }
+    if (at < text.length) out.push(text.slice(at))
+    return out
+  }
 }
 
 /**
@@ -32,12 +58,14 @@ export function rawSplitter(config: PreTokenizerConfig | null | undefined, pre: 
   const last = configs.at(-1)
   if (configs.length !== objects.length || last?.type !== 'ByteLevel' || last.add_prefix_space) return undefined
   if (configs.slice(0, -1).some((c) => c === null || c.type === 'ByteLevel')) return undefined
-  const before = objects.slice(0, -1) as PreTokenizerLike[]
   const pattern = last.use_regex === false ? undefined : objects.at(-1)?.pattern
   if (last.use_regex !== false && !pattern) return undefined
-  return (text, section) => {
-    let pieces = [text]
-    for (const step of before) pieces = step.pre_tokenize(pieces, {section_index: section})
-    return pattern ? pieces.flatMap((p) => p.match(pattern) ?? []) : pieces
-  }
+  const steps: ((text: string, section: number) => string[])[] = configs.slice(0, -1).map((c, i) => {
+    const step = objects[i]!
+    if (c!.type === 'Split' && c!.behavior === 'Isolated' && !c!.invert && c!.pattern?.Regex !== undefined && step.pattern) return isolate(step.pattern)
+    return (text, section) => step.pre_tokenize(text, {section_index: section})
+  })
+  if (pattern) steps.push((text) => text.match(pattern) ?? [])
+  if (steps.length === 1) return steps[0]!
+  return (text, section) => steps.reduce((pieces, step) => pieces.flatMap((p) => step(p, section)), [text])
 }

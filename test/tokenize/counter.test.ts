@@ -25,6 +25,15 @@ describe.each(Object.entries(presets))('token counting with %s', (preset, pkg) =
     fc.assert(fc.property(fc.string({unit: 'grapheme', maxLength: 200}), (text) => counter.count(text) === counter.encodeLength(text)), {numRuns: 500})
   })
 
+  it('equals full encoding around added tokens: partial, overlapping, adjacent, stripped (property)', () => {
+    const parts = fc.constantFrom('<|im_end|>', '<|im_start|>', '<|endoftext|>', '<|eot_id|>', '<|begin_of_text|>', '<think>', '</think>', '<tool_call>',
+      '<|im_', '<|', '<', '|>', 'end|>', ' ', '  ', '\n', 'a', '数据', '🎉')
+    fc.assert(fc.property(fc.array(parts, {maxLength: 12}), (ps) => {
+      const text = ps.join('')
+      return counter.count(text) === counter.encodeLength(text)
+    }), {numRuns: 2000})
+  })
+
   it('equals the Rust tokenizers implementation', async () => {
     const rust = tokenizers.Tokenizer.fromFile(`node_modules/${pkg}/models/tokenizer.json`)
     const texts = mixedCorpus(800, 7)
