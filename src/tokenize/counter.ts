@@ -93,12 +93,17 @@ export class TokenCounter {
     return new TokenCounter(splittingTokenizer(splitting, config), () => (full ??= new Tokenizer(reload(), config)), name, bosToken, eosToken, tables, splitting, config)
   }
 
-  /** A counter on a worker thread, sharing the main thread's tables. */
-  static fromSpec(spec: CounterSpec): TokenCounter {
-    const tables = BpeTables.fromShared(spec.tables)
-    return new TokenCounter(splittingTokenizer(spec.splitting, spec.config), () => {
-      throw new Error('a worker-thread counter has no full tokenizer')
-    }, spec.name, spec.bosToken, spec.eosToken, tables, spec.splitting, spec.config)
+  /**
+   * From a spec: on a worker thread (sharing the main thread's tables; no `full`, it never encodes) or from a
+   * preset's snapshot (`full` loads the tokenizer for `encodeLength`).
+   */
+  static fromSpec(spec: CounterSpec, full?: () => Tokenizer): TokenCounter {
+    let tokenizer: Tokenizer | undefined
+    const fullTokenizer = () => {
+      if (!full) throw new Error('this counter has no full tokenizer (a worker thread\'s)')
+      return (tokenizer ??= full())
+    }
+    return new TokenCounter(splittingTokenizer(spec.splitting, spec.config), fullTokenizer, spec.name, spec.bosToken, spec.eosToken, BpeTables.fromShared(spec.tables), spec.splitting, spec.config)
   }
 
   /** The spec worker threads count with, or undefined when they must load the tokenizer themselves. */
