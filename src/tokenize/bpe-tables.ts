@@ -19,6 +19,7 @@ export interface SharedBpeTables {
   pairs: SharedArrayBuffer
   trie: SharedArrayBuffer
   terminal: SharedArrayBuffer
+  level2: SharedArrayBuffer
   ignoreMerges: boolean
 }
 
@@ -41,16 +42,22 @@ function capacityFor(entries: number): number {
  * A byte-level BPE model as flat typed arrays in shared memory (one copy for all worker threads):
  * - byteIds: the vocab id of each single byte;
  * - pairs: open-addressing hash (left id, right id) → (rank, merged id), four ints per slot;
- * - trie: every vocabulary token as bytes, a hash (node, byte) → child node, with flags per node: BUILT
- *   for the tokens BPE can build (merge results: "which tokens occur at this position", what splitting a
- *   piece into independent segments needs, see PieceCounter) and VOCAB (ignore_merges' whole-piece lookup).
+ * - trie: every vocabulary token as bytes, an open-addressing hash of edges keyed (node, byte) where a node is
+ *   the slot number of its incoming edge (one int per slot: ~4 MB for Qwen, so lookups mostly hit the cache),
+ *   with flags per node: BUILT for the tokens BPE can build (merge results: "which tokens occur at this
+ *   position", what splitting a piece into independent segments needs, see PieceCounter) and VOCAB
+ *   (ignore_merges' whole-piece lookup).
  */
 export class BpeTables {
   readonly byteIds: Int32Array
   readonly pairs: Int32Array
   readonly trie: Int32Array
   readonly terminal: Uint8Array
+  /** The trie node of every two-byte prefix, (first << 8) | second → node or -1: walks start two levels down. */
+  readonly level2: Int32Array
   readonly ignoreMerges: boolean
+  /** The trie's root node (the other nodes are slot numbers). */
+  readonly root: number
   private readonly pairMask: number
   private readonly pairShift: number
   private readonly trieMask: number
@@ -61,11 +68,13 @@ export class BpeTables {
     this.pairs = new Int32Array(shared.pairs)
     this.trie = new Int32Array(shared.trie)
     this.terminal = new Uint8Array(shared.terminal)
+    this.level2 = new Int32Array(shared.level2)
     this.ignoreMerges = shared.ignoreMerges
     this.pairMask = this.pairs.length / 4 - 1
     this.pairShift = shiftFor(this.pairs.length / 4)
-    this.trieMask = this.trie.length / 2 - 1
-    this.trieShift = shiftFor(this.trie.length / 2)
+    this.root = this.trie.length
+    this.trieMask = this.trie.length - 1
+    this.trieShift = shiftFor(this.trie.length)
   }
 
   static fromShared(shared: SharedBpeTables): BpeTables {
@@ -95,7 +104,8 @@ export class BpeTables {
       bytesOf.push(bytes)
       trieBytes += bytes.length
     }
-    if (byteIds.includes(EMPTY)) return undefined
+    // Edge keys (node * 256 + byte, node < capacity) must fit an int32: up to ~4M vocabulary bytes.
+    if (byteIds.includes(EMPTY) || capacityFor(trieBytes) > 1 << 23) return undefined
 
     // Merges whose parts or result are not in the vocabulary never apply; a repeated pair keeps its first rank.
     const merges: number[] = []
@@ -124,27 +134,22 @@ export class BpeTables {
       pairs[s * 4 + 3] = merges[m + 2]!
     }
 
-    const trieCap = capacityFor(trieBytes)
-    const trieShift = shiftFor(trieCap)
-    const trie = sharedInt32(trieCap * 2, EMPTY)
-    const terminal = new Uint8Array(new SharedArrayBuffer(trieBytes + 1))
-    let nodes = 1
-    tokens.forEach((token, t) => {
-      const bytes = bytesOf[t]!
-      let node = 0
-      for (let i = 0; i < bytes.length; i++) {
-        const key = node * 256 + bytes[i]!
-        let s = trieSlot(key, trieShift)
-        while (trie[s * 2] !== EMPTY && trie[s * 2] !== key) s = (s + 1) & (trieCap - 1)
-        if (trie[s * 2] === EMPTY) {
-          trie[s * 2] = key
-          trie[s * 2 + 1] = nodes++
-        }
-        node = trie[s * 2 + 1]!
-      }
-      terminal[node] = VOCAB | (built.has(vocab[token]!) ? BUILT : 0)
+    // Sized by node count (a first pass into a table sized by total bytes counts them): a small table stays in cache.
+    const flags = tokens.map((token) => VOCAB | (built.has(vocab[token]!) ? BUILT : 0))
+    const trieCap = capacityFor(insertAll(new Int32Array(capacityFor(trieBytes)).fill(EMPTY), bytesOf))
+    const trie = sharedInt32(trieCap, EMPTY)
+    const terminal = new Uint8Array(new SharedArrayBuffer(trieCap + 1))
+    insertAll(trie, bytesOf, terminal, flags)
+    const level2 = sharedInt32(1 << 16, EMPTY)
+    const tables = new BpeTables({
+      byteIds: byteIds.buffer as SharedArrayBuffer, pairs: pairs.buffer as SharedArrayBuffer, trie: trie.buffer as SharedArrayBuffer,
+      terminal: terminal.buffer as SharedArrayBuffer, level2: level2.buffer as SharedArrayBuffer, ignoreMerges: model.ignore_merges === true,
     })
-    return new BpeTables({byteIds: byteIds.buffer as SharedArrayBuffer, pairs: pairs.buffer as SharedArrayBuffer, trie: trie.buffer as SharedArrayBuffer, terminal: terminal.buffer as SharedArrayBuffer, ignoreMerges: model.ignore_merges === true})
+    for (let first = 0; first < 256; first++) {
+      const node = tables.child(tables.root, first)
+      for (let second = 0; second < 256 && node >= 0; second++) level2[(first << 8) | second] = tables.child(node, second)
+    }
+    return tables
   }
 
   /** Index into `pairs` of the merge of (left, right) — rank at +2, merged id at +3 — or -1. */
@@ -160,18 +165,43 @@ export class BpeTables {
     }
   }
 
-  /** The trie node reached from `node` by `byte`, or -1. Node 0 is the root. */
+  /** The trie node reached from `node` by `byte`, or -1. */
   child(node: number, byte: number): number {
     const key = node * 256 + byte
     const trie = this.trie
     let s = trieSlot(key, this.trieShift)
     for (;;) {
-      const k = trie[s * 2]!
-      if (k === key) return trie[s * 2 + 1]!
+      const k = trie[s]!
+      if (k === key) return s
       if (k === EMPTY) return -1
       s = (s + 1) & this.trieMask
     }
   }
+}
+
+/**
+ * Inserts each token's bytes into `trie` (its length a power of two; node = slot of its incoming edge, root =
+ * length), flagging the end nodes in `terminal`. Returns the number of nodes.
+ */
+function insertAll(trie: Int32Array, tokens: Uint8Array[], terminal?: Uint8Array, flags?: number[]): number {
+  const cap = trie.length
+  const shift = shiftFor(cap)
+  let nodes = 0
+  tokens.forEach((bytes, t) => {
+    let node = cap
+    for (let i = 0; i < bytes.length; i++) {
+      const key = node * 256 + bytes[i]!
+      let s = trieSlot(key, shift)
+      while (trie[s] !== EMPTY && trie[s] !== key) s = (s + 1) & (cap - 1)
+      if (trie[s] === EMPTY) {
+        trie[s] = key
+        nodes++
+      }
+      node = s
+    }
+    if (terminal && flags) terminal[node] = flags[t]!
+  })
+  return nodes
 }
 
 // Multiplicative hashing: the top bits of the product pick the slot (`shift` = 32 − log2 capacity).

@@ -13,13 +13,16 @@ const CACHE_LIMIT = 1 << 20
  * so the two sides evolve exactly as they would alone and count(piece) = count(left) + count(right). The
  * trie gives, for each start, the furthest end of a token there; boundaries no token reaches across cut the
  * piece into segments. A long run of Chinese characters is one piece to Qwen's pre-tokenizer and almost never
- * repeats, but its segments (words, short phrases) do, so they are counted once and cached.
+ * repeats, but its segments (characters, words, short phrases) do, so they are counted once and cached: by
+ * trie node when the segment is a single token (most are), by their bytes otherwise.
  *
  * Merges within a segment are applied as the BPE model applies them: always the adjacent pair with the
  * lowest rank, leftmost first (a binary heap keyed by rank and position, linked list in typed arrays).
  */
 export class PieceCounter {
   private segments = new Map<string, number>()
+  /** Counts of segments that are one buildable token, by trie node (0: not counted yet; a count is ≤ 255 bytes). */
+  private readonly byNode: Uint8Array
   private sym = new Int32Array(256)
   private next = new Int32Array(256)
   private prev = new Int32Array(256)
@@ -27,7 +30,9 @@ export class PieceCounter {
   /** The piece's UTF-8 bytes (a Buffer: segments are sliced from it as latin1 cache keys). */
   private bytes = Buffer.allocUnsafe(1024)
 
-  constructor(private readonly tables: BpeTables) {}
+  constructor(private readonly tables: BpeTables) {
+    this.byNode = new Uint8Array(tables.terminal.length)
+  }
 
   /** Tokens of a whole pre-tokenised piece, before byte-level mapping. */
   count(piece: string): number {
@@ -39,41 +44,61 @@ export class PieceCounter {
     // ignore_merges (Llama 3): a piece that is a vocabulary token is that token. Whole pieces only — a segment
     // of a piece is always merged normally.
     if (this.tables.ignoreMerges && this.isToken(n)) return 1
-    const {terminal} = this.tables
+    const {terminal, level2} = this.tables
     let total = 0
     let start = 0
     let reach = 0
+    // The token the walk from `start` ended on: when the segment is exactly that token, its count is cached by node.
+    let startEnd = 0
+    let startNode = -1
     for (let i = 0; i < n; i++) {
       if (i >= reach && i > start) {
-        total += this.segment(bytes, start, i)
+        total += startEnd === i && startNode >= 0 ? this.tokenCount(startNode, start, i) : this.segment(start, i)
         start = i
       }
-      // Furthest end of a token that starts at i.
-      let node = 0
-      for (let j = i; j < n; ) {
-        node = this.tables.child(node, bytes[j]!)
-        if (node < 0) break
-        j++
-        if ((terminal[node]! & BUILT) !== 0 && j > reach) reach = j
+      // Furthest end of a buildable token that starts at i (a single byte, at least); the first two bytes in one step.
+      let far = i + 1
+      let farNode = -1
+      if (i + 1 < n) {
+        let node = level2[(bytes[i]! << 8) | bytes[i + 1]!]!
+        for (let j = i + 2; node >= 0; ) {
+          if ((terminal[node]! & BUILT) !== 0) {
+            far = j
+            farNode = node
+          }
+          if (j === n) break
+          node = this.tables.child(node, bytes[j++]!)
+        }
       }
-      if (reach <= i) reach = i + 1
+      if (far > reach) reach = far
+      if (i === start) {
+        startEnd = far
+        startNode = farNode
+      }
     }
-    return total + this.segment(bytes, start, n)
+    return total + (startEnd === n && startNode >= 0 ? this.tokenCount(startNode, start, n) : this.segment(start, n))
   }
 
   private isToken(n: number): boolean {
     const bytes = this.bytes
-    let node = 0
+    let node = this.tables.root
     for (let j = 0; j < n && node >= 0; j++) node = this.tables.child(node, bytes[j]!)
-    return node > 0 && (this.tables.terminal[node]! & VOCAB) !== 0
+    return node >= 0 && (this.tables.terminal[node]! & VOCAB) !== 0
   }
 
-  private segment(bytes: Buffer, start: number, end: number): number {
+  /** BPE count of bytes[start, end), which is the buildable token at trie node `node`. */
+  private tokenCount(node: number, start: number, end: number): number {
+    let c = this.byNode[node]!
+    if (c === 0) c = this.byNode[node] = this.merge(start, end)
+    return c
+  }
+
+  private segment(start: number, end: number): number {
     if (end - start === 1) return 1
-    const key = bytes.toString('latin1', start, end)
+    const key = this.bytes.toString('latin1', start, end)
     let c = this.segments.get(key)
     if (c === undefined) {
-      c = this.merge(bytes, start, end)
+      c = this.merge(start, end)
       if (this.segments.size >= CACHE_LIMIT) this.segments = new Map()
       this.segments.set(key, c)
     }
@@ -81,7 +106,8 @@ export class PieceCounter {
   }
 
   /** Plain BPE on bytes[start, end): the number of symbols left when no adjacent pair merges. */
-  private merge(bytes: Buffer, start: number, end: number): number {
+  private merge(start: number, end: number): number {
+    const bytes = this.bytes
     const n = end - start
     if (this.sym.length < n) {
       this.sym = new Int32Array(n)

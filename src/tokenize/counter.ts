@@ -27,6 +27,11 @@ function stripAround(parts: string[], added: TokenizerInternals['added_tokens_ma
 }
 
 const CACHE_LIMIT = 1 << 20
+/**
+ * Longer pieces skip the piece cache on the fast path: a long run of Chinese characters is one piece that
+ * hardly ever repeats, so caching it only grows memory; its segments are cached instead (PieceCounter).
+ */
+const LONGEST_CACHED_PIECE = 32
 
 /** What a worker thread needs to count as the main thread does, without parsing the vocabulary again. */
 export interface CounterSpec {
@@ -152,6 +157,10 @@ export class TokenCounter {
     const {split, pieces} = this.fast!
     let n = 0
     for (const piece of split(text, section)) {
+      if (piece.length > LONGEST_CACHED_PIECE) {
+        n += pieces.count(piece)
+        continue
+      }
       let c = this.cache.get(piece)
       if (c === undefined) {
         c = pieces.count(piece)

@@ -9,8 +9,8 @@ import type {CounterSpec} from './counter.js'
  *
  * Layout: header length (uint32 LE), header JSON, then the table buffers in header order.
  */
-const FORMAT = 'lfdata-counting-1'
-const BUFFERS = ['byteIds', 'pairs', 'trie', 'terminal'] as const
+const FORMAT = 'lfdata-counting-3'
+const BUFFERS = ['byteIds', 'pairs', 'trie', 'terminal', 'level2'] as const
 
 interface Header extends Omit<CounterSpec, 'tables'> {
   format: string
