@@ -32,9 +32,10 @@ function sharedInt32(length: number, fill: number): Int32Array {
   return new Int32Array(new SharedArrayBuffer(length * 4)).fill(fill)
 }
 
-function capacityFor(entries: number): number {
+/** A power of two with at least `slack` slots per entry. */
+function capacityFor(entries: number, slack = 2): number {
   let cap = 1024
-  while (cap < entries * 2) cap *= 2
+  while (cap < entries * slack) cap *= 2
   return cap
 }
 
@@ -134,9 +135,10 @@ export class BpeTables {
       pairs[s * 4 + 3] = merges[m + 2]!
     }
 
-    // Sized by node count (a first pass into a table sized by total bytes counts them): a small table stays in cache.
+    // Sized by node count (a first pass into a table sized by total bytes counts them), filled up to 80%: lookups
+    // cost memory latency, so a small table that stays in cache beats short probe runs.
     const flags = tokens.map((token) => VOCAB | (built.has(vocab[token]!) ? BUILT : 0))
-    const trieCap = capacityFor(insertAll(new Int32Array(capacityFor(trieBytes)).fill(EMPTY), bytesOf))
+    const trieCap = capacityFor(insertAll(new Int32Array(capacityFor(trieBytes)).fill(EMPTY), bytesOf), 1.25)
     const trie = sharedInt32(trieCap, EMPTY)
     const terminal = new Uint8Array(new SharedArrayBuffer(trieCap + 1))
     insertAll(trie, bytesOf, terminal, flags)
