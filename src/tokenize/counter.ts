@@ -1,8 +1,8 @@
 import {Tokenizer} from '@huggingface/tokenizers'
 
+import {AddedTokenSplitter} from './added-tokens.js'
 import {BpeTables, type SharedBpeTables} from './bpe-tables.js'
 import {PieceCounter} from './bpe.js'
-import {AddedTokenSplitter} from './added-tokens.js'
 import {rawSplitter} from './raw-pieces.js'
 
 /** The parts of @huggingface/tokenizers' Tokenizer that counting reuses (runtime fields its typings mark private). */
@@ -90,12 +90,14 @@ export class TokenCounter {
   static fromJson(json: Record<string, unknown>, config: Record<string, unknown>, name: string, bosToken: string | null, eosToken: string | null, reload: () => Record<string, unknown>): TokenCounter {
     const {model, ...splitting} = json
     const tables = BpeTables.build(model as Parameters<typeof BpeTables.build>[0])
-    if (!tables) {
-      const tokenizer = new Tokenizer(json, config)
-      return new TokenCounter(tokenizer, () => tokenizer, name, bosToken, eosToken, undefined, splitting, config)
+    if (tables) {
+      let full: Tokenizer | undefined
+      const counter = new TokenCounter(splittingTokenizer(splitting, config), () => (full ??= new Tokenizer(reload(), config)), name, bosToken, eosToken, tables, splitting, config)
+      if (counter.fast) return counter
     }
-    let full: Tokenizer | undefined
-    return new TokenCounter(splittingTokenizer(splitting, config), () => (full ??= new Tokenizer(reload(), config)), name, bosToken, eosToken, tables, splitting, config)
+    // Outside the fast path the library's model counts, so the tokenizer is built whole.
+    const tokenizer = new Tokenizer(json, config)
+    return new TokenCounter(tokenizer, () => tokenizer, name, bosToken, eosToken, undefined, splitting, config)
   }
 
   /**
@@ -108,7 +110,10 @@ export class TokenCounter {
       if (!full) throw new Error('this counter has no full tokenizer (a worker thread\'s)')
       return (tokenizer ??= full())
     }
-    return new TokenCounter(splittingTokenizer(spec.splitting, spec.config), fullTokenizer, spec.name, spec.bosToken, spec.eosToken, BpeTables.fromShared(spec.tables), spec.splitting, spec.config)
+    const counter = new TokenCounter(splittingTokenizer(spec.splitting, spec.config), fullTokenizer, spec.name, spec.bosToken, spec.eosToken, BpeTables.fromShared(spec.tables), spec.splitting, spec.config)
+    // A spec is only ever made from a fast-path counter; without one the empty model would count.
+    if (!counter.fast) throw new Error(`counter spec for ${spec.name} does not take the fast path`)
+    return counter
   }
 
   /** The spec worker threads count with, or undefined when they must load the tokenizer themselves. */
