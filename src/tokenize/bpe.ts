@@ -21,7 +21,7 @@ const CACHE_LIMIT = 1 << 20
  */
 export class PieceCounter {
   private segments = new Map<string, number>()
-  /** Counts of segments that are one buildable token, by trie node (0: not counted yet; a count is ≤ 255 bytes). */
+  /** Counts of segments that are one buildable token, by trie node (0: not counted yet, or over 255). */
   private readonly byNode: Uint8Array
   private sym = new Int32Array(256)
   private next = new Int32Array(256)
@@ -89,7 +89,10 @@ export class PieceCounter {
   /** BPE count of bytes[start, end), which is the buildable token at trie node `node`. */
   private tokenCount(node: number, start: number, end: number): number {
     let c = this.byNode[node]!
-    if (c === 0) c = this.byNode[node] = this.merge(start, end)
+    if (c === 0) {
+      c = this.merge(start, end)
+      if (c < 256) this.byNode[node] = c
+    }
     return c
   }
 
