@@ -29,8 +29,13 @@ function isolate(pattern: RegExp): (text: string) => string[] {
   return (text) => {
     const matches: string[] = text.match(pattern) ?? []
     let covered = 0
-    for (const m of matches) covered += m.length
-    if (covered === text.length) return matches.includes('') ? matches.filter((m) => m.length > 0) : matches
+    let empty = false
+    for (let i = 0; i < matches.length; i++) {
+      const length = matches[i]!.length
+      covered += length
+      if (length === 0) empty = true
+    }
+    if (covered === text.length) return empty ? matches.filter((m) => m.length > 0) : matches
     const out: string[] = []
     let at = 0
     for (const m of text.matchAll(pattern)) {

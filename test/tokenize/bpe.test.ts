@@ -3,17 +3,10 @@ import {describe, expect, it} from 'vitest'
 
 import {BpeTables, type BpeModelJson} from '../../src/tokenize/bpe-tables.js'
 import {PieceCounter} from '../../src/tokenize/bpe.js'
+import {byteChar, mapped} from './byte-chars.js'
 
 // PieceCounter against a plain BPE written for clarity, on small random byte-level models: merges over a few
 // letters and the two bytes of "é", so that tokens overlap, span characters and cut pieces in every way.
-
-/** GPT-2's byte → character table (the byte-level alphabet). */
-const byteChar = (() => {
-  const printable = (b: number) => (b >= 0x21 && b <= 0x7e) || (b >= 0xa1 && b <= 0xac) || (b >= 0xae && b <= 0xff)
-  let extra = 0
-  return Array.from({length: 256}, (_, b) => String.fromCharCode(printable(b) ? b : 0x100 + extra++))
-})()
-const mapped = (text: string) => [...Buffer.from(text, 'utf8')].map((b) => byteChar[b]!)
 
 /** A model: the 256 bytes, then merges drawn as pairs of (indices into) the tokens made so far. */
 function model(draws: [number, number][], ignoreMerges: boolean): BpeModelJson {
