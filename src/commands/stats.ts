@@ -29,7 +29,7 @@ export default class Stats extends BaseCommand {
     packing: Flags.boolean({summary: 'Also count the packed sequences LF would build'}),
     'cutoff-len': Flags.integer({summary: 'cutoff_len for the packing count (default: the suggestion)'}),
     plot: Flags.string({summary: 'Write the histogram as FILE.svg or FILE.html'}),
-    workers: Flags.integer({summary: 'Worker threads for token counting (default: one per core for inputs over 8 MB; 0 = in-process)'}),
+    workers: Flags.integer({summary: 'Worker threads for token counting (default: one per core but one for inputs over 8 MB; 0 = in-process)'}),
   }
 
   async run(): Promise<StatsResult> {

@@ -35,7 +35,7 @@ export interface StatsOptions {
   packing: boolean
   /** cutoff_len used for the packing count (default: the suggestion). */
   cutoffLen?: number
-  /** Worker threads for token counting (default: one per core; inputs under 8 MB are counted in-process). */
+  /** Worker threads for token counting (default: one per core but one; inputs under 8 MB are counted in-process). */
   workers?: number
 }
 
@@ -75,7 +75,8 @@ interface Measurer {
 /** Token counting in-process for small inputs (worker start-up would dominate), on a worker pool otherwise. */
 async function measurerFor(opts: StatsOptions, template: string, counter: TokenCounter, sources: Source[]): Promise<Measurer> {
   const bytes = (await Promise.all(sources.flatMap((s) => s.files).map((f) => stat(f).then((x) => x.size, () => 0)))).reduce((a, b) => a + b, 0)
-  const workers = opts.workers ?? (bytes < 8 * 1024 * 1024 ? 0 : availableParallelism())
+  // The main thread reads and applies LF's rules at about the speed one worker counts, so it keeps a core.
+  const workers = opts.workers ?? (bytes < 8 * 1024 * 1024 ? 0 : Math.max(1, availableParallelism() - 1))
   if (!Number.isInteger(workers) || workers < 0) throw new UsageError('--workers must be a whole number ≥ 0')
   if (workers === 0) {
     const tpl = TEMPLATES[template]!
@@ -86,7 +87,7 @@ async function measurerFor(opts: StatsOptions, template: string, counter: TokenC
     size: workers,
     measure(examples, stage) {
       let pool = pools.get(stage)
-      if (!pool) pools.set(stage, (pool = new LengthPool({tokenizer: opts.tokenizer, template, stage}, workers)))
+      if (!pool) pools.set(stage, (pool = new LengthPool({tokenizer: opts.tokenizer, template, stage, counter: counter.spec}, workers)))
       return pool.measure(examples)
     },
     close: async () => {

@@ -1,73 +1,135 @@
+import {BUILT, VOCAB, type BpeTables} from './bpe-tables.js'
+
+const encoder = new TextEncoder()
+
+const CACHE_LIMIT = 1 << 20
+
 /**
- * Token count of one pre-tokenised piece under a plain byte-level BPE model (no dropout, no unknown token,
- * no subword prefix/suffix, no byte fallback — the Qwen and Llama 3 tokenizers). Merges are applied as the
- * BPE model applies them: always the adjacent pair with the lowest rank, leftmost first. Symbols are vocab
- * ids in typed arrays (a linked list) and candidate pairs sit in a binary heap keyed by (rank, position),
- * so a piece costs O(n log n) with no per-merge allocation — the library's object-per-node heap made long
- * CJK pieces the bottleneck of stats. Exactness is pinned by tests against full encoding and Rust.
+ * Token count of one pre-tokenised piece (as UTF-8 bytes) under a plain byte-level BPE model, without
+ * building tokens.
+ *
+ * Segments: every symbol BPE ever holds is a token it can build (a single byte or a merge result) and a
+ * substring of the piece. If no such token occurring in the piece spans byte boundary p, no merge crosses p,
+ * so the two sides evolve exactly as they would alone and count(piece) = count(left) + count(right). The
+ * trie gives, for each start, the furthest end of a token there; boundaries no token reaches across cut the
+ * piece into segments. A long run of Chinese characters is one piece to Qwen's pre-tokenizer and almost never
+ * repeats, but its segments (characters, words, short phrases) do, so they are counted once and cached: by
+ * trie node when the segment is a single token (most are), by their bytes otherwise.
+ *
+ * Merges within a segment are applied as the BPE model applies them: always the adjacent pair with the
+ * lowest rank, leftmost first (a binary heap keyed by rank and position, linked list in typed arrays).
  */
-export interface BpeModelJson {
-  type?: string
-  dropout?: number | null
-  unk_token?: string | null
-  continuing_subword_prefix?: string | null
-  end_of_word_suffix?: string | null
-  byte_fallback?: boolean
-  ignore_merges?: boolean
-  vocab: Record<string, number>
-  merges: (string | [string, string])[]
-}
-
 export class PieceCounter {
-  /** (left id, right id) → rank and merged id, keyed left * size + right. */
-  private readonly pairs = new Map<number, {rank: number; id: number}>()
-  private readonly ids: Map<string, number>
-  private readonly size: number
-  private readonly ignoreMerges: boolean
+  private segments = new Map<string, number>()
+  /** Counts of segments that are one buildable token, by trie node (0: not counted yet, or over 255). */
+  private readonly byNode: Uint8Array
+  private sym = new Int32Array(256)
+  private next = new Int32Array(256)
+  private prev = new Int32Array(256)
+  private heap = new Float64Array(768)
+  /** The piece's UTF-8 bytes (a Buffer: segments are sliced from it as latin1 cache keys). */
+  private bytes = Buffer.allocUnsafe(1024)
 
-  private constructor(model: BpeModelJson) {
-    this.ids = new Map(Object.entries(model.vocab))
-    let max = 0
-    for (const id of this.ids.values()) if (id > max) max = id
-    this.size = max + 1
-    this.ignoreMerges = model.ignore_merges === true
-    model.merges.forEach((m, rank) => {
-      const [a, b] = typeof m === 'string' ? (m.split(' ') as [string, string]) : m
-      const left = this.ids.get(a)
-      const right = this.ids.get(b)
-      const merged = this.ids.get(a + b)
-      if (left === undefined || right === undefined || merged === undefined) return
-      const key = left * this.size + right
-      if (!this.pairs.has(key)) this.pairs.set(key, {rank, id: merged})
-    })
+  constructor(private readonly tables: BpeTables) {
+    this.byNode = new Uint8Array(tables.terminal.length)
   }
 
-  /** A counter for this model, or undefined when it uses features this fast path does not implement. */
-  static for(model: BpeModelJson | undefined): PieceCounter | undefined {
-    if (!model || model.type !== 'BPE' || model.dropout || model.unk_token || model.continuing_subword_prefix || model.end_of_word_suffix || model.byte_fallback) return undefined
-    return new PieceCounter(model)
-  }
-
-  /** The count, or undefined when a character is not in the vocabulary (the caller falls back to the library). */
-  count(piece: string): number | undefined {
-    if (this.ignoreMerges && this.ids.has(piece)) return 1
-    const chars = Array.from(piece)
-    const n = chars.length
+  /** Tokens of a whole pre-tokenised piece, before byte-level mapping. */
+  count(piece: string): number {
+    if (piece.length * 3 > this.bytes.length) this.bytes = Buffer.allocUnsafe(piece.length * 3)
+    const bytes = this.bytes
+    // Lone surrogates become U+FFFD, as in the library's byte-level step (TextEncoder).
+    const n = encoder.encodeInto(piece, bytes).written
     if (n <= 1) return n
-    const sym = new Int32Array(n)
-    const next = new Int32Array(n)
-    const prev = new Int32Array(n)
+    // ignore_merges (Llama 3): a piece that is a vocabulary token is that token. Whole pieces only — a segment
+    // of a piece is always merged normally.
+    if (this.tables.ignoreMerges && this.isToken(n)) return 1
+    const {terminal, level2} = this.tables
+    let total = 0
+    let start = 0
+    let reach = 0
+    // The token the walk from `start` ended on: when the segment is exactly that token, its count is cached by node.
+    let startEnd = 0
+    let startNode = -1
     for (let i = 0; i < n; i++) {
-      const id = this.ids.get(chars[i]!)
-      if (id === undefined) return undefined
-      sym[i] = id
+      if (i >= reach && i > start) {
+        total += startEnd === i && startNode >= 0 ? this.tokenCount(startNode, start, i) : this.segment(start, i)
+        start = i
+      }
+      // Furthest end of a buildable token that starts at i (a single byte, at least); the first two bytes in one step.
+      let far = i + 1
+      let farNode = -1
+      if (i + 1 < n) {
+        let node = level2[(bytes[i]! << 8) | bytes[i + 1]!]!
+        for (let j = i + 2; node >= 0; ) {
+          if ((terminal[node]! & BUILT) !== 0) {
+            far = j
+            farNode = node
+          }
+          if (j === n) break
+          node = this.tables.child(node, bytes[j++]!)
+        }
+      }
+      if (far > reach) reach = far
+      if (i === start) {
+        startEnd = far
+        startNode = farNode
+      }
+    }
+    return total + (startEnd === n && startNode >= 0 ? this.tokenCount(startNode, start, n) : this.segment(start, n))
+  }
+
+  private isToken(n: number): boolean {
+    const bytes = this.bytes
+    let node = this.tables.root
+    for (let j = 0; j < n && node >= 0; j++) node = this.tables.child(node, bytes[j]!)
+    return node >= 0 && (this.tables.terminal[node]! & VOCAB) !== 0
+  }
+
+  /** BPE count of bytes[start, end), which is the buildable token at trie node `node`. */
+  private tokenCount(node: number, start: number, end: number): number {
+    let c = this.byNode[node]!
+    if (c === 0) {
+      c = this.merge(start, end)
+      if (c < 256) this.byNode[node] = c
+    }
+    return c
+  }
+
+  private segment(start: number, end: number): number {
+    if (end - start === 1) return 1
+    const key = this.bytes.toString('latin1', start, end)
+    let c = this.segments.get(key)
+    if (c === undefined) {
+      c = this.merge(start, end)
+      if (this.segments.size >= CACHE_LIMIT) this.segments = new Map()
+      this.segments.set(key, c)
+    }
+    return c
+  }
+
+  /** Plain BPE on bytes[start, end): the number of symbols left when no adjacent pair merges. */
+  private merge(start: number, end: number): number {
+    const bytes = this.bytes
+    const n = end - start
+    if (this.sym.length < n) {
+      this.sym = new Int32Array(n)
+      this.next = new Int32Array(n)
+      this.prev = new Int32Array(n)
+      this.heap = new Float64Array(3 * n)
+    }
+    const {sym, next, prev, tables} = this
+    const {byteIds, pairs} = tables
+    for (let i = 0; i < n; i++) {
+      sym[i] = byteIds[bytes[start + i]!]!
       next[i] = i + 1 < n ? i + 1 : -1
       prev[i] = i - 1
     }
-    // Heap of candidate merges: rank * 2^21 + left position (pieces are far shorter than 2^21).
-    const heap: number[] = []
+    // Heap entries are rank * n + position: ordered by rank, then leftmost.
+    const heap = this.heap
+    let size = 0
     const push = (v: number) => {
-      let i = heap.push(v) - 1
+      let i = size++
       while (i > 0) {
         const p = (i - 1) >> 1
         if (heap[p]! <= v) break
@@ -78,40 +140,37 @@ export class PieceCounter {
     }
     const pop = (): number => {
       const top = heap[0]!
-      const last = heap.pop()!
-      if (heap.length > 0) {
-        let i = 0
-        for (;;) {
-          const l = 2 * i + 1
-          if (l >= heap.length) break
-          const c = l + 1 < heap.length && heap[l + 1]! < heap[l]! ? l + 1 : l
-          if (heap[c]! >= last) break
-          heap[i] = heap[c]!
-          i = c
-        }
-        heap[i] = last
+      const last = heap[--size]!
+      let i = 0
+      for (;;) {
+        const l = 2 * i + 1
+        if (l >= size) break
+        const c = l + 1 < size && heap[l + 1]! < heap[l]! ? l + 1 : l
+        if (heap[c]! >= last) break
+        heap[i] = heap[c]!
+        i = c
       }
+      heap[i] = last
       return top
     }
-    const SHIFT = 2 ** 21
     const candidate = (i: number) => {
       const j = next[i]!
       if (j === -1) return
-      const pair = this.pairs.get(sym[i]! * this.size + sym[j]!)
-      if (pair) push(pair.rank * SHIFT + i)
+      const at = tables.pair(sym[i]!, sym[j]!)
+      if (at >= 0) push(pairs[at + 2]! * n + i)
     }
     for (let i = 0; i < n - 1; i++) candidate(i)
     let count = n
-    while (heap.length > 0) {
+    while (size > 0) {
       const top = pop()
-      const i = top % SHIFT
-      const rank = (top - i) / SHIFT
+      const i = top % n
+      const rank = (top - i) / n
       const j = next[i]!
       if (sym[i] === -1 || j === -1) continue
-      // Stale entry: the pair at i changed since it was queued.
-      const pair = this.pairs.get(sym[i]! * this.size + sym[j]!)
-      if (!pair || pair.rank !== rank) continue
-      sym[i] = pair.id
+      // Stale entry: the pair at i changed since it was queued (ranks are unique per pair).
+      const at = tables.pair(sym[i]!, sym[j]!)
+      if (at < 0 || pairs[at + 2] !== rank) continue
+      sym[i] = pairs[at + 3]!
       sym[j] = -1
       next[i] = next[j]!
       if (next[j]! !== -1) prev[next[j]!] = i

@@ -1,11 +1,13 @@
 import {Tokenizer} from '@huggingface/tokenizers'
 
-import {PieceCounter, type BpeModelJson} from './bpe.js'
+import {AddedTokenSplitter} from './added-tokens.js'
+import {BpeTables, type SharedBpeTables} from './bpe-tables.js'
+import {PieceCounter} from './bpe.js'
+import {rawSplitter} from './raw-pieces.js'
 
 /** The parts of @huggingface/tokenizers' Tokenizer that counting reuses (runtime fields its typings mark private). */
 interface TokenizerInternals {
-  splitter_unnormalized: {split(text: string): string[]}
-  splitter_normalized: {split(text: string): string[]}
+  added_tokens: {content: string; normalized: boolean}[]
   added_tokens_map: Map<string, {lstrip: boolean; rstrip: boolean}>
   normalizer: ((text: string) => string) | null
   pre_tokenizer: ((text: string, opts: {section_index: number}) => string[]) | null
@@ -25,30 +27,106 @@ function stripAround(parts: string[], added: TokenizerInternals['added_tokens_ma
 }
 
 const CACHE_LIMIT = 1 << 20
+/**
+ * Longer pieces skip the piece cache on the fast path: a long run of Chinese characters is one piece that
+ * hardly ever repeats, so caching it only grows memory; its segments are cached instead (PieceCounter).
+ */
+const LONGEST_CACHED_PIECE = 32
+
+/** What a worker thread needs to count as the main thread does, without parsing the vocabulary again. */
+export interface CounterSpec {
+  name: string
+  bosToken: string | null
+  eosToken: string | null
+  /** tokenizer.json without its model: added tokens, normaliser, pre-tokenizer. */
+  splitting: Record<string, unknown>
+  config: Record<string, unknown>
+  tables: SharedBpeTables
+}
+
+/** A Tokenizer that only splits and normalises (its model is empty: the BPE tables count). */
+function splittingTokenizer(splitting: Record<string, unknown>, config: Record<string, unknown>): Tokenizer {
+  return new Tokenizer({...splitting, model: {type: 'BPE', vocab: {}, merges: []}}, config)
+}
 
 /**
  * Counts tokens without building ids: the same splitting as `encode` (added tokens, normaliser,
- * pre-tokenizer), then each pre-tokenised piece's token count comes from a cache, and BPE runs only on a
- * miss. Pieces repeat constantly in real text, so most of the work is a Map lookup. Equal to
- * `encode(text, {add_special_tokens: false}).ids.length` by construction (and by test).
+ * pre-tokenizer), then each pre-tokenised piece's token count comes from a cache keyed by the raw piece (before
+ * byte-level mapping), and BPE runs only on a miss. Pieces repeat constantly in real text, so most of the work
+ * is a Map lookup. Equal to `encode(text, {add_special_tokens: false}).ids.length` by construction (and by test).
  */
 export class TokenCounter {
   private readonly t: TokenizerInternals
+  /** Added tokens matched before normalisation (special ones) and after (the others, normalised). */
+  private readonly unnormalized: AddedTokenSplitter
+  private readonly normalized: AddedTokenSplitter
   private cache = new Map<string, number>()
+  /** The fast path: raw pieces counted on their UTF-8 bytes with (shared) BPE tables. */
+  private readonly fast?: {split: (text: string, section: number) => string[]; pieces: PieceCounter; tables: BpeTables}
 
-  private readonly fast?: PieceCounter
+  /**
+   * @param full the complete tokenizer, built on demand: counting needs it only when the fast path does not
+   *   apply; `encodeLength` always does.
+   */
+  private constructor(
+    private readonly splitter: Tokenizer,
+    private readonly full: () => Tokenizer,
+    readonly name: string,
+    readonly bosToken: string | null,
+    readonly eosToken: string | null,
+    tables: BpeTables | undefined,
+    private readonly splitting: Record<string, unknown>,
+    private readonly config: Record<string, unknown>,
+  ) {
+    this.t = splitter as unknown as TokenizerInternals
+    const {added_tokens: added, normalizer} = this.t
+    this.unnormalized = new AddedTokenSplitter(added.filter((a) => !(a.normalized && normalizer)).map((a) => a.content))
+    this.normalized = new AddedTokenSplitter(normalizer ? added.filter((a) => a.normalized).map((a) => normalizer(a.content)) : [])
+    const split = tables ? rawSplitter(splitting.pre_tokenizer as Parameters<typeof rawSplitter>[0], splitter.pre_tokenizer as Parameters<typeof rawSplitter>[1]) : undefined
+    if (tables && split && !this.t.remove_space && !this.t.do_lowercase_and_remove_accent) this.fast = {split, pieces: new PieceCounter(tables), tables}
+  }
 
-  constructor(readonly tokenizer: Tokenizer, readonly name: string, readonly bosToken: string | null, readonly eosToken: string | null, model?: BpeModelJson) {
-    this.t = tokenizer as unknown as TokenizerInternals
-    this.fast = PieceCounter.for(model)
+  /** From a parsed tokenizer.json and tokenizer_config.json. */
+  static fromJson(json: Record<string, unknown>, config: Record<string, unknown>, name: string, bosToken: string | null, eosToken: string | null, reload: () => Record<string, unknown>): TokenCounter {
+    const {model, ...splitting} = json
+    const tables = BpeTables.build(model as Parameters<typeof BpeTables.build>[0])
+    if (tables) {
+      let full: Tokenizer | undefined
+      const counter = new TokenCounter(splittingTokenizer(splitting, config), () => (full ??= new Tokenizer(reload(), config)), name, bosToken, eosToken, tables, splitting, config)
+      if (counter.fast) return counter
+    }
+    // Outside the fast path the library's model counts, so the tokenizer is built whole.
+    const tokenizer = new Tokenizer(json, config)
+    return new TokenCounter(tokenizer, () => tokenizer, name, bosToken, eosToken, undefined, splitting, config)
+  }
+
+  /**
+   * From a spec: on a worker thread (sharing the main thread's tables; no `full`, it never encodes) or from a
+   * preset's snapshot (`full` loads the tokenizer for `encodeLength`).
+   */
+  static fromSpec(spec: CounterSpec, full?: () => Tokenizer): TokenCounter {
+    let tokenizer: Tokenizer | undefined
+    const fullTokenizer = () => {
+      if (!full) throw new Error('this counter has no full tokenizer (a worker thread\'s)')
+      return (tokenizer ??= full())
+    }
+    const counter = new TokenCounter(splittingTokenizer(spec.splitting, spec.config), fullTokenizer, spec.name, spec.bosToken, spec.eosToken, BpeTables.fromShared(spec.tables), spec.splitting, spec.config)
+    // A spec is only ever made from a fast-path counter; without one the empty model would count.
+    if (!counter.fast) throw new Error(`counter spec for ${spec.name} does not take the fast path`)
+    return counter
+  }
+
+  /** The spec worker threads count with, or undefined when they must load the tokenizer themselves. */
+  get spec(): CounterSpec | undefined {
+    if (!this.fast) return undefined
+    return {name: this.name, bosToken: this.bosToken, eosToken: this.eosToken, splitting: this.splitting, config: this.config, tables: this.fast.tables.shared}
   }
 
   /** Number of tokens of `text` encoded without special tokens. */
   count(text: string): number {
     if (text.length === 0) return 0
     const t = this.t
-    const sections = t.splitter_unnormalized.split(text)
-    stripAround(sections, t.added_tokens_map)
+    const sections = this.splitAdded(this.unnormalized, text)
     let n = 0
     for (let s = 0; s < sections.length; s++) {
       let section = sections[s]!
@@ -57,40 +135,69 @@ export class TokenCounter {
         n++
         continue
       }
-      if (t.remove_space || t.do_lowercase_and_remove_accent) return this.tokenizer.encode(text, {add_special_tokens: false}).ids.length
+      if (!this.fast && (t.remove_space || t.do_lowercase_and_remove_accent)) return this.encodeLength(text)
       if (t.normalizer) section = t.normalizer(section)
       if (section.length === 0) continue
-      const subsections = t.splitter_normalized.split(section)
-      stripAround(subsections, t.added_tokens_map)
+      const subsections = this.splitAdded(this.normalized, section)
       for (const sub of subsections) {
         if (sub.length === 0) continue
         if (t.added_tokens_map.has(sub)) {
           n++
           continue
         }
-        const pieces = t.pre_tokenizer ? t.pre_tokenizer(sub, {section_index: s}) : [sub]
-        for (const piece of pieces) n += this.pieceCount(piece)
+        n += this.fast ? this.countRaw(sub, s) : this.countMapped(sub, s)
       }
     }
     return n
   }
 
-  private pieceCount(piece: string): number {
-    let c = this.cache.get(piece)
-    if (c === undefined) {
-      c = this.fast?.count(piece) ?? this.t.model([piece]).length
-      if (this.cache.size >= CACHE_LIMIT) this.cache = new Map()
-      this.cache.set(piece, c)
+  /** Added tokens cut out of `text`, their neighbours trimmed as lstrip/rstrip ask. */
+  private splitAdded(splitter: AddedTokenSplitter, text: string): string[] {
+    const parts = splitter.split(text)
+    if (parts.length > 1) stripAround(parts, this.t.added_tokens_map)
+    return parts
+  }
+
+  private countRaw(text: string, section: number): number {
+    const {split, pieces} = this.fast!
+    let n = 0
+    for (const piece of split(text, section)) {
+      if (piece.length > LONGEST_CACHED_PIECE) {
+        n += pieces.count(piece)
+        continue
+      }
+      let c = this.cache.get(piece)
+      if (c === undefined) {
+        c = pieces.count(piece)
+        this.remember(piece, c)
+      }
+      n += c
     }
-    return c
+    return n
+  }
+
+  /** The general path: the library's pre-tokenizer and model. */
+  private countMapped(text: string, section: number): number {
+    const t = this.t
+    let n = 0
+    for (const piece of t.pre_tokenizer ? t.pre_tokenizer(text, {section_index: section}) : [text]) {
+      let c = this.cache.get(piece)
+      if (c === undefined) {
+        c = t.model([piece]).length
+        this.remember(piece, c)
+      }
+      n += c
+    }
+    return n
+  }
+
+  private remember(piece: string, c: number): void {
+    if (this.cache.size >= CACHE_LIMIT) this.cache = new Map()
+    this.cache.set(piece, c)
   }
 
   /** Reference count through the full encoder (tests and verification). */
   encodeLength(text: string): number {
-    return this.tokenizer.encode(text, {add_special_tokens: false}).ids.length
-  }
-
-  tokenId(token: string): number | undefined {
-    return this.tokenizer.token_to_id(token)
+    return this.full().encode(text, {add_special_tokens: false}).ids.length
   }
 }

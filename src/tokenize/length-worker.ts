@@ -1,13 +1,16 @@
 import {parentPort, workerData} from 'node:worker_threads'
 
-import type {AlignedExample, Stage} from '../lf/types.js'
+import type {AlignedExample} from '../lf/types.js'
 import {exampleLength, type Length} from '../templates/encode.js'
 import {TEMPLATES} from '../templates/templates.js'
+import {TokenCounter} from './counter.js'
 import {loadTokenizer} from './load.js'
+import type {WorkerSpec} from './pool.js'
 
-/** Worker side of LengthPool: loads the tokenizer once, then measures batches of examples. */
-const {tokenizer, template, stage} = workerData as {tokenizer: string; template: string; stage: Stage}
-const {counter} = loadTokenizer(tokenizer)
+/** Worker side of LengthPool: sets up counting once, then measures batches of examples. */
+const spec = workerData as WorkerSpec
+const counter = spec.counter ? TokenCounter.fromSpec(spec.counter) : loadTokenizer(spec.tokenizer).counter
+const {template, stage} = spec
 const tpl = TEMPLATES[template]!
 
 parentPort!.on('message', ({id, examples}: {id: number; examples: AlignedExample[]}) => {

