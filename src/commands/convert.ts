@@ -5,6 +5,7 @@ import {UsageError} from '../errors.js'
 import {INPUT_FORMATS} from '../io/read.js'
 import type {InputFormat} from '../io/types.js'
 import {convert, type ConvertResult} from '../pipeline/convert.js'
+import {NEAR_FIELDS, type NearField} from '../transforms/example.js'
 import {parseMapFlags} from '../transforms/mapping.js'
 import {renderConvertSummary} from '../pipeline/convert-summary.js'
 
@@ -37,6 +38,7 @@ export default class Convert extends BaseCommand {
     'fix-roles': Flags.boolean({summary: 'Repair conversations LF would skip (merge same-role turns, move system turns) instead of dropping them'}),
     dedup: Flags.string({options: ['exact', 'near', 'none'], default: 'exact', summary: 'Duplicate removal'}),
     'near-threshold': Flags.string({default: '0.8', summary: 'Jaccard similarity at which --dedup near drops a record'}),
+    'near-fields': Flags.string({multiple: true, delimiter: ',', options: [...NEAR_FIELDS], default: ['prompt', 'response'], summary: 'With --dedup near: the parts of an example compared (comma-separated)'}),
     'dedup-report': Flags.string({summary: 'With --dedup near: write the largest duplicate clusters to FILE.html or FILE.json'}),
     rejects: Flags.string({summary: 'Write every dropped record with its reason to this JSONL file'}),
     limit: Flags.integer({summary: 'Read at most this many input records'}),
@@ -61,6 +63,7 @@ export default class Convert extends BaseCommand {
       fixRoles: flags['fix-roles'],
       dedup: flags.dedup as 'exact' | 'near' | 'none',
       nearThreshold: Number(flags['near-threshold']),
+      nearFields: flags['near-fields'] as NearField[],
       dedupReport: flags['dedup-report'],
       rejects: flags.rejects,
       limit: flags.limit,

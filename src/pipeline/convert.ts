@@ -10,7 +10,7 @@ import {RecordSink} from '../io/sink.js'
 import type {InputFormat, Row} from '../io/types.js'
 import type {Reporter} from '../reporter.js'
 import {exactDedup} from '../transforms/exact-dedup.js'
-import type {DropFn, Item} from '../transforms/example.js'
+import type {DropFn, Item, NearField} from '../transforms/example.js'
 import {contentFilters, type FilterOptions} from '../transforms/filters.js'
 import {emptyRepairCounts, fixRoles, type RepairCounts} from '../transforms/fix-roles.js'
 import {lfRules} from '../transforms/lf-rules.js'
@@ -35,6 +35,7 @@ export interface ConvertOptions {
   fixRoles: boolean
   dedup: 'exact' | 'near' | 'none'
   nearThreshold: number
+  nearFields: readonly NearField[]
   dedupReport?: string
   rejects?: string
   limit?: number
@@ -112,7 +113,7 @@ export async function convert(opts: ConvertOptions, reporter: Reporter): Promise
   items = contentFilters(opts.filters, onDrop)(items)
   let out: AsyncIterable<OutputItem> = lfRules(layout, opts.output, onDrop)(toOutput(layout, onDrop)(items))
   if (opts.dedup !== 'none') out = (await exactDedup(onDrop, (s) => sourceIds.get(s) ?? 0, (i) => files[i] ?? '?'))(out)
-  if (opts.dedup === 'near') out = await nearDedupStage({threshold: opts.nearThreshold, report: opts.dedupReport}, onDrop)(out)
+  if (opts.dedup === 'near') out = await nearDedupStage({threshold: opts.nearThreshold, fields: opts.nearFields, report: opts.dedupReport}, onDrop)(out)
 
   const format = outputFormatFor(opts.output)
   const sink = await RecordSink.open(opts.output, await encoderFor(format, outputColumnTypes(layout, mapping.kind)))
@@ -155,7 +156,7 @@ export async function convert(opts: ConvertOptions, reporter: Reporter): Promise
       records_out: written,
       dropped,
       inputs,
-      options: {to: layout.target, map: opts.map, system: opts.system, dedup: opts.dedup, near_threshold: opts.dedup === 'near' ? opts.nearThreshold : undefined, fix_roles: opts.fixRoles, normalize: opts.normalize, filters: opts.filters, limit: opts.limit},
+      options: {to: layout.target, map: opts.map, system: opts.system, dedup: opts.dedup, near_threshold: opts.dedup === 'near' ? opts.nearThreshold : undefined, near_fields: opts.dedup === 'near' ? opts.nearFields : undefined, fix_roles: opts.fixRoles, normalize: opts.normalize, filters: opts.filters, limit: opts.limit},
     }
     await writeManifest(opts.output, manifest)
   }

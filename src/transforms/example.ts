@@ -49,3 +49,27 @@ export function contentStrings(example: Example): string[] {
   if (example.kind === 'preference') out.push(example.chosen, example.rejected)
   return out
 }
+
+/** The parts of an example `--near-fields` can choose from. */
+export const NEAR_FIELDS = ['prompt', 'response', 'system', 'tools'] as const
+export type NearField = (typeof NEAR_FIELDS)[number]
+
+/**
+ * The strings of the chosen parts, in a fixed order. The response is the final assistant turn (KTO and SFT)
+ * or chosen + rejected (preference); the prompt is every other turn. Text examples are all response.
+ */
+export function fieldStrings(example: Example, fields: readonly NearField[]): string[] {
+  const want = new Set(fields)
+  if (example.kind === 'text') return want.has('prompt') || want.has('response') ? [example.text] : []
+  const last = example.turns.at(-1)
+  const answerTurn = example.kind !== 'preference' && last?.role === 'assistant'
+  const out: string[] = []
+  if (want.has('system')) out.push(example.system)
+  if (want.has('tools')) out.push(example.tools)
+  if (want.has('prompt')) for (const t of answerTurn ? example.turns.slice(0, -1) : example.turns) out.push(t.content)
+  if (want.has('response')) {
+    if (example.kind === 'preference') out.push(example.chosen, example.rejected)
+    else if (answerTurn) out.push(last.content)
+  }
+  return out
+}

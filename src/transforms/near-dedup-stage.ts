@@ -1,13 +1,17 @@
 import {UsageError} from '../errors.js'
-import {contentStrings, type DropFn} from './example.js'
+import {type DropFn, fieldStrings, type NearField} from './example.js'
 import {createNearDedupReport, nearDedup} from './near-dedup.js'
 import type {OutputItem} from './to-output.js'
 
-/** Wires the MinHash/LSH near-duplicate stage into convert: text = all content strings, drops reported with the match. */
-export function nearDedupStage(opts: {threshold: number; report?: string}, onDrop: DropFn) {
+/**
+ * Wires the MinHash/LSH near-duplicate stage into convert: the text compared is the chosen fields' strings
+ * (default prompt + response: a system prompt shared by every record would make short unrelated records look
+ * alike); drops are reported with the match.
+ */
+export function nearDedupStage(opts: {threshold: number; fields: readonly NearField[]; report?: string}, onDrop: DropFn) {
   if (!(opts.threshold > 0 && opts.threshold <= 1)) throw new UsageError('--near-threshold must be in (0, 1]')
   const report = opts.report ? createNearDedupReport() : undefined
-  const textOf = (item: OutputItem) => contentStrings(item.example).join('\n')
+  const textOf = (item: OutputItem) => fieldStrings(item.example, opts.fields).join('\n')
   const stage = nearDedup<OutputItem>(
     {threshold: opts.threshold, previews: Boolean(opts.report)},
     textOf,

@@ -131,6 +131,31 @@ describe('lfdata convert (spawned)', () => {
     expect(inProcess.length).toBeLessThan(5000)
   })
 
+  it('--near-fields decides what is compared: by default prompt + response, so a shared system prompt does not make records alike', async () => {
+    // Two long system prompts of 150 made-up words each, different words in each.
+    const policy = (seed: number) => Array.from({length: 150}, (_, i) => Array.from({length: 7}, (_, k) => String.fromCharCode(97 + ((seed * 31 + i * 7 + k * k * 13 + i * k) % 26))).join('')).join(' ')
+    const records = [
+      {system: policy(1), instruction: 'What is the capital of France?', output: 'Paris.'},
+      {system: policy(1), instruction: 'Name a prime number above ten.', output: 'Eleven.'},
+      {system: policy(2), instruction: 'What is the capital of France?', output: 'Paris!'},
+    ]
+    const dir = tempDir()
+    const input = join(dir, 'in.jsonl')
+    writeFileSync(input, records.map((r) => JSON.stringify(r)).join('\n') + '\n')
+    const run = async (extra: string[]) => {
+      const out = join(dir, 'out.jsonl')
+      const rej = join(dir, 'rej.jsonl')
+      const r = await lfdata(['convert', input, '-o', out, '--dedup', 'near', '--rejects', rej, '--json', ...extra])
+      expect(r.code).toBe(0)
+      return readJsonl(rej).map((x) => `${x.line}~${x.near_duplicate_of.split(':').pop()}`)
+    }
+    // Default: line 3 repeats line 1's question and answer under another system prompt.
+    expect(await run([])).toEqual(['3~1'])
+    // With the system prompt compared, the two unrelated questions under one long policy collapse instead.
+    expect(await run(['--near-fields', 'prompt,response,system'])).toEqual(['2~1'])
+    expect((await lfdata(['convert', input, '-o', join(dir, 'x.jsonl'), '--dedup', 'near', '--near-fields', 'answer'])).code).toBe(2)
+  })
+
   it('exits 2 on usage errors', async () => {
     const dir = tempDir()
     const r = await lfdata(['convert', join(FIX, 'qa.csv'), '-o', join(dir, 'o.jsonl'), '--map', 'instruction=nope'])

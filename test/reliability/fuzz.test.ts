@@ -101,7 +101,7 @@ describe('fuzzing in-process', () => {
         counts.convert++
         await onlyOwnErrors(() => convert({
           inputs: [path], output: join(dir, 'out.jsonl'), map: {}, normalize: DEFAULT_NORMALIZE, filters: {dropEmpty: true},
-          fixRoles: false, dedup: 'exact', nearThreshold: 0.8,
+          fixRoles: false, dedup: 'exact', nearThreshold: 0.8, nearFields: ['prompt', 'response'],
         }, silentReporter), `converting ${name}`)
         expect(({} as Record<string, unknown>).polluted).toBeUndefined()
       }), {numRuns: CONVERT_RUNS})

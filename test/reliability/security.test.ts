@@ -103,7 +103,7 @@ describe('__proto__ and constructor keys are plain data', () => {
     for (const [name, text] of Object.entries(INPUTS)) {
       writeFileSync(join(dir, name), text)
       const out = join(dir, `${name}.out.jsonl`)
-      const r = await convert({inputs: [join(dir, name)], output: out, map: {}, normalize: DEFAULT_NORMALIZE, filters: {dropEmpty: true}, fixRoles: false, dedup: 'exact', nearThreshold: 0.8}, silentReporter)
+      const r = await convert({inputs: [join(dir, name)], output: out, map: {}, normalize: DEFAULT_NORMALIZE, filters: {dropEmpty: true}, fixRoles: false, dedup: 'exact', nearThreshold: 0.8, nearFields: ['prompt', 'response']}, silentReporter)
       expect(r.records_out, name).toBe(1)
       expect(({} as Record<string, unknown>).polluted, name).toBeUndefined()
       expect(Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted')).toBe(false)

@@ -2,7 +2,7 @@ import {describe, expect, it} from 'vitest'
 
 import type {Row} from '../../src/io/types.js'
 import {dedupKey, exactDedup} from '../../src/transforms/exact-dedup.js'
-import type {Example, Item} from '../../src/transforms/example.js'
+import {type Example, fieldStrings, type Item} from '../../src/transforms/example.js'
 import {compileDropRegex, contentFilters} from '../../src/transforms/filters.js'
 import {FingerprintSet} from '../../src/transforms/fingerprint-set.js'
 import {emptyRepairCounts, repairTurns} from '../../src/transforms/fix-roles.js'
@@ -93,5 +93,21 @@ describe('exact dedup', () => {
     expect(set.addOrGet(0, 0, 1, 1)).toBeUndefined()
     expect(set.addOrGet(0, 1, 1, 2)).toEqual({source: 1, line: 1})
     expect(set.size).toBe(10_001)
+  })
+})
+
+describe('fieldStrings (--near-fields)', () => {
+  const turns = [{role: 'user', content: 'q1'}, {role: 'assistant', content: 'a1'}, {role: 'user', content: 'q2'}, {role: 'assistant', content: 'a2'}] as const
+  const sft: Example = {kind: 'sft', system: 'sys', tools: '[]', turns: [...turns]}
+  it('splits a conversation into prompt (every turn before the final answer) and response (the final answer)', () => {
+    expect(fieldStrings(sft, ['prompt'])).toEqual(['q1', 'a1', 'q2'])
+    expect(fieldStrings(sft, ['response'])).toEqual(['a2'])
+    expect(fieldStrings(sft, ['response', 'prompt', 'system', 'tools'])).toEqual(['sys', '[]', 'q1', 'a1', 'q2', 'a2'])
+  })
+  it('takes chosen and rejected as the response of a preference example, and a text example whole', () => {
+    const pref: Example = {kind: 'preference', system: '', tools: '', turns: [{role: 'user', content: 'q'}], chosen: 'good', rejected: 'bad'}
+    expect(fieldStrings(pref, ['prompt', 'response'])).toEqual(['q', 'good', 'bad'])
+    expect(fieldStrings({kind: 'text', text: 't'}, ['response'])).toEqual(['t'])
+    expect(fieldStrings({kind: 'text', text: 't'}, ['system'])).toEqual([])
   })
 })
