@@ -99,4 +99,23 @@ describe('template layouts (LF template.py)', () => {
     expect(len.prompt).toBe(pieces(qwen, '<|im_start|>user\na<|im_end|>\n<|im_start|>assistant\n', '<|im_start|>user\nc<|im_end|>\n<|im_start|>assistant\n'))
     expect(len.response).toBe(pieces(qwen, 'b<|im_end|>\n', '1. Eat well.\n2. Sleep.\n3. Move.<|im_end|>\n'))
   })
+
+  it('a literal {{idx}} in a user turn becomes the turn number (StringFormatter replaces it after the content), except under llama2-style templates', () => {
+    const withIdx = (content: string): AlignedExample => ({...alpaca, prompt: [{role: 'user', content: 'a'}, {role: 'assistant', content: 'b'}, {role: 'user', content}]})
+    const q = exampleLength(withIdx('turn {{idx}} {{idx}}'), TEMPLATES.qwen3_nothink!, qwen, 'sft')
+    expect(q.prompt).toBe(pieces(qwen, '<|im_start|>user\na<|im_end|>\n<|im_start|>assistant\n', '<|im_start|>user\nturn 1 {{idx}}<|im_end|>\n<|im_start|>assistant\n'))
+    const l2 = exampleLength(withIdx('turn {{idx}}'), TEMPLATES.llama2!, llama, 'sft')
+    expect(l2.prompt).toBe(2 + pieces(llama, '[INST] a [/INST]', '[INST] turn {{idx}} [/INST]'))
+  })
+
+  it('a stop word the tokenizer lacks is one token, as fix_special_tokens registers it (chatml or qwen on a Llama 3 tokenizer)', () => {
+    expect(llama.count('<|im_end|>')).toBeGreaterThan(1)
+    const len = exampleLength(alpaca, TEMPLATES.chatml!, llama, 'sft')
+    // <|im_end|> (the new EOS) and <|im_start|> (an added stop word) are one id each; the rest is ordinary text.
+    expect(len.prompt).toBe(3 + pieces(llama, 'user\nGive three tips for staying healthy.', '\n', 'assistant\n'))
+    expect(len.response).toBe(1 + pieces(llama, '1. Eat well.\n2. Sleep.\n3. Move.', '\n'))
+    // qwen registers only <|im_end|>, so <|im_start|> stays ordinary text
+    const q = exampleLength(alpaca, TEMPLATES.qwen3_nothink!, llama, 'sft')
+    expect(q.prompt).toBe(1 + pieces(llama, '<|im_start|>user\nGive three tips for staying healthy.', '\n<|im_start|>assistant\n'))
+  })
 })
