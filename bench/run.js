@@ -221,7 +221,7 @@ function markdown(r) {
   const scaling = r.benchmarks.filter((b) => b.factor)
   const memory = r.benchmarks.find((b) => b.limitMB)
   const lines = [
-    `Machine: ${r.cores} cores (${r.cpu}), Node ${r.node}, ${r.date.slice(0, 10)}. Generated mixed English/Chinese instruction data (${r.mb} MB base size); median of ${r.rounds} rounds alternating lfdata and the peer. Ratio = lfdata throughput / peer throughput (> 1: lfdata is faster).`,
+    `Machine: ${r.cores} cores (${r.cpu}), Node ${r.node}, ${r.date.slice(0, 10)}. Generated mixed English/Chinese instruction data (each row gives its input size; last run ${r.mb} MB base size); median of ${r.rounds} rounds alternating lfdata and the peer. Ratio = lfdata throughput / peer throughput (> 1: lfdata is faster).`,
     '',
     '| benchmark | input | lfdata | peer | ratio |',
     '|---|---|---|---|---|',
