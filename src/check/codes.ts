@@ -65,7 +65,7 @@ export const CODES = {
   LF412: {severity: 'error', title: 'record makes LF crash: message content or system not a string', fix: 'make every content a string'},
   LF413: {severity: 'error', title: 'record makes LF crash: history is not [prompt, response] pairs', fix: 'fix the history list'},
   LF414: {severity: 'error', title: 'record makes LF crash: message lacks the role/content keys or has a role no tag maps', fix: 'fix tags.role_tag/content_tag/*_tag to match the data'},
-  LF415: {severity: 'error', title: 'tools is not a JSON string ("Invalid JSON format in tool description")', fix: 'use "" or "[]" for no tools, a JSON-encoded list otherwise'},
+  LF415: {severity: 'error', title: 'tools is not a JSON string ("Invalid JSON format in tool description")', fix: 'use "" or "[]" for no tools, otherwise a JSON-encoded list of tools, each with a name and parameters.properties'},
   LF416: {severity: 'error', title: 'function-call turn is not JSON with name/arguments ("Invalid JSON format in function message")', fix: 'write function turns as {"name": …, "arguments": …}'},
   LF417: {severity: 'error', title: 'pre-training example without text: LF reads the first prompt message and crashes (IndexError)', fix: 'drop empty records, or map columns.prompt to the text column'},
   LF420: {severity: 'error', title: 'no example survives ("Cannot find valid samples")', fix: 'see the other diagnostics for why every example is dropped'},

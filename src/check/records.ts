@@ -3,7 +3,7 @@ import {readRows} from '../io/read.js'
 import type {InputFormat, RawRecord, Row} from '../io/types.js'
 import type {DatasetInfoEntry} from '../lf/dataset-info.js'
 import {LF_REASONS} from '../lf/drop-reasons.js'
-import {lfVerdict} from '../lf/processor.js'
+import {lfVerdict, type ProcessorOptions} from '../lf/processor.js'
 import type {AlignedExample, ColumnKey, DatasetAttr, Stage} from '../lf/types.js'
 import type {Reporter} from '../reporter.js'
 import {REASON_CODE, type Code} from './codes.js'
@@ -31,6 +31,8 @@ export interface RecordCheckOptions {
   maxSamples?: number
   /** Set when the template is a reasoning template (its name). */
   reasoningTemplate?: string
+  /** What LF's processor reads from the YAML's template, when lfdata knows it. */
+  processor?: ProcessorOptions
   tokens?: TokenTally
   dedup: Dedup
   reporter: Reporter
@@ -161,7 +163,7 @@ export async function checkRecords(o: RecordCheckOptions, diags: Diagnostics): P
           else if (tag !== null && tag !== undefined) diags.add('LF428', 'kto_tag is not a JSON boolean', at, `kto_tag is ${JSON.stringify(tag)}`)
         }
 
-        const verdict = lfVerdict(record, o.attr, o.stage)
+        const verdict = lfVerdict(record, o.attr, o.stage, o.processor)
         if (!verdict.kept) {
           counts.dropped[verdict.reason] = (counts.dropped[verdict.reason] ?? 0) + 1
           if (verdict.crash) counts.crashes++

@@ -8,7 +8,7 @@ import {DATA_STAGE, resolveDatasetAttr} from '../lf/attr.js'
 import {LF_TEMPLATE_NAMES} from '../lf/data-args.js'
 import type {DatasetAttr, Stage} from '../lf/types.js'
 import type {Reporter} from '../reporter.js'
-import {TEMPLATES} from '../templates/templates.js'
+import {processorOptionsFor, TEMPLATES} from '../templates/templates.js'
 import {loadTokenizer} from '../tokenize/load.js'
 import {checkConfig, datasetNames, guess, STAGES, type TrainConfig} from './config.js'
 import {loadDatasetInfo, type LoadedInfo} from './dataset-info.js'
@@ -128,6 +128,7 @@ async function checkDataset(name: string, ctx: RunContext): Promise<{summary?: D
       mapped: new Set<Media>((['image', 'video', 'audio'] as const).filter((m) => attr.columns[`${m}s`] !== null)),
     },
     reasoningTemplate: template !== undefined && REASONING_TEMPLATES.has(template) ? template : undefined,
+    processor: template !== undefined && Object.hasOwn(TEMPLATES, template) ? processorOptionsFor(TEMPLATES[template]!) : undefined,
   }, diags)
   if (failed) counts.fatal.push(failed)
   const summary = summarize({

@@ -21,7 +21,7 @@ export const LF_REASONS = {
   non_string_content: {effect: 'crash', text: 'a message content or system prompt is not a string (LF fails formatting it)'},
   invalid_history: {effect: 'crash', text: 'history is not a list of [prompt, response] pairs (LF fails unpacking it)'},
   invalid_message: {effect: 'crash', text: 'the messages are not a list of objects, a message lacks the role/content keys the tags name, or has a role no tag maps (LF: KeyError/TypeError)'},
-  invalid_tool_json: {effect: 'crash', text: 'tools is not a JSON string of tool definitions (LF: "Invalid JSON format in tool description")'},
+  invalid_tool_json: {effect: 'crash', text: 'tools is not a JSON string of tool definitions the template can format (LF: "Invalid JSON format in tool description", or a KeyError)'},
   invalid_function_json: {effect: 'crash', text: 'a function-call turn is not JSON with name/arguments (LF: "Invalid JSON format in function message")'},
   no_text: {effect: 'crash', text: 'pre-training reads the first prompt message, and this example has none (LF: IndexError)'},
 } as const

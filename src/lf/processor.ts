@@ -5,10 +5,15 @@ import {pyJsonDumps, pyTruthy, pyTypeName} from './py.js'
 import type {AlignedExample, DatasetAttr, LfMessage, Stage} from './types.js'
 
 export interface ProcessorOptions {
-  /** The template's thought words; LF's default is ["<think>\n", "\n</think>\n\n"]. */
-  thoughtWords?: readonly [string, string]
-  /** The template's tool-call words; LF's default is ["<tool_call>", "</tool_call>"]. */
-  toolCallWords?: readonly [string, string]
+  /**
+   * The template's thought words; LF's default is ["<think>\n", "\n</think>\n\n"]. null: the template's
+   * encoder passes none to the function formatter (Llama2Template), so a function turn must be bare JSON.
+   */
+  thoughtWords?: readonly [string, string] | null
+  /** The template's tool-call words; LF's default is ["<tool_call>", "</tool_call>"]; null as above. */
+  toolCallWords?: readonly [string, string] | null
+  /** The template's tool format: LF's "default" one reads every tool's name and parameters.properties. */
+  toolFormat?: string
 }
 
 /** Why LF does not train on an example: dropped with a warning, or `crash` when LF raises on it. */
@@ -42,12 +47,12 @@ function parseJson(text: string): {ok: true; value: unknown} | {ok: false} {
 
 /** FunctionFormatter.apply: the JSON inside the tool-call words, or the content without its thought block. */
 function functionProblem(content: string, opts: ProcessorOptions): string | null {
-  const [callOpen, callClose] = opts.toolCallWords ?? DEFAULT_TOOL_CALL
-  const [thinkOpen, thinkClose] = opts.thoughtWords ?? DEFAULT_THOUGHT
-  const call = new RegExp(`${escapeRe(callOpen)}([\\s\\S]*?)${escapeRe(callClose)}`).exec(content)
+  const callWords = opts.toolCallWords === undefined ? DEFAULT_TOOL_CALL : opts.toolCallWords
+  const thinkWords = opts.thoughtWords === undefined ? DEFAULT_THOUGHT : opts.thoughtWords
+  const call = callWords && new RegExp(`${escapeRe(callWords[0])}([\\s\\S]*?)${escapeRe(callWords[1])}`).exec(content)
   let json = call?.[1]
   if (json === undefined) {
-    const thought = new RegExp(`${escapeRe(thinkOpen)}[\\s\\S]*?${escapeRe(thinkClose)}`).exec(content)
+    const thought = thinkWords && new RegExp(`${escapeRe(thinkWords[0])}[\\s\\S]*?${escapeRe(thinkWords[1])}`).exec(content)
     json = thought ? content.split(thought[0]).join('') : content
   }
   const parsed = parseJson(json)
@@ -58,8 +63,21 @@ function functionProblem(content: string, opts: ProcessorOptions): string | null
   return null
 }
 
+/** DefaultToolUtils.tool_formatter: each tool (or its "function") has a name and dict parameters.properties of dicts. */
+function defaultToolProblem(tool: Record<string, unknown>): string | null {
+  const fn = tool.type === 'function' ? tool.function : tool
+  if (!isDict(fn)) return `a tool of type "function" has no "function" object (LF's default tool format fails on it)`
+  const params = fn.parameters
+  const props = isDict(params) ? params.properties : undefined
+  const name = typeof fn.name === 'string' ? `tool "${fn.name}"` : 'a tool'
+  if (!isDict(props)) return `KeyError: ${isDict(params) ? "'properties'" : "'parameters'"} — ${name} has no parameters.properties object, which LF's default tool format reads`
+  if (!Object.values(props).every(isDict)) return `${name} has a parameter that is not an object (LF's default tool format calls .get on each)`
+  if (!Object.hasOwn(fn, 'name')) return `KeyError: 'name' — a tool has no name (LF's default tool format reads it)`
+  return null
+}
+
 /** ToolFormatter.apply on a truthy `tools`: a JSON string of a list of tool objects. */
-function toolsProblem(tools: unknown): string | null {
+function toolsProblem(tools: unknown, toolFormat: string | undefined): string | null {
   if (typeof tools !== 'string') return `TypeError: the JSON object must be str, not ${pyTypeName(tools)} (tools must be a JSON-encoded string)`
   const parsed = parseJson(tools)
   if (!parsed.ok) return `Invalid JSON format in tool description: [${preview(tools)}]`
@@ -68,6 +86,10 @@ function toolsProblem(tools: unknown): string | null {
   const empty = typeof value === 'string' || Array.isArray(value) ? value.length === 0 : Object.keys(value).length === 0
   if (empty) return null
   if (!Array.isArray(value) || !value.every(isDict)) return `tools must be a JSON list of tool objects, got ${preview(tools)} (LF's tool formatter fails on it)`
+  if (toolFormat === 'default') for (const tool of value) {
+    const problem = defaultToolProblem(tool)
+    if (problem) return problem
+  }
   return null
 }
 
@@ -119,7 +141,7 @@ export function processorVerdict(ex: AlignedExample, stage: Stage, opts: Process
   if ((stage === 'rm' || stage === 'dpo' || stage === 'kto') && r < 2) return skip('missing_pair', `${r} response(s); ${stage} needs two`)
 
   if (pyTruthy(ex.tools)) {
-    const problem = toolsProblem(ex.tools)
+    const problem = toolsProblem(ex.tools, opts.toolFormat)
     if (problem) return crash('invalid_tool_json', problem)
   }
   if (pyTruthy(ex.system) && typeof ex.system !== 'string') return crash('non_string_content', `TypeError: the system prompt is a ${pyTypeName(ex.system)}, not a string`)

@@ -14,7 +14,7 @@ import {LengthHistogram} from '../stats/length-histogram.js'
 import {bucketWidth, cdfLines} from '../stats/render.js'
 import {COMMON_CUTOFFS, impact, PackingCounter, suggestCutoff, summarize, type CutoffImpact, type LengthSummary} from '../stats/summary.js'
 import {exampleLength, type Length} from '../templates/encode.js'
-import {TEMPLATES, TEMPLATE_NAMES} from '../templates/templates.js'
+import {processorOptionsFor, TEMPLATES, TEMPLATE_NAMES} from '../templates/templates.js'
 import type {TokenCounter} from '../tokenize/counter.js'
 import {loadTokenizer} from '../tokenize/load.js'
 import {LengthPool} from '../tokenize/pool.js'
@@ -145,6 +145,7 @@ export async function runStats(opts: StatsOptions, reporter: Reporter): Promise<
   const templateName = opts.template ?? templateFor(opts.tokenizer, suggestedTemplate)
   if (!templateName) throw new UsageError(`cannot tell the template for tokenizer ${opts.tokenizer}`, {suggestion: `pass --template (${TEMPLATE_NAMES.join(', ')})`})
   const template = TEMPLATES[templateName]!
+  const lfOptions = processorOptionsFor(template)
 
   const all = new LengthHistogram()
   const dropped: Record<string, number> = {}
@@ -189,7 +190,7 @@ export async function runStats(opts: StatsOptions, reporter: Reporter): Promise<
       for (const file of source.files) {
         for await (const row of readRows(file)) {
           attr ??= resolveDatasetAttr(source.name, sniffEntry(file, row.record))
-          const verdict = lfVerdict(row.record, attr, stage)
+          const verdict = lfVerdict(row.record, attr, stage, lfOptions)
           if (++done % 1000 === 0) reporter.progress({unit: 'examples', done})
           if (!verdict.kept) drops[verdict.reason] = (drops[verdict.reason] ?? 0) + 1
           batch.push(verdict.kept ? verdict.example : null)

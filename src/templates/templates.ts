@@ -3,6 +3,8 @@
  * without special tokens; `{{content}}` is replaced first), the tokenizer's BOS/EOS (one id each, BOS only if
  * the tokenizer has one), or a named token (one id).
  */
+import type {ProcessorOptions} from '../lf/processor.js'
+
 export type Slot = string | {special: 'bos' | 'eos'} | {token: string}
 
 /** How tool definitions and function calls are rendered (data/tool_utils.py). */
@@ -141,3 +143,9 @@ export const TEMPLATES: Record<string, ChatTemplate> = Object.fromEntries([
 ].map((t) => [t.name, t]))
 
 export const TEMPLATE_NAMES = Object.keys(TEMPLATES)
+
+/** What LF's processor reads from the template when it decides an example crashes it (src/lf/processor.ts). */
+export function processorOptionsFor(t: ChatTemplate): ProcessorOptions {
+  // Llama2Template (fuseSystem) hands its function formatter no thought or tool-call words.
+  return t.fuseSystem ? {thoughtWords: null, toolCallWords: null, toolFormat: t.toolFormat} : {thoughtWords: t.thoughtWords, toolFormat: t.toolFormat}
+}

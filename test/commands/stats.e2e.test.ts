@@ -37,6 +37,24 @@ describe('lfdata stats (spawned)', () => {
     expect(r.json.template).toBe('llama3')
   })
 
+  it("applies the template's own crash rules: llama2's default tool format and bare-JSON function turns", async () => {
+    const dir = tempDir()
+    const data = join(dir, 'd.jsonl')
+    const call = {from: 'function_call', value: '<tool_call>{"name": "f", "arguments": {}}</tool_call>'}
+    const rows = [
+      {conversations: [{from: 'human', value: 'q'}, {from: 'gpt', value: 'a'}], tools: JSON.stringify([{name: 'f', parameters: {}}])},
+      {conversations: [{from: 'human', value: 'q'}, call, {from: 'observation', value: 'r'}, {from: 'gpt', value: 'a'}]},
+      {conversations: [{from: 'human', value: 'q'}, {from: 'gpt', value: 'a'}]},
+    ]
+    writeFileSync(data, rows.map((r) => JSON.stringify(r)).join('\n') + '\n')
+    const llama2 = await lfdata(['stats', data, '--tokenizer', 'llama3', '--template', 'llama2', '--json'])
+    expect(llama2.code, llama2.stderr).toBe(0)
+    expect(llama2.json).toMatchObject({examples: 1, dropped: {invalid_tool_json: 1, invalid_function_json: 1}})
+    const qwen = await lfdata(['stats', data, '--tokenizer', 'qwen', '--template', 'qwen', '--json'])
+    expect(qwen.code, qwen.stderr).toBe(0)
+    expect(qwen.json).toMatchObject({examples: 3, dropped: {}})
+  })
+
   it('gives identical results with token counting on worker threads', async () => {
     const dir = tempDir()
     const data = join(dir, 'd.jsonl')

@@ -61,6 +61,28 @@ describe('processorVerdict: supervised (sft)', () => {
     expect(processorVerdict(turns('Let me call it. <tool_call>{"name": "f", "arguments": {}}</tool_call>'), 'sft')).toBeNull()
     expect(processorVerdict(turns('<think>\nplan\n</think>\n\n{"name": "f", "arguments": {}}'), 'sft')).toBeNull()
   })
+  it("the default tool format reads every tool's name and parameters.properties (DefaultToolUtils): a KeyError crashes", () => {
+    const withTools = (tools: unknown) => ex([u('q')], [a('x')], {tools: JSON.stringify(tools)})
+    const ok = {name: 'f', parameters: {type: 'object', properties: {x: {type: 'string'}}}}
+    const opts = {toolFormat: 'default'}
+    expect(processorVerdict(withTools([ok]), 'sft', opts)).toBeNull()
+    expect(processorVerdict(withTools([{type: 'function', function: ok}]), 'sft', opts)).toBeNull()
+    expect(processorVerdict(withTools([{name: 'f', parameters: {}}]), 'sft', opts)).toMatchObject({reason: 'invalid_tool_json', crash: true, detail: expect.stringContaining("KeyError: 'properties'")})
+    expect(processorVerdict(withTools([{name: 'f'}]), 'sft', opts)).toMatchObject({reason: 'invalid_tool_json', detail: expect.stringContaining("KeyError: 'parameters'")})
+    expect(processorVerdict(withTools([{parameters: {properties: {}}}]), 'sft', opts)).toMatchObject({reason: 'invalid_tool_json', detail: expect.stringContaining("KeyError: 'name'")})
+    expect(processorVerdict(withTools([{type: 'function'}]), 'sft', opts)).toMatchObject({reason: 'invalid_tool_json'})
+    expect(processorVerdict(withTools([{name: 'f', parameters: {properties: {x: 'string'}}}]), 'sft', opts)).toMatchObject({reason: 'invalid_tool_json'})
+    // Other tool formats (qwen's dumps the tool as JSON) accept the same tools.
+    expect(processorVerdict(withTools([{name: 'f', parameters: {}}]), 'sft', {toolFormat: 'qwen'})).toBeNull()
+  })
+  it('Llama2Template passes no tool-call or thought words: a function turn must be bare JSON', () => {
+    const fn = (content: string): LfMessage => ({role: 'function', content})
+    const turns = (content: string) => ex([u('q'), fn(content), {role: 'observation', content: 'r'}], [a('done')])
+    const llama2 = {thoughtWords: null, toolCallWords: null}
+    expect(processorVerdict(turns('{"name": "f", "arguments": {}}'), 'sft', llama2)).toBeNull()
+    expect(processorVerdict(turns('<tool_call>{"name": "f", "arguments": {}}</tool_call>'), 'sft', llama2)).toMatchObject({reason: 'invalid_function_json', crash: true})
+    expect(processorVerdict(turns('<think>\nplan\n</think>\n\n{"name": "f", "arguments": {}}'), 'sft', llama2)).toMatchObject({reason: 'invalid_function_json'})
+  })
 })
 
 describe('processorVerdict: pairwise (rm, dpo), feedback (kto), unsupervised (ppo)', () => {
