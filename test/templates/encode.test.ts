@@ -119,3 +119,115 @@ describe('template layouts (LF template.py)', () => {
     expect(q.prompt).toBe(1 + pieces(llama, '<|im_start|>user\nGive three tips for staying healthy.', '\n<|im_start|>assistant\n'))
   })
 })
+
+// DefaultToolUtils.tool_formatter on `tools` (LF tool_utils.py): the tool prompt every template without its own
+// tool format appends to the system text.
+const DEFAULT_TOOL_TEXT = 'You have access to the following tools:\n> Tool Name: get_weather\nTool Description: Weather of a city\nTool Args:\n' +
+  '  - city (string, required): City name\n\nUse the following format if using a tool:\n```\nAction: tool name (one of [get_weather])\n' +
+  'Action Input: the input to the tool, in a JSON format representing the kwargs (e.g. ```{"input": "hello world", "num_beams": 5}```)\n```\n'
+const DEFAULT_CALL = 'Action: get_weather\nAction Input: {"city": "Paris"}'
+const Q = 'Give three tips for staying healthy.'
+const A = '1. Eat well.\n2. Sleep.\n3. Move.'
+
+/**
+ * One alpaca and one sharegpt-with-tools example per template, as LF lays them out (template.py): every string
+ * slot tokenised on its own, `special` = ids added by BOS/EOS slots and by stop words the tokenizer lacks
+ * (fix_special_tokens makes each one id, splitting the text around it). Llama2-style templates fuse the system
+ * text (with the tool prompt) into the first user turn and pass the function turn through as bare JSON.
+ */
+interface Layout {
+  tokenizer: 'qwen' | 'llama3'
+  prompt: {special: number; texts: string[]}
+  response: {special: number; texts: string[]}
+}
+const layouts: Record<string, {alpaca: Layout; tools: Layout | 'unsupported'}> = {
+  default: {
+    alpaca: {tokenizer: 'qwen', prompt: {special: 1, texts: [`Human: ${Q}`, '\nAssistant:']}, response: {special: 1, texts: [A, '\n']}},
+    tools: {
+      tokenizer: 'qwen',
+      prompt: {special: 3, texts: [`System: Be brief.${DEFAULT_TOOL_TEXT}`, '\n', 'Human: Weather in Paris?', '\nAssistant:', 'Human: {"temp": 18}', '\nAssistant:']},
+      response: {special: 2, texts: [DEFAULT_CALL, '\n', 'It is 18°C.', '\n']},
+    },
+  },
+  empty: {
+    alpaca: {tokenizer: 'qwen', prompt: {special: 0, texts: [Q]}, response: {special: 0, texts: [A]}},
+    tools: {tokenizer: 'qwen', prompt: {special: 0, texts: [`Be brief.${DEFAULT_TOOL_TEXT}`, 'Weather in Paris?', '{"temp": 18}']}, response: {special: 0, texts: [DEFAULT_CALL, 'It is 18°C.']}},
+  },
+  chatml: {
+    alpaca: {tokenizer: 'qwen', prompt: {special: 0, texts: [`<|im_start|>user\n${Q}<|im_end|>\n<|im_start|>assistant\n`]}, response: {special: 0, texts: [`${A}<|im_end|>\n`]}},
+    tools: {
+      tokenizer: 'qwen',
+      prompt: {special: 0, texts: [`<|im_start|>system\nBe brief.${DEFAULT_TOOL_TEXT}<|im_end|>\n`, '<|im_start|>user\nWeather in Paris?<|im_end|>\n<|im_start|>assistant\n', '<|im_start|>tool\n{"temp": 18}<|im_end|>\n<|im_start|>assistant\n']},
+      response: {special: 0, texts: [`${DEFAULT_CALL}<|im_end|>\n`, 'It is 18°C.<|im_end|>\n']},
+    },
+  },
+  deepseek3: {
+    // BOS prefix; the Llama 3 tokenizer does not know <｜User｜>, which is not a stop word: plain text.
+    alpaca: {tokenizer: 'llama3', prompt: {special: 1, texts: [`<｜User｜>${Q}<｜Assistant｜>`]}, response: {special: 1, texts: [A]}},
+    tools: {
+      tokenizer: 'llama3',
+      prompt: {special: 1, texts: [`Be brief.${DEFAULT_TOOL_TEXT}`, '<｜User｜>Weather in Paris?<｜Assistant｜>', '<｜User｜>{"temp": 18}<｜Assistant｜>']},
+      response: {special: 2, texts: [DEFAULT_CALL, 'It is 18°C.']},
+    },
+  },
+  gemma: {
+    // BOS prefix; <end_of_turn> is the stop word and new EOS: one id, splitting the slot text around it.
+    alpaca: {tokenizer: 'llama3', prompt: {special: 2, texts: [`<start_of_turn>user\n${Q}`, '\n<start_of_turn>model\n']}, response: {special: 1, texts: [A, '\n']}},
+    tools: {
+      tokenizer: 'llama3',
+      prompt: {special: 3, texts: [`<start_of_turn>user\nBe brief.${DEFAULT_TOOL_TEXT}\n\nWeather in Paris?`, '\n<start_of_turn>model\n', '<start_of_turn>tool\n{"temp": 18}', '\n<start_of_turn>model\n']},
+      response: {special: 2, texts: [DEFAULT_CALL, '\n', 'It is 18°C.', '\n']},
+    },
+  },
+  llama2: {
+    alpaca: {tokenizer: 'llama3', prompt: {special: 1, texts: [`[INST] ${Q} [/INST]`]}, response: {special: 1, texts: [A]}},
+    tools: {
+      tokenizer: 'llama3',
+      prompt: {special: 2, texts: [`[INST] <<SYS>>\nBe brief.${DEFAULT_TOOL_TEXT}\n<</SYS>>\n\nWeather in Paris? [/INST]`, '[INST] {"temp": 18} [/INST]']},
+      response: {special: 2, texts: [DEFAULT_CALL, 'It is 18°C.']},
+    },
+  },
+  mistral: {
+    alpaca: {tokenizer: 'llama3', prompt: {special: 1, texts: [`[INST] ${Q}[/INST]`]}, response: {special: 1, texts: [` ${A}`]}},
+    tools: 'unsupported',
+  },
+  phi4: {
+    // <|im_end|> is a Qwen special token; <|im_sep|> is not, and is not a stop word: plain text.
+    alpaca: {tokenizer: 'qwen', prompt: {special: 0, texts: [`<|im_start|>user<|im_sep|>${Q}<|im_end|><|im_start|>assistant<|im_sep|>`]}, response: {special: 0, texts: [`${A}<|im_end|>`]}},
+    tools: {
+      tokenizer: 'qwen',
+      prompt: {special: 0, texts: [`<|im_start|>system<|im_sep|>Be brief.${DEFAULT_TOOL_TEXT}<|im_end|>`, '<|im_start|>user<|im_sep|>Weather in Paris?<|im_end|><|im_start|>assistant<|im_sep|>', '<|im_start|>user<|im_sep|>{"temp": 18}<|im_end|><|im_start|>assistant<|im_sep|>']},
+      response: {special: 0, texts: [`${DEFAULT_CALL}<|im_end|>`, 'It is 18°C.<|im_end|>']},
+    },
+  },
+  glm4: {
+    // <|user|> is a stop word the Qwen tokenizer lacks (one id); <|assistant|> is not: plain text. One EOS at the end.
+    alpaca: {tokenizer: 'qwen', prompt: {special: 1, texts: ['[gMASK]<sop>', `\n${Q}<|assistant|>`]}, response: {special: 1, texts: [`\n${A}`]}},
+    tools: 'unsupported',
+  },
+}
+
+describe('every template: one alpaca and one sharegpt-with-tools example, slot by slot', () => {
+  const counters = () => ({qwen, llama3: llama})
+  it.each(Object.keys(layouts))('%s', (name) => {
+    const {alpaca: al, tools: tl} = layouts[name]!
+    const check = (example: AlignedExample, l: Layout) => {
+      const c = counters()[l.tokenizer]
+      const len = exampleLength(example, TEMPLATES[name]!, c, 'sft')
+      expect({prompt: len.prompt, response: len.response}).toEqual({
+        prompt: l.prompt.special + pieces(c, ...l.prompt.texts),
+        response: l.response.special + pieces(c, ...l.response.texts),
+      })
+    }
+    check(alpaca, al)
+    if (tl === 'unsupported') expect(() => exampleLength(withTools, TEMPLATES[name]!, qwen, 'sft')).toThrow(/not implemented in lfdata/)
+    else check(withTools, tl)
+  })
+
+  it('qwen3 with tools: an empty think block opens every assistant side (the function call and the answer)', () => {
+    const a = exampleLength(withTools, TEMPLATES.qwen3!, qwen, 'sft')
+    const b = exampleLength(withTools, TEMPLATES.qwen3_nothink!, qwen, 'sft')
+    expect(a.prompt).toBe(b.prompt)
+    expect(a.response).toBe(b.response + 2 * qwen.count('<think>\n\n</think>\n\n'))
+  })
+})
