@@ -72,6 +72,16 @@ function defaultToolProblem(tool: Record<string, unknown>): string | null {
   const name = typeof fn.name === 'string' ? `tool "${fn.name}"` : 'a tool'
   if (!isDict(props)) return `KeyError: ${isDict(params) ? "'properties'" : "'parameters'"} — ${name} has no parameters.properties object, which LF's default tool format reads`
   if (!Object.values(props).every(isDict)) return `${name} has a parameter that is not an object (LF's default tool format calls .get on each)`
+  const required = (params as Record<string, unknown>).required
+  if (required !== undefined && typeof required !== 'string' && !Array.isArray(required) && !isDict(required)) {
+    return `TypeError: ${name}'s parameters.required is ${pyTypeName(required)}, which LF's default tool format cannot search`
+  }
+  for (const [param, spec] of Object.entries(props as Record<string, Record<string, unknown>>)) {
+    // ", ".join(enum) needs strings; param["items"].get needs a dict.
+    const joinable = (v: unknown) => typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string')) || isDict(v)
+    if (pyTruthy(spec.enum) && !joinable(spec.enum)) return `TypeError: ${name}'s parameter "${param}" has an enum that is not a list of strings (LF's default tool format joins it)`
+    if (pyTruthy(spec.items) && !isDict(spec.items)) return `AttributeError: ${name}'s parameter "${param}" has items that is not an object (LF's default tool format calls .get on it)`
+  }
   if (!Object.hasOwn(fn, 'name')) return `KeyError: 'name' — a tool has no name (LF's default tool format reads it)`
   return null
 }

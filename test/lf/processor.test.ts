@@ -72,6 +72,12 @@ describe('processorVerdict: supervised (sft)', () => {
     expect(processorVerdict(withTools([{parameters: {properties: {}}}]), 'sft', opts)).toMatchObject({reason: 'invalid_tool_json', detail: expect.stringContaining("KeyError: 'name'")})
     expect(processorVerdict(withTools([{type: 'function'}]), 'sft', opts)).toMatchObject({reason: 'invalid_tool_json'})
     expect(processorVerdict(withTools([{name: 'f', parameters: {properties: {x: 'string'}}}]), 'sft', opts)).toMatchObject({reason: 'invalid_tool_json'})
+    const param = (spec: Record<string, unknown>, required?: unknown) => withTools([{name: 'f', parameters: {properties: {x: spec}, ...(required === undefined ? {} : {required})}}])
+    expect(processorVerdict(param({type: 'string', enum: ['a', 'b']}, ['x']), 'sft', opts)).toBeNull()
+    expect(processorVerdict(param({type: 'array', items: {type: 'string'}}), 'sft', opts)).toBeNull()
+    expect(processorVerdict(param({enum: [1, 2]}), 'sft', opts)).toMatchObject({reason: 'invalid_tool_json', detail: expect.stringContaining('enum')})
+    expect(processorVerdict(param({items: ['string']}), 'sft', opts)).toMatchObject({reason: 'invalid_tool_json', detail: expect.stringContaining('items')})
+    expect(processorVerdict(param({}, null), 'sft', opts)).toMatchObject({reason: 'invalid_tool_json', detail: expect.stringContaining('required')})
     // Other tool formats (qwen's dumps the tool as JSON) accept the same tools.
     expect(processorVerdict(withTools([{name: 'f', parameters: {}}]), 'sft', {toolFormat: 'qwen'})).toBeNull()
   })
