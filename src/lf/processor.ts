@@ -83,6 +83,7 @@ function defaultToolProblem(tool: Record<string, unknown>): string | null {
     if (pyTruthy(spec.items) && !isDict(spec.items)) return `AttributeError: ${name}'s parameter "${param}" has items that is not an object (LF's default tool format calls .get on it)`
   }
   if (!Object.hasOwn(fn, 'name')) return `KeyError: 'name' — a tool has no name (LF's default tool format reads it)`
+  if (typeof fn.name !== 'string') return `TypeError: a tool's name is ${pyTypeName(fn.name)}, not a string (LF's default tool format joins the names)`
   return null
 }
 

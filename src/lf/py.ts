@@ -65,3 +65,38 @@ export function pyJsonDumps(v: unknown): string {
   if (isDict(v)) return `{${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}: ${pyJsonDumps(x)}`).join(', ')}}`
   return JSON.stringify(String(v))
 }
+
+/** Python's repr of a string: single quotes unless only double quotes avoid escaping; control characters escaped. */
+function pyReprString(s: string): string {
+  const quote = s.includes("'") && !s.includes('"') ? '"' : "'"
+  let out = quote
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!
+    if (ch === '\\' || ch === quote) out += '\\' + ch
+    else if (ch === '\n') out += '\\n'
+    else if (ch === '\r') out += '\\r'
+    else if (ch === '\t') out += '\\t'
+    else if (c < 0x20 || (c >= 0x7f && c < 0xa0)) out += '\\x' + c.toString(16).padStart(2, '0')
+    else out += ch
+  }
+  return out + quote
+}
+
+function pyRepr(v: unknown): string {
+  return typeof v === 'string' ? pyReprString(v) : pyStr(v)
+}
+
+/**
+ * Python's `str(x)` (and so `"{}".format(x)`) of a JSON value: strings as they are, None/True/False, and lists
+ * and dicts with their items' repr (`['string', 'null']`). Python's repr also escapes non-printable Unicode
+ * beyond C0/C1 controls; that is not reproduced.
+ */
+export function pyStr(v: unknown): string {
+  if (v === null || v === undefined) return 'None'
+  if (v === true) return 'True'
+  if (v === false) return 'False'
+  if (typeof v === 'number') return pyFloat(v)
+  if (typeof v === 'string') return v
+  if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`
+  return `{${Object.entries(v as Record<string, unknown>).map(([k, x]) => `${pyReprString(k)}: ${pyRepr(x)}`).join(', ')}}`
+}

@@ -1,4 +1,5 @@
 import {UsageError} from '../errors.js'
+import {pyStr, pyTruthy} from '../lf/py.js'
 import type {ToolFormat} from './templates.js'
 
 /** Python's json.dumps(value, ensure_ascii=False[, indent]) — LF renders tools with it, so spacing matters for token counts. */
@@ -38,6 +39,11 @@ const DEFAULT_TOOL_PROMPT = (toolText: string, names: string) =>
 
 type Obj = Record<string, any>
 
+/** What Python iterates over: a string's characters, a list's items, a dict's keys (the processor has refused the rest). */
+const pyIter = (v: unknown): unknown[] => (typeof v === 'string' ? [...v] : Array.isArray(v) ? v : Object.keys(v as Obj))
+/** Python's `x in v`: a substring for strings, membership for lists, a key for dicts. */
+const pyContains = (v: unknown, x: string): boolean => (typeof v === 'string' ? v.includes(x) : pyIter(v).includes(x))
+
 /** "%d %b %Y" of today, as LF's llama3 tool prompt prints it. */
 function today(): string {
   const d = new Date()
@@ -56,18 +62,20 @@ export function formatTools(format: ToolFormat, tools: Obj[]): string {
   if (format === 'qwen') return QWEN_TOOL_PROMPT(tools.map((t) => '\n' + pyDumps(wrap(t))).join(''))
   if (format === 'llama3') return LLAMA3_TOOL_PROMPT(today(), tools.map((t) => pyDumps(wrap(t), 4) + '\n\n').join(''))
   if (format === 'default') {
+    // DefaultToolUtils reads with dict.get(key, default) and formats with str(): a present null prints "None".
+    const get = (o: Obj, key: string, fallback: unknown = '') => (Object.hasOwn(o, key) ? o[key] : fallback)
     let text = ''
     const names: string[] = []
     for (let tool of tools) {
       tool = tool.type === 'function' ? (tool.function ?? '') : tool
       let params = ''
       for (const [name, param] of Object.entries((tool.parameters?.properties ?? {}) as Obj)) {
-        const required = (tool.parameters?.required ?? []).includes(name) ? ', required' : ''
-        const en = param.enum ? `, should be one of [${param.enum.join(', ')}]` : ''
-        const items = param.items ? `, where each item should be ${param.items.type ?? ''}` : ''
-        params += `  - ${name} (${param.type ?? ''}${required}): ${param.description ?? ''}${en}${items}\n`
+        const required = pyContains(get(tool.parameters, 'required', []), name) ? ', required' : ''
+        const en = pyTruthy(param.enum) ? `, should be one of [${pyIter(param.enum).join(', ')}]` : ''
+        const items = pyTruthy(param.items) ? `, where each item should be ${pyStr(get(param.items, 'type'))}` : ''
+        params += `  - ${name} (${pyStr(get(param, 'type'))}${required}): ${pyStr(get(param, 'description'))}${en}${items}\n`
       }
-      text += `> Tool Name: ${tool.name}\nTool Description: ${tool.description ?? ''}\nTool Args:\n${params}\n`
+      text += `> Tool Name: ${pyStr(tool.name)}\nTool Description: ${pyStr(get(tool, 'description'))}\nTool Args:\n${params}\n`
       names.push(tool.name)
     }
     return DEFAULT_TOOL_PROMPT(text, names.join(', '))

@@ -77,6 +77,7 @@ describe('processorVerdict: supervised (sft)', () => {
     expect(processorVerdict(param({type: 'array', items: {type: 'string'}}), 'sft', opts)).toBeNull()
     expect(processorVerdict(param({enum: [1, 2]}), 'sft', opts)).toMatchObject({reason: 'invalid_tool_json', detail: expect.stringContaining('enum')})
     expect(processorVerdict(param({items: ['string']}), 'sft', opts)).toMatchObject({reason: 'invalid_tool_json', detail: expect.stringContaining('items')})
+    expect(processorVerdict(withTools([{name: 5, parameters: {properties: {}}}]), 'sft', opts)).toMatchObject({reason: 'invalid_tool_json', detail: expect.stringContaining('name is int')})
     expect(processorVerdict(param({}, null), 'sft', opts)).toMatchObject({reason: 'invalid_tool_json', detail: expect.stringContaining('required')})
     // Other tool formats (qwen's dumps the tool as JSON) accept the same tools.
     expect(processorVerdict(withTools([{name: 'f', parameters: {}}]), 'sft', {toolFormat: 'qwen'})).toBeNull()

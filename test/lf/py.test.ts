@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {pyEquals, pyJsonDumps, pyTruthy, pyTypeName} from '../../src/lf/py.js'
+import {pyEquals, pyJsonDumps, pyStr, pyTruthy, pyTypeName} from '../../src/lf/py.js'
 
 describe('Python value semantics', () => {
   it('truthiness: None, False, 0, "", [] and {} are false; NaN, " " and [0] are true', () => {
@@ -22,5 +22,21 @@ describe('Python value semantics', () => {
     [[null, true, false], '[null, true, false]'], ['\u2028', '"\u2028"'],
   ])('json.dumps(%j) = %s', (value, expected) => {
     expect(pyJsonDumps(value)).toBe(expected)
+  })
+})
+
+describe('pyStr: str(x) of a JSON value, as "{}".format prints it', () => {
+  it.each([
+    ['string', 'string'],
+    [null, 'None'],
+    [true, 'True'],
+    [3, '3'],
+    [0.5, '0.5'],
+    [['string', 'null'], "['string', 'null']"],
+    [["it's", 'a"b', 'c\nd'], `["it's", 'a"b', 'c\\nd']`],
+    [{a: 1, b: [true, null]}, "{'a': 1, 'b': [True, None]}"],
+    [['中文'], "['中文']"],
+  ])('%j → %s', (value, expected) => {
+    expect(pyStr(value)).toBe(expected)
   })
 })

@@ -224,6 +224,15 @@ describe('every template: one alpaca and one sharegpt-with-tools example, slot b
     else check(withTools, tl)
   })
 
+  it("default tool format: a union type and a null description print as Python's str() prints them", () => {
+    const odd = JSON.stringify([{name: 'f', description: null, parameters: {type: 'object', properties: {x: {type: ['string', 'null'], enum: 'ab', items: {type: 'int'}}}, required: 'x'}}])
+    const toolText = "You have access to the following tools:\n> Tool Name: f\nTool Description: None\nTool Args:\n" +
+      "  - x (['string', 'null'], required): , should be one of [a, b], where each item should be int\n\n" +
+      DEFAULT_TOOL_TEXT.slice(DEFAULT_TOOL_TEXT.indexOf('Use the following')).replace('[get_weather]', '[f]')
+    const len = exampleLength({...alpaca, tools: odd}, TEMPLATES.default!, qwen, 'sft')
+    expect(len.prompt).toBe(2 + pieces(qwen, `System: ${toolText}`, '\n', `Human: ${Q}`, '\nAssistant:'))
+  })
+
   it('qwen3 with tools: an empty think block opens every assistant side (the function call and the answer)', () => {
     const a = exampleLength(withTools, TEMPLATES.qwen3!, qwen, 'sft')
     const b = exampleLength(withTools, TEMPLATES.qwen3_nothink!, qwen, 'sft')
