@@ -7,6 +7,9 @@ import {tempPathFor} from './atomic.js'
 import type {RecordEncoder} from './types.js'
 
 const FLUSH_AT = 1 << 20
+const SLACK = 64 * 1024
+// Writes queue up to this much before write() asks us to wait, so a flush rarely waits on the disk.
+const STREAM_BUFFER = 8 << 20
 
 export interface SinkResult {
   bytes: number
@@ -22,8 +25,10 @@ export class RecordSink {
   private readonly file?: WriteStream
   private readonly temp?: string
   private readonly hash = createHash('sha256')
-  private pending: (string | Uint8Array)[] = []
-  private pendingBytes = 0
+  // Encoded records are written straight into `buf` (no join, no per-flush copy); it is handed to the stream
+  // whole and replaced, so a buffer is never reused while a write may still read it.
+  private buf = Buffer.allocUnsafe(FLUSH_AT + SLACK)
+  private used = 0
   private bytes = 0
   private failed?: Error
 
@@ -32,7 +37,7 @@ export class RecordSink {
       this.stream = process.stdout
     } else {
       this.temp = tempPathFor(path)
-      this.file = createWriteStream(this.temp)
+      this.file = createWriteStream(this.temp, {highWaterMark: STREAM_BUFFER})
       this.file.on('error', (error) => (this.failed = error))
       this.stream = this.file
     }
@@ -50,19 +55,36 @@ export class RecordSink {
 
   private async push(chunk: string | Uint8Array): Promise<void> {
     if (chunk.length === 0) return
-    this.pending.push(chunk)
-    this.pendingBytes += chunk.length
-    if (this.pendingBytes >= FLUSH_AT) await this.flush()
+    if (typeof chunk === 'string') {
+      // A UTF-16 unit takes at most 3 UTF-8 bytes; longer strings than the room left are copied whole.
+      if (this.used + chunk.length * 3 <= this.buf.length) this.used += this.buf.write(chunk, this.used, 'utf8')
+      else await this.pushBytes(Buffer.from(chunk, 'utf8'))
+    } else {
+      await this.pushBytes(chunk)
+    }
+    if (this.used >= FLUSH_AT) await this.flush()
+  }
+
+  private async pushBytes(bytes: Uint8Array): Promise<void> {
+    if (this.used + bytes.length <= this.buf.length) {
+      this.buf.set(bytes, this.used)
+      this.used += bytes.length
+      return
+    }
+    await this.flush()
+    await this.out(bytes)
   }
 
   private async flush(): Promise<void> {
+    if (this.used === 0) return
+    const data = this.buf.subarray(0, this.used)
+    this.buf = Buffer.allocUnsafe(FLUSH_AT + SLACK)
+    this.used = 0
+    await this.out(data)
+  }
+
+  private async out(data: Uint8Array): Promise<void> {
     if (this.failed) throw this.failed
-    if (this.pending.length === 0) return
-    const data = this.pending.every((c) => typeof c === 'string')
-      ? Buffer.from((this.pending as string[]).join(''), 'utf8')
-      : Buffer.concat(this.pending.map((c) => (typeof c === 'string' ? Buffer.from(c, 'utf8') : c)))
-    this.pending = []
-    this.pendingBytes = 0
     this.hash.update(data)
     this.bytes += data.length
     if (!this.stream.write(data)) await once(this.stream, 'drain')
