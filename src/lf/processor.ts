@@ -63,6 +63,9 @@ function functionProblem(content: string, opts: ProcessorOptions): string | null
   return null
 }
 
+/** What `", ".join(v)` accepts from JSON: a string, a list of strings, or a dict (its keys). */
+const pyJoinable = (v: unknown) => typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string')) || isDict(v)
+
 /** DefaultToolUtils.tool_formatter: each tool (or its "function") has a name and dict parameters.properties of dicts. */
 function defaultToolProblem(tool: Record<string, unknown>): string | null {
   const fn = tool.type === 'function' ? tool.function : tool
@@ -77,9 +80,7 @@ function defaultToolProblem(tool: Record<string, unknown>): string | null {
     return `TypeError: ${name}'s parameters.required is ${pyTypeName(required)}, which LF's default tool format cannot search`
   }
   for (const [param, spec] of Object.entries(props as Record<string, Record<string, unknown>>)) {
-    // ", ".join(enum) needs strings; param["items"].get needs a dict.
-    const joinable = (v: unknown) => typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string')) || isDict(v)
-    if (pyTruthy(spec.enum) && !joinable(spec.enum)) return `TypeError: ${name}'s parameter "${param}" has an enum that is not a list of strings (LF's default tool format joins it)`
+    if (pyTruthy(spec.enum) && !pyJoinable(spec.enum)) return `TypeError: ${name}'s parameter "${param}" has an enum that is not a list of strings (LF's default tool format joins it)`
     if (pyTruthy(spec.items) && !isDict(spec.items)) return `AttributeError: ${name}'s parameter "${param}" has items that is not an object (LF's default tool format calls .get on it)`
   }
   if (!Object.hasOwn(fn, 'name')) return `KeyError: 'name' — a tool has no name (LF's default tool format reads it)`
