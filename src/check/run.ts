@@ -4,8 +4,8 @@ import {join, resolve} from 'node:path'
 import xxhash from 'xxhash-wasm'
 
 import {UsageError} from '../errors.js'
-import {DATA_STAGE, resolveDatasetAttr} from '../lf/attr.js'
-import {LF_TEMPLATE_NAMES} from '../lf/data-args.js'
+import {DATA_STAGE, datasetStage, resolveDatasetAttr} from '../lf/attr.js'
+import {DATA_ARGS_DEFAULTS, LF_TEMPLATE_NAMES} from '../lf/data-args.js'
 import type {DatasetAttr, Stage} from '../lf/types.js'
 import type {Reporter} from '../reporter.js'
 import {processorOptionsFor, TEMPLATES} from '../templates/templates.js'
@@ -45,21 +45,13 @@ export interface CheckResult {
   datasets: DatasetSummary[]
 }
 
-/** The stage a dataset is meant for, read off its entry: what LF's demo entries imply. */
-function inferStage(attr: DatasetAttr): Stage {
-  if (attr.ranking) return 'dpo'
-  if (attr.columns.kto_tag) return 'kto'
-  if (attr.formatting === 'alpaca' && attr.columns.response === null && attr.columns.prompt !== null) return 'pt'
-  return 'sft'
-}
-
 function tokenSetup(opts: CheckOptions, values: Record<string, unknown>, templateName: string | undefined): TokenSetup | undefined {
   if (!opts.tokenizer) return undefined
   const {counter, suggestedTemplate} = loadTokenizer(opts.tokenizer)
   const name = templateName ?? suggestedTemplate
   const template = name ? TEMPLATES[name] : undefined
   if (!template) throw new UsageError(`lfdata cannot measure tokens with template ${name ?? '(none)'}`, {suggestion: `pass --template, one of ${Object.keys(TEMPLATES).join(', ')}`})
-  const cutoffLen = opts.cutoffLen ?? (typeof values.cutoff_len === 'number' ? values.cutoff_len : 2048)
+  const cutoffLen = opts.cutoffLen ?? (typeof values.cutoff_len === 'number' ? values.cutoff_len : DATA_ARGS_DEFAULTS.cutoff_len)
   return {counter, template, cutoffLen, packing: typeof values.packing === 'boolean' ? values.packing : undefined, neatPacking: values.neat_packing === true}
 }
 
@@ -111,7 +103,7 @@ async function checkDataset(name: string, ctx: RunContext): Promise<{summary?: D
     diags.add('LF210', 'hub, script or cloud dataset: not checked offline', {file: dinfo.path, line: at.line}, `${name} (${attr.loadFrom}: ${attr.datasetName})`)
     return {files: []}
   }
-  const stage = ctx.stage ?? inferStage(attr)
+  const stage = ctx.stage ?? datasetStage(attr)
   if (STAGES.includes(stage) && (DATA_STAGE[stage] === 'rm') !== attr.ranking) diags.add('LF208', 'ranking does not match the stage', at, `ranking: ${attr.ranking}, stage: ${stage}`)
   if (attr.formatting === 'openai') diags.add('LF212', 'formatting openai rewrites the system prompt', at)
 
