@@ -5,7 +5,7 @@ import {LfdataError} from '../errors.js'
 import {readDatasetInfoFile} from '../io/dataset-files.js'
 import {lineColumn, validateDatasetInfo, type DatasetInfo} from '../lf/dataset-info.js'
 import {COLUMN_KEYS, TAG_KEYS} from '../lf/types.js'
-import {topLevelSpans} from '../registry/json-spans.js'
+import {topLevelSpans} from '../io/json-spans.js'
 import {closest, type Diagnostics} from './diagnostics.js'
 
 export interface LoadedInfo {

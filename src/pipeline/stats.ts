@@ -10,14 +10,14 @@ import {lfVerdict} from '../lf/processor.js'
 import {sniffEntry} from '../lf/sniff.js'
 import type {AlignedExample, DatasetAttr, Stage} from '../lf/types.js'
 import type {Reporter} from '../reporter.js'
-import {LengthHistogram} from '../stats/length-histogram.js'
+import {LengthHistogram} from '../measure/length-histogram.js'
 import {bucketWidth, cdfLines} from '../stats/render.js'
 import {COMMON_CUTOFFS, impact, PackingCounter, suggestCutoff, summarize, type CutoffImpact, type LengthSummary} from '../stats/summary.js'
-import {exampleLength, type Length} from '../templates/encode.js'
+import {exampleLength, type Length} from '../measure/encode.js'
 import {processorOptionsFor, TEMPLATES, TEMPLATE_NAMES} from '../templates/templates.js'
 import type {TokenCounter} from '../tokenize/counter.js'
 import {loadTokenizer} from '../tokenize/load.js'
-import {LengthPool} from '../tokenize/pool.js'
+import {LengthPool} from '../measure/pool.js'
 
 const BATCH = 512
 

@@ -5,7 +5,7 @@ import {writeFileAtomic} from '../io/atomic.js'
 import {readDatasetInfoFile} from '../io/dataset-files.js'
 import {InputError} from '../errors.js'
 import {parseDatasetInfoJson, validateDatasetInfo, type DatasetInfo, type DatasetInfoEntry} from '../lf/dataset-info.js'
-import {topLevelSpans} from './json-spans.js'
+import {topLevelSpans} from '../io/json-spans.js'
 
 /** dataset_info.json as text plus its parsed value; edits splice the text so untouched entries keep their bytes. */
 export interface DatasetInfoFile {

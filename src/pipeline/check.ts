@@ -10,15 +10,16 @@ import type {DatasetAttr, Stage} from '../lf/types.js'
 import type {Reporter} from '../reporter.js'
 import {processorOptionsFor, TEMPLATES} from '../templates/templates.js'
 import {loadTokenizer} from '../tokenize/load.js'
-import {checkConfig, datasetNames, guess, STAGES, type TrainConfig} from './config.js'
-import {loadDatasetInfo, type LoadedInfo} from './dataset-info.js'
-import {closest, Diagnostics, type Diagnostic} from './diagnostics.js'
-import {entryFiles} from './files.js'
-import {REASONING_TEMPLATES, templateMedia, type Media} from './lf-templates.js'
-import {Dedup} from './dedup.js'
-import {checkRecords} from './records.js'
-import {summarize, type DatasetSummary} from './summary.js'
-import {TokenTally, type TokenSetup} from './tokens.js'
+import {checkConfig, datasetNames, guess, STAGES, type TrainConfig} from '../check/config.js'
+import {loadDatasetInfo, type LoadedInfo} from '../check/dataset-info.js'
+import {closest, Diagnostics, type Diagnostic} from '../check/diagnostics.js'
+import {entryFiles} from '../check/files.js'
+import {REASONING_TEMPLATES, templateMedia, type Media} from '../check/lf-templates.js'
+import {Dedup} from '../check/dedup.js'
+import {FingerprintSet} from '../transforms/fingerprint-set.js'
+import {checkRecords} from '../check/records.js'
+import {summarize, type DatasetSummary} from '../check/summary.js'
+import {TokenTally, type TokenSetup} from '../check/tokens.js'
 
 export interface CheckOptions {
   /** Folder with dataset_info.json (default: the YAML's dataset_dir, else "data"), relative to the launch directory. */
@@ -156,7 +157,7 @@ export async function runCheck(opts: CheckOptions, reporter: Reporter): Promise<
   if (online) diags.add('LF210', 'datasets come from the hub: not checked offline', {}, `dataset_dir: ${datasetDir}`)
   const dinfo = online ? undefined : loadDatasetInfo(datasetDir, diags, opts.config)
   if (dinfo) {
-    dedup = new Dedup((await xxhash()).h64)
+    dedup = new Dedup((await xxhash()).h64, new FingerprintSet())
     // With a YAML, LF's default stage is sft; with neither YAML nor --stage, each entry says what it is for.
     const ctx: RunContext = {diags, reporter, datasetDir, dinfo, values, stage: opts.stage ?? (cfg ? ((values.stage as Stage | undefined) ?? 'sft') : undefined), template, tokens, dedup}
     const names = opts.datasets.length > 0 ? opts.datasets : cfg ? [...datasetNames(values.dataset), ...datasetNames(values.eval_dataset)] : Object.keys(dinfo.info)
