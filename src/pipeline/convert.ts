@@ -50,7 +50,7 @@ export interface ConvertResult {
   ranking: boolean
   stage: OutputLayout['stage']
   columns: OutputLayout['columns']
-  tags: OutputLayout['tags'] | null
+  tags: NonNullable<OutputLayout['tags']> | null
   mapping: Mapping['columns']
   mapping_auto: Field[]
   records_in: number

@@ -1,7 +1,7 @@
 import {existsSync} from 'node:fs'
 import {readFile} from 'node:fs/promises'
 
-import {parseDocument, type Document, type Scalar, type ScalarTag, type Tags} from 'yaml'
+import {parseDocument, type Document, type Tags} from 'yaml'
 
 import {writeFileAtomic} from '../io/atomic.js'
 import {InputError, UsageError} from '../errors.js'

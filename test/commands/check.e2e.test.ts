@@ -1,21 +1,17 @@
-import {createWriteStream, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {createWriteStream, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {once} from 'node:events'
-import {Ajv} from 'ajv'
 import {describe, expect, it} from 'vitest'
 
 import {lfDemoDir} from '../check/lf-demo.js'
 import {gpt, human, info, jsonl, tree, type Files} from '../check/helpers.js'
-import {lfdata} from '../e2e.js'
-
-const schema = JSON.parse(readFileSync(new URL('../../schemas/check-result.schema.json', import.meta.url), 'utf8'))
-const validate = new Ajv({allErrors: true}).compile(schema)
+import {lfdata, validateJson, type CommandJson} from '../e2e.js'
 
 /** stdout must be exactly one JSON object that follows the published schema. */
 function resultOf(stdout: string) {
-  const json = JSON.parse(stdout)
-  expect(validate(json), JSON.stringify(validate.errors)).toBe(true)
-  return json as {errors: number; diagnostics: {code: string; file?: string; line?: number; dataset?: string; detail?: string}[]; datasets: {name: string; summary: string}[]}
+  const json = JSON.parse(stdout) as CommandJson['check']
+  validateJson('check', json)
+  return json
 }
 
 interface Broken {

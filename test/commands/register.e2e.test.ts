@@ -30,7 +30,7 @@ describe('lfdata register (spawned)', () => {
       file_name: 'b.jsonl', formatting: 'sharegpt', columns: {messages: 'messages'},
       tags: {role_tag: 'role', content_tag: 'content', user_tag: 'user', assistant_tag: 'assistant', observation_tag: 'tool', function_tag: 'function_call', system_tag: 'system'},
     })
-    const info = JSON.parse(readFileSync(join(data, 'dataset_info.json'), 'utf8'))
+    const info = JSON.parse(readFileSync(join(data, 'dataset_info.json'), 'utf8')) as Record<string, unknown>
     expect(Object.keys(info)).toEqual(['a', 'b'])
     // Same entry again: no change, exit 0. Different entry: refused unless --force (which keeps a .bak).
     expect((await lfdata(['register', 'data/a.jsonl', '--name', 'a', '--json'], {cwd: dir})).json.action).toBe('unchanged')
@@ -48,8 +48,8 @@ describe('lfdata register (spawned)', () => {
     const r = await lfdata(['register', 'data/a.jsonl', '--name', 'mine'], {cwd: dir})
     expect(r.code, r.stderr).toBe(0)
     const after = readFileSync(join(data, 'dataset_info.json'), 'utf8')
-    const parsed = JSON.parse(original)
-    expect(after).toBe(JSON.stringify({...parsed, mine: JSON.parse(after).mine}, null, 2) + '\n')
+    const parsed = JSON.parse(original) as Record<string, unknown>
+    expect(after).toBe(JSON.stringify({...parsed, mine: (JSON.parse(after) as Record<string, unknown>).mine}, null, 2) + '\n')
   })
 
   it('refuses a broken dataset_info.json with line and column, and never overwrites it', async () => {
@@ -72,9 +72,9 @@ describe('lfdata register (spawned)', () => {
       expect(r.stderr).toContain('outside the dataset dir')
     }
     const ok = await lfdata(['register', 'outside.jsonl', '--name', 'o', '--allow-outside', '--json'], {cwd: dir})
-    expect(ok.json.entry.file_name).toBe(join(dir, 'outside.jsonl'))
+    expect(ok.json.entry?.file_name).toBe(join(dir, 'outside.jsonl'))
     const copied = await lfdata(['register', 'outside.jsonl', '--name', 'c', '--copy', '--json'], {cwd: dir})
-    expect(copied.json.entry.file_name).toBe('outside.jsonl')
+    expect(copied.json.entry?.file_name).toBe('outside.jsonl')
     expect(existsSync(join(data, 'outside.jsonl'))).toBe(true)
   })
 
@@ -82,7 +82,7 @@ describe('lfdata register (spawned)', () => {
     const {dir} = fixture()
     const runs = await Promise.all(Array.from({length: 20}, (_, i) => lfdata(['register', 'data/a.jsonl', '--name', `n${i}`], {cwd: dir})))
     for (const r of runs) expect(r.code, r.stderr).toBe(0)
-    const info = JSON.parse(readFileSync(join(dir, 'data', 'dataset_info.json'), 'utf8'))
+    const info = JSON.parse(readFileSync(join(dir, 'data', 'dataset_info.json'), 'utf8')) as Record<string, unknown>
     expect(Object.keys(info).sort()).toEqual(Array.from({length: 20}, (_, i) => `n${i}`).sort())
   }, 120_000)
 
@@ -95,7 +95,7 @@ describe('lfdata register (spawned)', () => {
     expect(r.code, r.stderr).toBe(0)
     expect(r.json).toMatchObject({yaml: 'train.yaml', mix: {strategy: 'interleave_over', probs: {a2: 0.5, a: 0.3, b: 0.2}, total: expect.any(Number)}})
     // all_exhausted: ~max(n/p) = max(2/0.5, 2/0.3, 1/0.2) = 6.67 draws, split by the probabilities.
-    expect(r.json.mix.expected).toEqual({a2: 3, a: 2, b: 1})
+    expect(r.json.mix?.expected).toEqual({a2: 3, a: 2, b: 1})
     const yaml = readFileSync(join(dir, 'train.yaml'), 'utf8')
     expect(yaml).toContain('### dataset\ndataset: a2,a,b\ndataset_dir: data\ntemplate: llama3\ncutoff_len: 2048')
     expect(yaml).toMatch(/mix_strategy: interleave_over\ninterleave_probs: 0.5,0.3,0.2/)
@@ -114,7 +114,7 @@ describe('lfdata register (spawned)', () => {
   it('kill -9 during register leaves dataset_info.json old or new, never torn', async () => {
     const {dir, data} = fixture()
     const before = lfStyleInfo(300)
-    const original = JSON.parse(before)
+    const original = JSON.parse(before) as Record<string, unknown>
     writeFileSync(join(data, 'dataset_info.json'), before)
     const bin = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
     for (let k = 0; k < 8; k++) {
@@ -123,7 +123,7 @@ describe('lfdata register (spawned)', () => {
       child.kill('SIGKILL')
       await new Promise((r) => child.on('close', r))
       // Old or new: it parses, every original entry is intact, and the only possible addition is this run's.
-      const info = JSON.parse(readFileSync(join(data, 'dataset_info.json'), 'utf8'))
+      const info = JSON.parse(readFileSync(join(data, 'dataset_info.json'), 'utf8')) as Record<string, unknown>
       const extra = Object.keys(info).filter((name) => !(name in original))
       for (const name of Object.keys(original)) expect(info[name]).toEqual(original[name])
       expect(extra.every((name) => /^k\d$/.test(name))).toBe(true)

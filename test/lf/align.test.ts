@@ -2,7 +2,6 @@ import {describe, expect, it} from 'vitest'
 
 import {alignExample, type AlignOutcome} from '../../src/lf/align.js'
 import {resolveDatasetAttr} from '../../src/lf/attr.js'
-import type {DatasetInfoEntry} from '../../src/lf/dataset-info.js'
 
 // Every expectation is derived by reading LF's converter.py (Alpaca/Sharegpt/OpenAIDatasetConverter)
 // and DatasetConverter._find_medias; the test names say which branch.

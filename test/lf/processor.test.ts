@@ -1,7 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
 import {resolveDatasetAttr} from '../../src/lf/attr.js'
-import type {DatasetInfoEntry} from '../../src/lf/dataset-info.js'
 import {ktoPartnerError, lfVerdict, processorVerdict} from '../../src/lf/processor.js'
 import type {AlignedExample, LfMessage} from '../../src/lf/types.js'
 

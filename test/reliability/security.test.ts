@@ -45,8 +45,8 @@ describe('file_name escaping the dataset dir', () => {
     const dir = project()
     const r = await lfdata(['register', 'data/link.jsonl', '--name', 'x', '--allow-outside', '--json'], {cwd: dir})
     expect(r.code, r.stderr).toBe(0)
-    const info = JSON.parse(readFileSync(join(dir, 'data', 'dataset_info.json'), 'utf8'))
-    expect(info.x.file_name).toMatch(/elsewhere[/\\]x\.jsonl$/)
+    const info = JSON.parse(readFileSync(join(dir, 'data', 'dataset_info.json'), 'utf8')) as Record<string, {file_name: string}>
+    expect(info.x?.file_name).toMatch(/elsewhere[/\\]x\.jsonl$/)
   })
 
   it('check flags each way out (LF311)', async () => {

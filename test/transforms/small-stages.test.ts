@@ -1,6 +1,5 @@
 import {describe, expect, it} from 'vitest'
 
-import type {Row} from '../../src/io/types.js'
 import {dedupKey, exactDedup} from '../../src/transforms/exact-dedup.js'
 import {type Example, fieldStrings, type Item} from '../../src/transforms/example.js'
 import {compileDropRegex, contentFilters} from '../../src/transforms/filters.js'
