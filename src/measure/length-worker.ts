@@ -1,10 +1,11 @@
-import {parentPort, workerData} from 'node:worker_threads'
+import {workerData} from 'node:worker_threads'
 
 import type {AlignedExample} from '../lf/types.js'
-import {exampleLength, type Length} from './encode.js'
 import {TEMPLATES} from '../templates/templates.js'
 import {TokenCounter} from '../tokenize/counter.js'
 import {loadTokenizer} from '../tokenize/load.js'
+import {serveRequests} from '../worker-pool.js'
+import {exampleLength, type Length} from './encode.js'
 import type {WorkerSpec} from './pool.js'
 
 /** Worker side of LengthPool: sets up counting once, then measures batches of examples. */
@@ -13,11 +14,4 @@ const counter = spec.counter ? TokenCounter.fromSpec(spec.counter) : loadTokeniz
 const {template, stage} = spec
 const tpl = TEMPLATES[template]!
 
-parentPort!.on('message', ({id, examples}: {id: number; examples: AlignedExample[]}) => {
-  try {
-    const lengths: Length[] = examples.map((ex) => exampleLength(ex, tpl, counter, stage))
-    parentPort!.postMessage({id, lengths})
-  } catch (error) {
-    parentPort!.postMessage({id, error: (error as Error).message})
-  }
-})
+serveRequests<AlignedExample[], Length[]>((examples) => ({reply: examples.map((ex) => exampleLength(ex, tpl, counter, stage))}))

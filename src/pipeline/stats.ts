@@ -1,6 +1,8 @@
 import {stat} from 'node:fs/promises'
 import {availableParallelism} from 'node:os'
 
+import {pMapIterable} from 'p-map'
+
 import {InputError, UsageError} from '../errors.js'
 import {readManifest} from '../io/manifest.js'
 import {expandInputs, readRows} from '../io/read.js'
@@ -163,12 +165,8 @@ export async function runStats(opts: StatsOptions, reporter: Reporter): Promise<
       const h = new LengthHistogram()
       const drops: Record<string, number> = {}
       let attr = source.attr
-      // Rows in order; kept examples are measured in batches (on workers for large inputs), at most a few in flight.
-      let batch: (AlignedExample | null)[] = []
-      const inFlight: {rows: (AlignedExample | null)[]; lengths: Promise<Length[]>}[] = []
-      const settle = async () => {
-        const {rows, lengths} = inFlight.shift()!
-        const measured = await lengths
+      // Rows in order; kept examples are measured in batches (on workers for large inputs), two per worker in flight.
+      const settle = (rows: (AlignedExample | null)[], measured: Length[]) => {
         let k = 0
         for (const row of rows) {
           if (row === null) {
@@ -182,26 +180,27 @@ export async function runStats(opts: StatsOptions, reporter: Reporter): Promise<
           if (opts.packing) lengthsInOrder.push(len.total)
         }
       }
-      const submit = async () => {
-        inFlight.push({rows: batch, lengths: pool.measure(batch.filter((r): r is AlignedExample => r !== null), stage)})
-        batch = []
-        if (inFlight.length > 2 * pool.size) await settle()
-      }
-      for (const file of source.files) {
-        for await (const row of readRows(file)) {
-          if (attr === undefined) {
-            attr = resolveDatasetAttr(source.name, sniffEntry(file, row.record))
-            stage = opts.stage ?? datasetStage(attr)
+      async function* batches(): AsyncGenerator<{rows: (AlignedExample | null)[]; stage: Stage}> {
+        let batch: (AlignedExample | null)[] = []
+        for (const file of source.files) {
+          for await (const row of readRows(file)) {
+            if (attr === undefined) {
+              attr = resolveDatasetAttr(source.name, sniffEntry(file, row.record))
+              stage = opts.stage ?? datasetStage(attr)
+            }
+            const verdict = lfVerdict(row.record, attr, stage, lfOptions)
+            if (++done % 1000 === 0) reporter.progress({unit: 'examples', done})
+            if (!verdict.kept) drops[verdict.reason] = (drops[verdict.reason] ?? 0) + 1
+            batch.push(verdict.kept ? verdict.example : null)
+            if (batch.length < BATCH) continue
+            yield {rows: batch, stage}
+            batch = []
           }
-          const verdict = lfVerdict(row.record, attr, stage, lfOptions)
-          if (++done % 1000 === 0) reporter.progress({unit: 'examples', done})
-          if (!verdict.kept) drops[verdict.reason] = (drops[verdict.reason] ?? 0) + 1
-          batch.push(verdict.kept ? verdict.example : null)
-          if (batch.length >= BATCH) await submit()
         }
+        if (batch.length > 0) yield {rows: batch, stage}
       }
-      if (batch.length > 0) await submit()
-      while (inFlight.length > 0) await settle()
+      const measured = pMapIterable(batches(), async (b) => ({rows: b.rows, lengths: await pool.measure(b.rows.filter((r): r is AlignedExample => r !== null), b.stage)}), {concurrency: 2 * pool.size})
+      for await (const {rows, lengths} of measured) settle(rows, lengths)
       for (const [r, c] of Object.entries(drops)) dropped[r] = (dropped[r] ?? 0) + c
       all.merge(h)
       perDataset.push({name: source.name, files: source.files, examples: h.n, dropped: drops, lengths: summarize(h)})

@@ -1,5 +1,7 @@
 import {availableParallelism} from 'node:os'
 
+import {pMapIterable} from 'p-map'
+
 import {writeFileAtomic} from '../io/atomic.js'
 import {UsageError} from '../errors.js'
 import {LshIndex} from './near-dedup/lsh-index.js'
@@ -63,7 +65,6 @@ export function nearDedup<T>(
     const keptSource: number[] = []
     const keptLine: number[] = []
     const previews: string[] = []
-    const inFlight: {items: T[]; sketches: Promise<SketchBatch>}[] = []
     let seen = 0
 
     let spare: ArrayBuffer | undefined
@@ -73,13 +74,22 @@ export function nearDedup<T>(
       return inline.sketch(packed)
     }
 
-    function submit(items: T[]): void {
+    async function* batches(): AsyncGenerator<T[]> {
+      let items: T[] = []
+      for await (const item of source) {
+        items.push(item)
+        seen++
+        if (items.length < BATCH) continue
+        yield items
+        items = []
+      }
+      if (items.length) yield items
+    }
+
+    async function sketchOf(items: T[]): Promise<{items: T[]; batch: SketchBatch}> {
       const texts = items.map(textOf)
       if (workers > 0 && seen > PARALLEL_AFTER) pool ??= new SketchPool(shape, workers)
-      const sketches = pool ? pool.sketch(texts) : Promise.resolve(sketchInline(texts))
-      // Awaited in order later; until then a worker's failure must not count as an unhandled rejection.
-      sketches.catch(() => {})
-      inFlight.push({items, sketches})
+      return {items, batch: pool ? await pool.sketch(texts) : sketchInline(texts)}
     }
 
     function* decide(items: T[], batch: SketchBatch): Generator<T> {
@@ -106,21 +116,9 @@ export function nearDedup<T>(
     }
 
     try {
-      let items: T[] = []
-      for await (const item of source) {
-        items.push(item)
-        seen++
-        if (items.length < BATCH) continue
-        submit(items)
-        items = []
-        // Two batches per worker in flight: one being hashed, one queued, while this thread reads ahead.
-        while (inFlight.length > (pool ? 2 * workers : 0)) {
-          const head = inFlight.shift()!
-          yield* decide(head.items, await head.sketches)
-        }
-      }
-      if (items.length) submit(items)
-      for (const head of inFlight.splice(0)) yield* decide(head.items, await head.sketches)
+      // In input order, two batches per worker in flight (one being hashed, one queued) while this thread reads
+      // ahead; decisions are made here, one batch after the other, so the first occurrence wins.
+      for await (const {items, batch} of pMapIterable(batches(), sketchOf, {concurrency: Math.max(1, 2 * workers)})) yield* decide(items, batch)
     } finally {
       await pool?.close()
     }
