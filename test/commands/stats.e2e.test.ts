@@ -15,10 +15,8 @@ describe('lfdata stats (spawned)', () => {
       {conversations: [{from: 'human', value: 'one'}]},
     ]
     writeFileSync(data, rows.map((r) => JSON.stringify(r)).join('\n') + '\n')
-    const started = Date.now()
     const r = await lfdata(['stats', data, '--tokenizer', 'qwen', '--template', 'qwen3_nothink', '--json', '--plot', join(dir, 'p.svg')])
     expect(r.code, r.stderr).toBe(0)
-    expect(Date.now() - started).toBeLessThan(10_000)
     expect(r.json).toMatchObject({examples: 1, dropped: {invalid_role_order: 1, invalid_message_count: 1}, tokenizer: 'qwen', template: 'qwen3_nothink'})
     // <|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n = 9 tokens; hello<|im_end|>\n = 3.
     expect(r.json.lengths).toMatchObject({min: 12, p50: 12, p99: 12, max: 12, total: 12})

