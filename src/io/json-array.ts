@@ -17,6 +17,10 @@ const isSpace = (c: number) => c === 32 || c === 10 || c === 13 || c === 9
 /**
  * A top-level JSON array streamed element by element: a small scanner finds where each element ends
  * (tracking strings and nesting) and JSON.parse handles the element, so a 2 GB array never sits in memory.
+ * Kept over @streamparser/json 0.0.22 (a JS tokenizer that builds values character by character): on a 100 MB
+ * array of 192,728 records (half pretty-printed), median of 3 alternating runs on the loaded 2-core machine,
+ * this reader 0.84 s with line numbers, @streamparser/json 2.77 s without them (before the line cursor below,
+ * this reader took 38 s: each element's line was found by rescanning the buffer from its start).
  */
 export async function* readJsonArray(path: string, opts: ReadOptions = {}): AsyncGenerator<Row> {
   let buf = ''
@@ -31,10 +35,18 @@ export async function* readJsonArray(path: string, opts: ReadOptions = {}): Asyn
   const fail = (code: string, message: string, atLine: number, suggestion: string): never => {
     throw new InputError(code, message, {location: {file: path, line: atLine}, suggestion})
   }
+  // Lines are counted once: a cursor moves forward through buf (element starts only move forward), so finding
+  // the line of each element costs the newlines since the previous one, not a rescan from the buffer start.
+  let cursor = 0 // index in buf up to which newlines are counted into cursorLine
+  let cursorLine = 1
   const lineAt = (index: number): number => {
-    let n = line
-    for (let i = buf.indexOf('\n'); i !== -1 && i < index; i = buf.indexOf('\n', i + 1)) n++
-    return n
+    if (index < cursor) {
+      cursor = 0
+      cursorLine = line
+    }
+    for (let i = buf.indexOf('\n', cursor); i !== -1 && i < index; i = buf.indexOf('\n', i + 1)) cursorLine++
+    cursor = index
+    return cursorLine
   }
   const finishElement = (end: number): Row => {
     const text = buf.slice(elementStart, end)
@@ -123,12 +135,12 @@ export async function* readJsonArray(path: string, opts: ReadOptions = {}): Asyn
     }
     // Drop what is consumed, keeping the current element; advance the line count past the dropped text.
     const keep = state === 'element' ? elementStart : pos
-    let dropped = 0
-    for (let i = buf.indexOf('\n'); i !== -1 && i < keep; i = buf.indexOf('\n', i + 1)) dropped++
-    line += dropped
+    line = lineAt(keep)
     buf = buf.slice(keep)
     pos -= keep
     elementStart -= keep
+    cursor = 0
+    cursorLine = line
     yield* rows
   }
   if (state === 'before') {
