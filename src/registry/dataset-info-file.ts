@@ -1,7 +1,7 @@
-import {copyFile, readFile} from 'node:fs/promises'
+import {readFile} from 'node:fs/promises'
 import {existsSync} from 'node:fs'
 
-import {writeFileAtomic} from '../io/atomic.js'
+import {copyFileAtomic, writeFileAtomic} from '../io/atomic.js'
 import {InputError} from '../errors.js'
 import {parseDatasetInfoText, validateDatasetInfo, type DatasetInfo, type DatasetInfoEntry} from '../lf/dataset-info.js'
 import {topLevelSpans} from './json-spans.js'
@@ -75,6 +75,6 @@ export async function saveDatasetInfo(file: DatasetInfoFile, text: string, backu
   const parsed = parseDatasetInfoText(text, file.path)
   const problems = validateDatasetInfo(parsed).filter((p) => !p.message.startsWith('unknown key'))
   if (problems.length > 0) throw new Error(`refusing to write an invalid dataset_info.json: ${problems[0]!.path} ${problems[0]!.message}`)
-  if (backup && existsSync(file.path)) await copyFile(file.path, `${file.path}.bak`)
+  if (backup && existsSync(file.path)) await copyFileAtomic(file.path, `${file.path}.bak`)
   await writeFileAtomic(file.path, text)
 }
