@@ -13,6 +13,8 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', {varsIgnorePattern: '^_', argsIgnorePattern: '^_', ignoreRestSiblings: true}],
       // 'l' is V8's linear-time engine flag, which --drop-regex relies on (README: Decisions).
       'no-invalid-regexp': ['error', {allowConstructorFlags: ['l']}],
+      // Off: `async` without `await` is how a function promises to fail by rejecting, never by a synchronous throw.
+      '@typescript-eslint/require-await': 'off',
       // Off: String(x) on values read from JSON/YAML/CSV is the intended rendering in messages (Python-style str is lf/py.ts's pyStr).
       '@typescript-eslint/no-base-to-string': 'off',
       // Reject (to-example.ts) and Stop (json-error.ts) are control-flow signals thrown per record; an Error's stack capture would cost on that path.

@@ -44,7 +44,7 @@ export function validateJson(command: string, json: unknown, exitCode?: number):
   if (exit !== undefined && exitCode !== undefined && exit !== exitCode) throw new Error(`--json error says exit ${exit}, the process exited ${exitCode}`)
 }
 
-export interface RunResult<J = JsonOf<string>> {
+export interface RunResult<J = unknown> {
   code: number
   stdout: string
   stderr: string
