@@ -6,7 +6,9 @@ import {ExitCode, LfdataError} from './errors.js'
  * The one worker-thread pool (token counting in measure/pool.ts, near-duplicate hashing in
  * transforms/near-dedup/sketch-pool.ts): requests go to the workers in turn and each answer is matched to its
  * request by id. Order and bounds are the caller's: it feeds work through p-map's pMapIterable (in order, a
- * fixed number in flight), so the pool never buffers the input.
+ * fixed number in flight), so the pool never buffers the input. That replaced two hand-written pools and
+ * ordered windows with no loss (`npm run bench`, 48 MB, alternating runs on the loaded 2-core machine):
+ * dedup 8.95 → 14.7 MB/s median of 4, stats 2.60 → 2.61 × the Rust tokenizer median of 3.
  */
 export class WorkerPool<Request, Reply> {
   private readonly workers: Worker[]
