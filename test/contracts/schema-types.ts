@@ -178,9 +178,9 @@ error: {
  */
 code: string
 /**
- * The process exit code (README: Exit codes).
+ * The process exit code (README: Exit codes): 1 bug, 2 usage, 3 bad input data, 4 check found errors, 5 environment / I/O.
  */
-exit: (1 | 2 | 3 | 4)
+exit: (1 | 2 | 3 | 4 | 5)
 message: string
 suggestion?: string
 file?: string
