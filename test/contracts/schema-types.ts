@@ -72,6 +72,14 @@ max: number
 truncated: number
 tokens_lost: number
 /**
+ * sft: tokens with labels that truncation removes (mask_history cuts the history first).
+ */
+trained_tokens_lost?: number
+/**
+ * Examples with images/videos/audios, not measured: their length depends on the model's image processor.
+ */
+media_examples?: number
+/**
  * pt with packing: blocks of cutoff_len tokens.
  */
 blocks?: number
@@ -276,6 +284,10 @@ dropped: {
 }
 tokenizer: string
 template: string
+/**
+ * Set when no template was named: how LF's own fallback chose it.
+ */
+template_source?: string
 stage: ("pt" | "sft" | "rm" | "ppo" | "dpo" | "kto")
 /**
  * Token lengths of the kept examples (total = sum).
@@ -293,6 +305,10 @@ total: number
 }
 prompt_tokens: number
 response_tokens: number
+/**
+ * Tokens with a label (trained on) before truncation: the response, or more with train_on_prompt.
+ */
+trained_tokens?: number
 cutoff_len: {
 suggested: number
 percentile: number
@@ -343,4 +359,14 @@ total: number
 }
 }[]
 seconds: number
+/**
+ * LF's DataArguments switches applied (LF's defaults otherwise).
+ */
+switches?: {
+enable_thinking: (boolean | null)
+default_system: (string | null)
+tool_format: (string | null)
+mask_history: boolean
+train_on_prompt: boolean
+}
 }
