@@ -309,6 +309,10 @@ response_tokens: number
  * Tokens with a label (trained on) before truncation: the response, or more with train_on_prompt.
  */
 trained_tokens?: number
+/**
+ * Examples with images/videos/audios: LF trains on them, but their length depends on the image processor, so they are not measured.
+ */
+media_examples?: number
 cutoff_len: {
 suggested: number
 percentile: number
