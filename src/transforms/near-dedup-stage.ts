@@ -28,11 +28,11 @@ export function nearDedupStage(opts: {threshold: number; fields: readonly NearFi
       report?.add(match, {text: textOf(item), source: item.row.source, line: item.row.line})
     },
   )
-  return async (items: AsyncIterable<OutputItem>): Promise<AsyncIterable<OutputItem>> => {
+  return (items: AsyncIterable<OutputItem>): Promise<AsyncIterable<OutputItem>> => {
     async function* run(): AsyncGenerator<OutputItem> {
       yield* stage(items)
       if (report && opts.report) opts.report.take(report.render(opts.report.path))
     }
-    return run()
+    return Promise.resolve(run())
   }
 }
