@@ -197,7 +197,7 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array)
   const file = PendingFile.create(target)
   try {
     file.writeSync(data)
-    file.prepareSync()
+    await file.prepare()
     file.publish()
   } catch (error) {
     file.abort()

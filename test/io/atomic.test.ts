@@ -9,7 +9,7 @@ import {checkOutput, guardOutputs} from '../../src/io/output-guard.js'
 import {tempDir} from './helpers.js'
 
 /** A pid that surely belongs to no running process: one that has just exited. */
-const deadPid = () => spawnSync(process.execPath, ['-e', '']).pid!
+const deadPid = () => spawnSync(process.execPath, ['-e', '']).pid
 
 describe('atomic writer', () => {
   it('replaces the target only on publish, and leaves no temp file', async () => {
@@ -36,7 +36,7 @@ describe('atomic writer', () => {
     expect(readdirSync(dir)).toEqual([])
   })
 
-  it('abort keeps the old file and removes the temp', async () => {
+  it('abort keeps the old file and removes the temp', () => {
     const dir = tempDir()
     writeFileSync(join(dir, 'x'), 'keep')
     const file = PendingFile.create(join(dir, 'x'))
