@@ -187,6 +187,16 @@ describe('5. environment errors: their own message naming the path, exit 5, neve
     refused(r, 5, /permission denied: .*locked\/out\.jsonl/)
   })
 
+  it('a lock held by a live process times out with exit 5 naming dataset_info.json', async () => {
+    const dir = workspace()
+    mkdirSync(join(dir, 'data'))
+    writeFileSync(join(dir, 'data', 'd.jsonl'), rows(3))
+    // This test's own process holds the lock for the whole run (register waits 20 s before giving up).
+    writeFileSync(join(dir, 'data', 'dataset_info.json.lock'), `${process.pid} ${Date.now()}\n`)
+    refused(await lfdata(['register', 'data/d.jsonl', '--name', 'd'], {cwd: dir}), 5, /dataset_info\.json is locked by process \d+/)
+    expect(existsSync(join(dir, 'data', 'dataset_info.json'))).toBe(false)
+  }, 60_000)
+
   it('too many open files', () => {
     // Under a low descriptor limit the run fails somewhere (loading a module, opening the output): whatever
     // fails, it is exit 5 and says so.
