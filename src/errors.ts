@@ -8,6 +8,8 @@ export const ExitCode = {
   usage: 2,
   badInput: 3,
   checkFailed: 4,
+  /** The environment, not the input: a lock held too long, a full disk, no permission. */
+  environment: 5,
 } as const
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode]
 
