@@ -7,7 +7,7 @@ import {resolveDataset} from '../lf/dataset-files.js'
 import type {DatasetInfo, DatasetInfoEntry} from '../lf/dataset-info.js'
 import {LF_TEMPLATE_NAMES, MIX_STRATEGIES, type MixStrategy} from '../lf/data-args.js'
 import type {Stage} from '../lf/types.js'
-import {loadDatasetInfo, saveDatasetInfo, withEntry, withoutEntry} from '../registry/dataset-info-file.js'
+import {datasetInfoTarget, loadDatasetInfo, saveDatasetInfo, withEntry, withoutEntry} from '../registry/dataset-info-file.js'
 import {buildEntry, type EntryOptions} from '../registry/entry.js'
 import {withLock} from '../registry/lock.js'
 import {planMix, resolveProbs, type MixPlan} from '../registry/mix-plan.js'
@@ -65,11 +65,13 @@ export async function register(opts: RegisterOptions, reporter: Reporter): Promi
     const entries = Object.entries(file.info).map(([name, e]) => ({name, source: e.file_name ?? e.hf_hub_url ?? e.ms_hub_url ?? e.om_hub_url ?? e.script_url ?? e.cloud_file_name ?? '?', formatting: e.formatting ?? 'alpaca'}))
     return {action: 'listed', name: null, entry: null, entries, ...base}
   }
+  // A symlinked dataset_info.json is edited in its target (and locked there), so the link survives.
+  const real = datasetInfoTarget(dinfoPath)
   if (opts.remove) {
     const name = opts.remove
-    return withLock(dinfoPath, async () => {
-      const file = await loadDatasetInfo(dinfoPath)
-      if (!file.info[name]) throw new UsageError(`no dataset named ${name} in ${dinfoPath}`)
+    return withLock(real, async () => {
+      const file = await loadDatasetInfo(real)
+      if (!Object.hasOwn(file.info, name)) throw new UsageError(`no dataset named ${name} in ${dinfoPath}`, {suggestion: `lfdata register --list --dataset-dir ${opts.datasetDir} shows the names`})
       await saveDatasetInfo(file, withoutEntry(file, name), true)
       return {action: 'removed', name, entry: file.info[name]!, ...base}
     })
@@ -82,10 +84,10 @@ export async function register(opts: RegisterOptions, reporter: Reporter): Promi
   const name = opts.name
   const built = await buildEntry({file: opts.file, datasetDir: opts.datasetDir, copy: opts.copy, allowOutside: opts.allowOutside, formatting: opts.formatting, ranking: opts.ranking, columns: opts.columns, tags: opts.tags})
   let info: DatasetInfo = {}
-  const action = await withLock(dinfoPath, async () => {
-    const file = await loadDatasetInfo(dinfoPath)
+  const action = await withLock(real, async () => {
+    const file = await loadDatasetInfo(real)
     info = file.info
-    const old = file.info[name]
+    const old = Object.hasOwn(file.info, name) ? file.info[name] : undefined
     if (old && sameJson(old, built.entry)) return 'unchanged' as const
     if (old && !opts.force) {
       throw new UsageError(`dataset ${name} is already registered with a different entry`, {code: 'E_EXISTS', suggestion: 'pass --force to replace it (the old file is kept as dataset_info.json.bak), or choose another --name'})
@@ -98,8 +100,10 @@ export async function register(opts: RegisterOptions, reporter: Reporter): Promi
   let mix: MixPlan | null = null
   const datasets = [name, ...opts.with.filter((w) => w !== name)]
   if (opts.mix || opts.with.length > 0) {
-    const sizes: Record<string, number> = {[name]: built.size ?? (await countRecords(built.files))}
-    for (const other of opts.with) sizes[other] = await countRecords(resolveDataset(other, info, opts.datasetDir).files)
+    // fromEntries makes own properties: a dataset may be called __proto__ in LF's dict.
+    const counted: [string, number][] = [[name, built.size ?? (await countRecords(built.files))]]
+    for (const other of opts.with) counted.push([other, await countRecords(resolveDataset(other, info, opts.datasetDir).files)])
+    const sizes = Object.fromEntries(counted)
     const strategy = opts.mix ?? 'concat'
     if (strategy === 'concat' && opts.probs) throw new UsageError('--probs needs an interleave --mix strategy (LF: interleave_probs is only valid for interleaved mixing)')
     mix = planMix(strategy, sizes, strategy === 'concat' ? null : resolveProbs(opts.probs, sizes))
