@@ -5,9 +5,9 @@ import {basename, dirname, join, resolve} from 'node:path'
 import jsonc from 'jsonc-parser'
 
 import {writeFileAtomic} from '../io/atomic.js'
+import {insideDatasetDir, readDatasetInfoFile} from '../io/dataset-files.js'
 import {InputError, UsageError} from '../errors.js'
-import {insideDatasetDir} from '../lf/dataset-files.js'
-import {parseDatasetInfoText, validateDatasetInfo, type DatasetInfo, type DatasetInfoEntry} from '../lf/dataset-info.js'
+import {parseDatasetInfoJson, validateDatasetInfo, type DatasetInfo, type DatasetInfoEntry} from '../lf/dataset-info.js'
 
 /** dataset_info.json as text plus its parsed value; edits splice the text so untouched entries keep their bytes. */
 export interface DatasetInfoFile {
@@ -17,11 +17,10 @@ export interface DatasetInfoFile {
 }
 
 /** Reads and checks an existing dataset_info.json (a missing file is an empty one). A broken file is an error, never overwritten. */
-export async function loadDatasetInfo(path: string): Promise<DatasetInfoFile> {
-  if (!existsSync(path)) return {path, text: '{}\n', info: {}}
-  const raw = await readFile(path, 'utf8')
-  const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw
-  const info = parseDatasetInfoText(text, path)
+export function loadDatasetInfo(path: string): Promise<DatasetInfoFile> {
+  if (!existsSync(path)) return Promise.resolve({path, text: '{}\n', info: {}})
+  // A BOM is refused like any other json.load failure: LF cannot read the file, and editing it would hide that.
+  const {text, info} = readDatasetInfoFile(path)
   if (typeof info !== 'object' || info === null || Array.isArray(info)) {
     throw new InputError('E_DINFO_SHAPE', 'dataset_info.json must be a JSON object of entries', {location: {file: path}})
   }
@@ -32,7 +31,7 @@ export async function loadDatasetInfo(path: string): Promise<DatasetInfoFile> {
       suggestion: 'fix the entry by hand (or run lfdata check) before registering more; lfdata does not rewrite a broken file',
     })
   }
-  return {path, text, info: info as DatasetInfo}
+  return Promise.resolve({path, text, info: info as DatasetInfo})
 }
 
 /**
@@ -75,8 +74,9 @@ export function withoutEntry(file: DatasetInfoFile, name: string): string {
 
 /** Writes the new text atomically; `backup` keeps the previous file as `.bak`. The result must still parse and validate. */
 export async function saveDatasetInfo(file: DatasetInfoFile, text: string, backup: boolean): Promise<void> {
-  const parsed = parseDatasetInfoText(text, file.path)
-  const problems = validateDatasetInfo(parsed).filter((p) => !p.message.startsWith('unknown key'))
+  const parsed = parseDatasetInfoJson(text)
+  if (!parsed.ok) throw new Error(`refusing to write dataset_info.json that is not JSON: ${parsed.message}`)
+  const problems = validateDatasetInfo(parsed.value).filter((p) => !p.message.startsWith('unknown key'))
   if (problems.length > 0) throw new Error(`refusing to write an invalid dataset_info.json: ${problems[0]!.path} ${problems[0]!.message}`)
   // Atomic too: a link planted at the .bak name is replaced, never written through.
   if (backup && existsSync(file.path)) await writeFileAtomic(`${file.path}.bak`, await readFile(file.path))

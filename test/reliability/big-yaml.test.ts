@@ -10,6 +10,13 @@ import {firstDuplicateKey} from '../../src/io/yaml-keys.js'
 import {lfdata} from '../e2e.js'
 import {tempDir} from '../io/helpers.js'
 
+interface Diagnostic {
+  code: string
+  count: number
+  line?: number
+  detail?: string
+}
+const diagnostics = (json: unknown) => (json as {diagnostics: Diagnostic[]}).diagnostics
 const KEYS = 40_000
 const HEAD = ['model_name_or_path: x', 'stage: sft', 'do_train: true', 'template: qwen', 'dataset: a', 'dataset_dir: data']
 
@@ -33,7 +40,7 @@ describe(`a train YAML with ${KEYS} keys`, () => {
     writeFileSync(join(dir, 'train.yaml'), readFileSync(join(dir, 'train.yaml'), 'utf8').replace('dataset_dir: data', 'dataset_dir: .'))
     const r = await lfdata(['check', '--config', 'train.yaml', '--json'], {cwd: dir})
     expect(r.code, r.stderr).toBe(4)
-    const lf102 = r.json.diagnostics.filter((d: {code: string}) => d.code === 'LF102')
+    const lf102 = diagnostics(r.json).filter((d) => d.code === 'LF102')
     expect(lf102).toHaveLength(1)
     expect(lf102[0]).toMatchObject({count: KEYS, line: HEAD.length + 1, detail: '"key_0"'})
   }, 120_000)
@@ -56,7 +63,7 @@ describe(`a train YAML with ${KEYS} keys`, () => {
     expect(reg.code).toBe(3)
     expect(reg.stderr).toContain(`key "key_7" appears twice in one mapping — train.yaml:${line}`)
     const check = await lfdata(['check', '--config', 'train.yaml', '--json'], {cwd: dir})
-    expect(check.json.diagnostics[0]).toMatchObject({code: 'LF101', line, detail: 'Map keys must be unique: "key_7" appears twice'})
+    expect(diagnostics(check.json)[0]).toMatchObject({code: 'LF101', line, detail: 'Map keys must be unique: "key_7" appears twice'})
   }, 120_000)
 
   it('firstDuplicateKey looks inside nested mappings too', () => {

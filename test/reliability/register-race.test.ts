@@ -27,7 +27,7 @@ describe('the dataset_info.json lock', () => {
   it('a lock held by a live process times out with E_LOCKED (an environment error, exit 5), naming the pid', async () => {
     const target = join(tempDir(), 'dataset_info.json')
     writeFileSync(`${target}.lock`, `${process.pid} ${Date.now()} someone\n`)
-    const err = await withLock(target, async () => 'entered', 300).catch((e: unknown) => e)
+    const err = await withLock(target, () => Promise.resolve('entered'), 300).catch((e: unknown) => e)
     expect(err).toMatchObject({code: 'E_LOCKED', exit: 5, message: expect.stringContaining(`process ${process.pid}`)})
   })
 })
