@@ -59,6 +59,7 @@ export async function checkConfig(file: string, diags: Diagnostics): Promise<Tra
   const at = (key: string) => ({file, line: cfg.lines.get(key)})
   for (const p of checkDataArgs(cfg.values)) {
     if (p.rule === 'template') diags.add('LF103', p.message, at('template'), guess(String(cfg.values.template), LF_TEMPLATE_NAMES))
+    else if (p.rule === 'interleave_non_streaming') diags.add('LF112', p.message, at(p.key))
     else diags.add(p.severity === 'error' ? 'LF104' : 'LF105', p.message, at(p.key))
   }
   checkTypes(cfg, diags)

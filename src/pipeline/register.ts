@@ -3,10 +3,13 @@ import {join} from 'node:path'
 import {UsageError} from '../errors.js'
 import {readManifest} from '../io/manifest.js'
 import {readRows} from '../io/read.js'
+import {REASONING_TEMPLATES} from '../check/lf-templates.js'
+import {resolveDatasetAttr} from '../lf/attr.js'
+import {lfVerdict} from '../lf/processor.js'
 import {resolveDataset} from '../io/dataset-files.js'
 import type {DatasetInfo, DatasetInfoEntry} from '../lf/dataset-info.js'
 import {DATA_ARGS_DEFAULTS, LF_TEMPLATE_NAMES, MIX_STRATEGIES, type MixStrategy} from '../lf/data-args.js'
-import type {Stage} from '../lf/types.js'
+import type {DatasetAttr, Stage} from '../lf/types.js'
 import {datasetInfoTarget, loadDatasetInfo, saveDatasetInfo, withEntry, withoutEntry} from '../registry/dataset-info-file.js'
 import {buildEntry, type EntryOptions} from '../registry/entry.js'
 import {withLock} from '../registry/lock.js'
@@ -52,6 +55,19 @@ async function countRecords(files: string[]): Promise<number> {
   let n = 0
   for (const f of files) for await (const _ of readRows(f)) n++
   return n
+}
+
+/** Whether any example LF keeps has a thought block in a response. Stops at the first one. */
+async function hasThoughts(sources: {attr: DatasetAttr; files: string[]}[], stage: Stage): Promise<boolean> {
+  for (const {attr, files} of sources) {
+    for (const file of files) {
+      for await (const row of readRows(file)) {
+        const verdict = lfVerdict(row.record, attr, stage)
+        if (verdict.kept && verdict.example.response.some((m) => typeof m.content === 'string' && m.content.includes('think>'))) return true
+      }
+    }
+  }
+  return false
 }
 
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
@@ -112,20 +128,28 @@ export async function register(opts: RegisterOptions, reporter: Reporter): Promi
   let yaml: string | null = null
   if (opts.yaml) {
     const model = opts.model ?? 'Qwen/Qwen2.5-7B-Instruct'
-    const template = opts.template ?? templateFor(model) ?? 'default'
+    const stage = opts.stage ?? built.stage
+    let template = opts.template ?? templateFor(model) ?? 'default'
+    // A reasoning template adds an empty thought to every response without one (check: LF109); for data without
+    // thoughts the model's _nothink variant trains on the data as written. An explicit --template is kept.
+    const nothink = `${template}_nothink`
+    if (!opts.template && REASONING_TEMPLATES.has(template) && LF_TEMPLATE_NAMES.includes(nothink)) {
+      const sources = [{attr: resolveDatasetAttr(name, built.entry), files: built.files}, ...opts.with.filter((w) => w !== name).map((w) => resolveDataset(w, info, opts.datasetDir))]
+      if (!(await hasThoughts(sources, stage))) template = nothink
+    }
     let cutoffLen: number = DATA_ARGS_DEFAULTS.cutoff_len
     if (opts.cutoffLen === 'auto') {
       const tokenizer = opts.tokenizer ?? (template.startsWith('qwen') ? 'qwen' : template.startsWith('llama3') ? 'llama3' : undefined)
       if (!tokenizer) throw new UsageError('--cutoff-len auto needs --tokenizer for this template')
       if (!TEMPLATES[template]) throw new UsageError(`--cutoff-len auto: lfdata cannot measure template ${template} yet`, {suggestion: `pass --cutoff-len N, or a template lfdata knows (${TEMPLATE_NAMES.join(', ')})`})
-      const stats = await runStats({files: [], datasets, datasetDir: opts.datasetDir, tokenizer, template, stage: opts.stage ?? built.stage, percentile: 99, round: 128, packing: false}, reporter)
+      const stats = await runStats({files: [], datasets, datasetDir: opts.datasetDir, tokenizer, template, stage, percentile: 99, round: 128, packing: false}, reporter)
       cutoffLen = stats.cutoff_len.suggested
     } else if (opts.cutoffLen !== undefined) {
       cutoffLen = Number(opts.cutoffLen)
       if (!Number.isInteger(cutoffLen) || cutoffLen < 1) throw new UsageError('--cutoff-len must be a whole number or auto')
     }
     await writeTrainYaml(opts.yaml, {
-      model, stage: opts.stage ?? built.stage, template, datasets, datasetDir: opts.datasetDir, cutoffLen,
+      model, stage, template, datasets, datasetDir: opts.datasetDir, cutoffLen,
       mixStrategy: mix?.strategy, interleaveProbs: mix?.probs ? Object.values(mix.probs) : undefined, maxSamples: opts.maxSamples,
     })
     yaml = opts.yaml
