@@ -1,3 +1,5 @@
+import {sep} from 'node:path'
+
 import {CODES, type Code, type Severity} from './codes.js'
 
 /** Where a diagnostic points: file:line and/or dataset and record (1-based index within the dataset). */
@@ -42,11 +44,20 @@ export class Diagnostics {
   /** @param locations how many locations to keep per group (the first included). */
   constructor(private readonly locations = 5) {}
 
+  /** Files (or folders) outside the dataset dir: diagnostics about them name the path, never a detail quoting their content. */
+  private readonly redacted: string[] = []
+
+  redact(path: string): void {
+    this.redacted.push(path)
+  }
+
   /** `detail` may be a function, called only for an occurrence that is kept (a "did you mean" costs ~1 ms). */
   add(code: Code, message: string, at: Location = {}, lazyDetail?: string | (() => string | undefined)): void {
     const key = `${code}\u0000${at.dataset ?? ''}\u0000${message}`
     const seen = this.groups.get(key)
-    const detail = () => (typeof lazyDetail === 'function' ? lazyDetail() : lazyDetail)
+    const file = at.file
+    const hidden = file !== undefined && this.redacted.some((p) => file === p || file.startsWith(`${p}${sep}`))
+    const detail = () => (hidden ? undefined : typeof lazyDetail === 'function' ? lazyDetail() : lazyDetail)
     if (!seen) {
       const {severity, fix} = CODES[code]
       const text = detail()
