@@ -1,6 +1,7 @@
 import {join} from 'node:path'
 
 import {UsageError} from '../errors.js'
+import {guardOutputs} from '../io/output-guard.js'
 import {readManifest} from '../io/manifest.js'
 import {readRows} from '../io/read.js'
 import {REASONING_TEMPLATES} from '../check/lf-templates.js'
@@ -83,6 +84,12 @@ export async function register(opts: RegisterOptions, reporter: Reporter): Promi
   }
   // A symlinked dataset_info.json is edited in its target (and locked there), so the link survives.
   const real = datasetInfoTarget(dinfoPath)
+  // Before anything is read or written: the YAML and the backup must not be an input, each other, a link out
+  // of their folder or a device. (dataset_info.json itself is guarded where it is written.)
+  guardOutputs({
+    inputs: [opts.file ?? '-', real],
+    outputs: [{path: opts.yaml ?? '-', what: '--yaml'}, {path: opts.force || opts.remove ? `${real}.bak` : '-', what: 'the backup'}],
+  })
   if (opts.remove) {
     const name = opts.remove
     return withLock(real, async () => {

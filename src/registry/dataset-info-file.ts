@@ -1,10 +1,9 @@
 import {existsSync, lstatSync, readlinkSync, realpathSync} from 'node:fs'
-import {readFile} from 'node:fs/promises'
 import {basename, dirname, join, resolve} from 'node:path'
 
 import jsonc from 'jsonc-parser'
 
-import {writeFileAtomic} from '../io/atomic.js'
+import {copyFileAtomic, writeFileAtomic} from '../io/atomic.js'
 import {insideDatasetDir, readDatasetInfoFile} from '../io/dataset-files.js'
 import {InputError, UsageError} from '../errors.js'
 import {parseDatasetInfoJson, validateDatasetInfo, type DatasetInfo, type DatasetInfoEntry} from '../lf/dataset-info.js'
@@ -79,7 +78,7 @@ export async function saveDatasetInfo(file: DatasetInfoFile, text: string, backu
   const problems = validateDatasetInfo(parsed.value).filter((p) => !p.message.startsWith('unknown key'))
   if (problems.length > 0) throw new Error(`refusing to write an invalid dataset_info.json: ${problems[0]!.path} ${problems[0]!.message}`)
   // Atomic too: a link planted at the .bak name is replaced, never written through.
-  if (backup && existsSync(file.path)) await writeFileAtomic(`${file.path}.bak`, await readFile(file.path))
+  if (backup && existsSync(file.path)) await copyFileAtomic(file.path, `${file.path}.bak`)
   await writeFileAtomic(file.path, text)
 }
 
@@ -100,7 +99,7 @@ export function datasetInfoTarget(path: string): string {
   }
   if (!insideDatasetDir(dirname(path), target)) {
     throw new UsageError(`${path} is a symlink to ${target}, outside ${dirname(path)}; lfdata does not write through it`, {
-      code: 'E_SYMLINK_OUT',
+      code: 'E_OUTPUT_SYMLINK',
       suggestion: `pass --dataset-dir ${dirname(target)} to edit the real file, or replace the link with a copy of it`,
     })
   }
