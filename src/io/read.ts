@@ -7,6 +7,7 @@ import {readCsv} from './csv.js'
 import {decodeText} from './decode.js'
 import {readJsonArray} from './json-array.js'
 import {readJsonl} from './jsonl.js'
+import {KeyScanner} from './key-scan.js'
 import {newRecord} from './record.js'
 import type {InputFormat, ReadOptions, Reader, Row} from './types.js'
 
@@ -65,6 +66,38 @@ export async function* readRows(path: string, opts: ReadOptions = {}): AsyncGene
   }
   const reader = await READERS[format]()
   yield* reader(path, opts)
+}
+
+/**
+ * Every top-level key of a JSON Lines or JSON array file, over all its records (a byte scan, no JSON.parse),
+ * because records there may each have different keys. Undefined for stdin (it cannot be read twice) and for
+ * the formats whose first record already names every column (CSV/TSV header, Parquet/Arrow schema, text).
+ */
+export async function scanKeys(path: string, opts: ReadOptions = {}): Promise<string[] | undefined> {
+  const format = opts.format ?? detectFormat(path)
+  if (path === '-' || (format !== 'jsonl' && format !== 'json')) return undefined
+  const scanner = new KeyScanner(format === 'jsonl' || (await startsWithObject(path)) ? 'lines' : 'array')
+  for await (const chunk of utf8Bytes(path, opts.encoding)) scanner.push(chunk)
+  return [...scanner.keys]
+}
+
+/** The input as UTF-8 bytes: as stored when it is UTF-8 (no decoding cost), else decoded and re-encoded. */
+async function* utf8Bytes(path: string, encoding: string | undefined): AsyncGenerator<Buffer> {
+  const label = encoding?.toLowerCase().replace(/[^a-z0-9]/g, '')
+  const bytes = readBytes(path)
+  const first = await bytes.next()
+  if (first.done) return
+  async function* all(): AsyncGenerator<Buffer> {
+    yield first.value
+    yield* bytes
+  }
+  const head = first.value
+  const utf16Bom = (head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)
+  if ((label === undefined || label === 'utf8' || label === 'unicode11utf8') && !utf16Bom) {
+    yield* all()
+    return
+  }
+  for await (const text of decodeText(all(), path, encoding)) yield Buffer.from(text, 'utf8')
 }
 
 /** Whether a plain (non-gzip) file's first non-space character is "{". */

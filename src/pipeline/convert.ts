@@ -4,7 +4,8 @@ import {UsageError, InputError} from '../errors.js'
 import {inputSize} from '../io/bytes.js'
 import {encoderFor, outputFormatFor} from '../io/encoders.js'
 import {writeManifest, manifestPathFor, type Manifest} from '../io/manifest.js'
-import {expandInputs, readRows} from '../io/read.js'
+import {expandInputs} from '../io/read.js'
+import {planInputs} from './input-plan.js'
 import {RejectsWriter} from '../io/rejects.js'
 import {RecordSink} from '../io/sink.js'
 import type {InputFormat, Row} from '../io/types.js'
@@ -14,7 +15,7 @@ import type {DropFn, Item, NearField} from '../transforms/example.js'
 import {contentFilters, type FilterOptions} from '../transforms/filters.js'
 import {emptyRepairCounts, fixRoles, type RepairCounts} from '../transforms/fix-roles.js'
 import {lfRules} from '../transforms/lf-rules.js'
-import {describeMapping, resolveMapping, type Field, type Mapping} from '../transforms/mapping.js'
+import {describeMapping, type Field, type Mapping} from '../transforms/mapping.js'
 import {makeNormalizer, type NormalizeOptions} from '../transforms/normalize.js'
 import {nearDedupStage} from '../transforms/near-dedup-stage.js'
 import {toExamples} from '../transforms/to-example.js'
@@ -62,15 +63,13 @@ export interface ConvertResult {
   seconds: number
 }
 
-/** Rows of every input in order, counted, with progress; stops after `limit` rows (closing the files). */
-async function* allRows(files: string[], opts: ConvertOptions, counter: {n: number; bytes: number}, total: number | undefined, reporter: Reporter): AsyncGenerator<Row> {
-  for (const file of files) {
-    for await (const row of readRows(file, {format: opts.inputFormat, delimiter: opts.delimiter, encoding: opts.encoding, onBytes: (b) => (counter.bytes += b)})) {
-      if (opts.limit !== undefined && counter.n >= opts.limit) return
-      counter.n++
-      if ((counter.n & 1023) === 0) reporter.progress({unit: 'records', done: counter.n, bytesDone: counter.bytes, bytesTotal: total})
-      yield row
-    }
+/** Rows in order, counted, with progress; stops after `limit` rows (closing the files). */
+async function* counted(rows: AsyncIterable<Row>, opts: ConvertOptions, counter: {n: number; bytes: number}, total: number | undefined, reporter: Reporter): AsyncGenerator<Row> {
+  for await (const row of rows) {
+    if (opts.limit !== undefined && counter.n >= opts.limit) return
+    counter.n++
+    if ((counter.n & 1023) === 0) reporter.progress({unit: 'records', done: counter.n, bytesDone: counter.bytes, bytesTotal: total})
+    yield row
   }
 }
 
@@ -87,13 +86,14 @@ export async function convert(opts: ConvertOptions, reporter: Reporter): Promise
   const total = sizes.every((s) => s !== null) ? (sizes as number[]).reduce((a, b) => a + b, 0) : undefined
   const counter = {n: 0, bytes: 0}
 
-  // The first record decides the mapping (and so the output layout) for the whole run.
-  const rows = allRows(files, opts, counter, total, reporter)
-  const first = await rows.next()
-  if (first.done) throw new InputError('E_NO_RECORDS', 'no records in the input', {location: {file: files[0]}, suggestion: 'check the file (a CSV with only a header has no records)'})
-  const mapping = resolveMapping(Object.keys(first.value.record), opts.map, first.value.source)
+  // Every input's columns (all of them, not the first record's) decide its mapping and so the output layout.
+  const plan = await planInputs(files, {format: opts.inputFormat, delimiter: opts.delimiter, encoding: opts.encoding, onBytes: (b) => (counter.bytes += b)}, opts.map)
+  const mapping = plan.mapping
   const layout = outputLayout(mapping, opts.to, Boolean(opts.system))
-  reporter.info(`mapping: ${describeMapping(mapping)} → ${layout.target}${layout.ranking ? ' (ranking)' : ''}`)
+  for (const group of plan.groups) {
+    const which = plan.groups.length > 1 ? ` (${group.sources.join(', ')})` : ''
+    reporter.info(`mapping${which}: ${describeMapping(group.mapping)} → ${layout.target}${layout.ranking ? ' (ranking)' : ''}`)
+  }
 
   const dropped: Record<string, number> = {}
   const rejects = opts.rejects ? new RejectsWriter(opts.rejects) : undefined
@@ -104,11 +104,8 @@ export async function convert(opts: ConvertOptions, reporter: Reporter): Promise
   const sourceIds = new Map(files.map((f, i) => [f, i]))
   const repaired = opts.fixRoles ? emptyRepairCounts() : undefined
 
-  async function* withFirst(): AsyncGenerator<Row> {
-    yield first.value as Row
-    yield* rows
-  }
-  let items: AsyncIterable<Item> = toExamples({mapping, normalize: makeNormalizer(opts.normalize), system: opts.system}, onDrop)(withFirst())
+  const rows = counted(plan.rows(), opts, counter, total, reporter)
+  let items: AsyncIterable<Item> = toExamples({mapping, mappingOf: plan.mappingOf, normalize: makeNormalizer(opts.normalize), system: opts.system}, onDrop)(rows)
   if (repaired) items = fixRoles(repaired)(items)
   items = contentFilters(opts.filters, onDrop)(items)
   let out: AsyncIterable<OutputItem> = lfRules(layout, opts.output, onDrop)(toOutput(layout, onDrop)(items))

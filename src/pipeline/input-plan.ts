@@ -1,0 +1,122 @@
+import {InputError, UsageError} from '../errors.js'
+import {readRows, scanKeys} from '../io/read.js'
+import type {ReadOptions, Row} from '../io/types.js'
+import {resolveMapping, type Field, type Mapping} from '../transforms/mapping.js'
+
+/** Records of stdin read ahead to learn its columns (stdin cannot be scanned twice). */
+export const STDIN_LOOKAHEAD = 1000
+
+/** Where each input's fields come from, decided from all of its columns before any record is mapped. */
+export interface InputPlan {
+  /** The mapping of the first input with records, widened by every field any input maps (for the output layout). */
+  mapping: Mapping
+  /** Each input's own mapping (inputs with different headers map differently). */
+  mappingOf(source: string): Mapping
+  /** Distinct mappings with the inputs that use them, for the summary. */
+  groups: {mapping: Mapping; sources: string[]}[]
+  /** Every row of every input, in order. */
+  rows(): AsyncGenerator<Row>
+}
+
+interface Prefetched {
+  buffered: Row[]
+  rest: AsyncGenerator<Row>
+}
+
+const sameColumns = (a: Mapping, b: Mapping) => JSON.stringify(a.columns) === JSON.stringify(b.columns)
+
+/**
+ * Columns are the union over the input, never the first record's: JSON Lines / JSON arrays are scanned for
+ * keys first (a byte scan), CSV/Parquet/Arrow name theirs in the header or schema, and stdin is read ahead
+ * STDIN_LOOKAHEAD records; a later stdin record bringing a key that would change its mapping stops the run
+ * (exit 3) instead of being silently ignored.
+ */
+export async function planInputs(files: string[], readOpts: ReadOptions, explicit: Partial<Record<Field, string>>): Promise<InputPlan> {
+  if (files.filter((f) => f === '-').length > 1) throw new UsageError('stdin (-) can be read only once')
+  const mappings = new Map<string, Mapping>()
+  const columnsOf = new Map<string, Set<string>>()
+  const prefetched = new Map<string, Prefetched>()
+  for (const file of files) {
+    let columns = await scanKeys(file, readOpts)
+    if (!columns) {
+      // A file is reopened for the real read, so its probe does not count towards progress.
+      const rows = readRows(file, file === '-' ? readOpts : {...readOpts, onBytes: undefined})
+      const buffered: Row[] = []
+      const limit = file === '-' ? STDIN_LOOKAHEAD : 1
+      while (buffered.length < limit) {
+        const next = await rows.next()
+        if (next.done) break
+        buffered.push(next.value)
+      }
+      const seen = new Set<string>()
+      for (const row of buffered) for (const key of Object.keys(row.record)) seen.add(key)
+      // Stdin's --map columns may first appear after the look-ahead.
+      if (file === '-' && buffered.length > 0) for (const column of Object.values(explicit)) seen.add(column)
+      columns = [...seen]
+      if (file === '-') prefetched.set(file, {buffered, rest: rows})
+      else await rows.return(undefined)
+    }
+    if (columns.length === 0) continue // no records
+    columnsOf.set(file, new Set(columns))
+    mappings.set(file, resolveMapping(columns, explicit, file))
+  }
+  const entries = [...mappings]
+  if (entries.length === 0) {
+    throw new InputError('E_NO_RECORDS', 'no records in the input', {location: {file: files[0]}, suggestion: 'check the file (a CSV with only a header has no records)'})
+  }
+  const [firstFile, first] = entries[0]!
+  const widened: Mapping = {...first, columns: {...first.columns}}
+  const groups: InputPlan['groups'] = []
+  for (const [file, m] of entries) {
+    if (m.shape !== first.shape || m.kind !== first.kind) {
+      throw new UsageError(`inputs hold different kinds of data: ${firstFile} is ${first.shape} ${first.kind}, ${file} is ${m.shape} ${m.kind}`, {
+        code: 'E_MIXED_INPUTS',
+        suggestion: 'convert them separately (one output each) and mix them with lfdata register --with',
+      })
+    }
+    for (const [field, column] of Object.entries(m.columns) as [Field, string][]) widened.columns[field] ??= column
+    const group = groups.find((g) => sameColumns(g.mapping, m))
+    if (group) group.sources.push(file)
+    else groups.push({mapping: m, sources: [file]})
+  }
+
+  async function* rowsOf(file: string): AsyncGenerator<Row> {
+    const pre = prefetched.get(file)
+    if (!pre) {
+      yield* readRows(file, readOpts)
+      return
+    }
+    yield* pre.buffered
+    const mapping = mappings.get(file)
+    const known = columnsOf.get(file) ?? new Set<string>()
+    for await (const row of pre.rest) {
+      if (mapping) for (const key of Object.keys(row.record)) if (!known.has(key)) lateKey(key, row, known, mapping, explicit)
+      yield row
+    }
+  }
+  return {
+    mapping: widened,
+    mappingOf: (source) => mappings.get(source) ?? first,
+    groups,
+    async *rows() {
+      for (const file of files) yield* rowsOf(file)
+    },
+  }
+}
+
+/** A key first seen after the stdin look-ahead: harmless unless it would have been mapped. */
+function lateKey(key: string, row: Row, known: Set<string>, mapping: Mapping, explicit: Partial<Record<Field, string>>): void {
+  known.add(key)
+  let wider: Mapping | undefined
+  try {
+    wider = resolveMapping([...known], explicit, row.source)
+  } catch {
+    return
+  }
+  if (sameColumns(wider, mapping)) return
+  const field = (Object.keys(wider.columns) as Field[]).find((f) => wider!.columns[f] === key) ?? 'a field'
+  throw new InputError('E_LATE_COLUMN', `column "${key}" first appears after the first ${STDIN_LOOKAHEAD} records of stdin; it would be read as ${field}, which the records before it were not`, {
+    location: {file: row.source, line: row.line},
+    suggestion: `save the input to a file and convert that (files are scanned for every column first), or pass --map ${field}=${key}`,
+  })
+}
