@@ -12,10 +12,11 @@ import {PRESETS} from '../tokenize/load.js'
 export default class Stats extends BaseCommand {
   static override summary = 'Token lengths exactly as LLaMA-Factory computes them, and a cutoff_len suggestion'
   static override description = `Runs every record through LF's converter and processor rules, measures kept examples with the real tokenizer and chat template layout, and reports percentiles, a histogram, LF's length_cdf lines and what each cutoff_len truncates. Tokenizer presets: ${Object.keys(PRESETS).join(', ')}; or a tokenizer.json / model folder / HF repo id in the local cache. Templates: ${TEMPLATE_NAMES.join(', ')}.`
-  static override args = {target: Args.string({description: 'Data file (or folder); omit with --dataset'})}
+  static override args = {target: Args.string({description: 'Data file (or folder, or - for stdin); omit with --dataset'})}
   static override examples = [
     '<%= config.bin %> stats train.jsonl --tokenizer qwen',
     '<%= config.bin %> stats --dataset alpaca_en_demo,identity --dataset-dir data --tokenizer llama3 --plot lengths.html',
+    'zcat train.jsonl.gz | <%= config.bin %> stats - --tokenizer qwen',
     '<%= config.bin %> stats chats.jsonl --tokenizer ~/models/Qwen3-8B --template qwen3 --percentile 99.5 --packing --json',
   ]
   static override flags = {

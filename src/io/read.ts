@@ -1,9 +1,12 @@
-import {open, readdir, stat} from 'node:fs/promises'
+import {createWriteStream} from 'node:fs'
+import {mkdtemp, open, readdir, rm, stat} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
 import {basename, extname, join} from 'node:path'
+import {pipeline} from 'node:stream/promises'
 
 import {InputError, UsageError} from '../errors.js'
-import {inputSize, readBytes} from './bytes.js'
-import {readCsv} from './csv.js'
+import {inputSize, peekStdin, readBytes} from './bytes.js'
+import {readCsv, sniffDelimiter} from './csv.js'
 import {decodeText} from './decode.js'
 import {readJsonArray} from './json-array.js'
 import {readJsonl} from './jsonl.js'
@@ -38,7 +41,7 @@ export function detectFormat(path: string): InputFormat | undefined {
 
 /** Rows of one input file (or `-` for stdin), in file order. */
 export async function* readRows(path: string, opts: ReadOptions = {}): AsyncGenerator<Row> {
-  const format = opts.format ?? detectFormat(path)
+  const format = opts.format ?? detectFormat(path) ?? (path === '-' ? await sniffStdinFormat() : undefined)
   if (!format) {
     throw new UsageError(`cannot tell the format of ${path} from its extension`, {
       code: 'E_FORMAT',
@@ -65,7 +68,49 @@ export async function* readRows(path: string, opts: ReadOptions = {}): AsyncGene
     return
   }
   const reader = await READERS[format]()
+  if (path === '-' && (format === 'parquet' || format === 'arrow')) {
+    yield* spooled(reader, opts)
+    return
+  }
   yield* reader(path, opts)
+}
+
+/**
+ * The format of stdin from its first bytes (gunzipped): Parquet or Arrow magic, a JSON array ("["), JSON
+ * Lines ("{"), else CSV — or TSV when the delimiter sniffer picks tabs.
+ */
+export async function sniffStdinFormat(): Promise<InputFormat> {
+  sniffedStdin = await sniffHead(await peekStdin())
+  return sniffedStdin
+}
+
+let sniffedStdin: InputFormat | undefined
+
+/** The format stdin was sniffed as (for the manifest), once it has been read. */
+export const stdinFormat = (): InputFormat | undefined => sniffedStdin
+
+function sniffHead(head: Buffer): InputFormat {
+  const magic = head.subarray(0, 6).toString('latin1')
+  if (magic.startsWith('PAR1')) return 'parquet'
+  if (magic === 'ARROW1' || (head.length >= 4 && head.readUInt32LE(0) === 0xffffffff)) return 'arrow'
+  const utf16 = head[0] === 0xff && head[1] === 0xfe ? 'utf-16le' : head[0] === 0xfe && head[1] === 0xff ? 'utf-16be' : 'utf-8'
+  const text = new TextDecoder(utf16).decode(head).replace(/^\uFEFF/, '')
+  const start = text.trimStart()[0]
+  if (start === '[') return 'json'
+  if (start === '{') return 'jsonl'
+  return sniffDelimiter(text) === '\t' ? 'tsv' : 'csv'
+}
+
+/** Parquet and Arrow need random access: stdin is copied to a private temp folder, read, and removed. */
+async function* spooled(reader: Reader, opts: ReadOptions): AsyncGenerator<Row> {
+  const dir = await mkdtemp(join(tmpdir(), 'lfdata-stdin-'))
+  try {
+    const file = join(dir, 'stdin')
+    await pipeline(readBytes('-', opts.onBytes), createWriteStream(file))
+    for await (const row of reader(file, {...opts, onBytes: undefined})) yield {...row, source: '-'}
+  } finally {
+    await rm(dir, {recursive: true, force: true})
+  }
 }
 
 /**

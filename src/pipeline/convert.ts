@@ -4,7 +4,7 @@ import {UsageError, InputError} from '../errors.js'
 import {inputSize} from '../io/bytes.js'
 import {encoderFor, outputFormatFor} from '../io/encoders.js'
 import {writeManifest, manifestPathFor, type Manifest} from '../io/manifest.js'
-import {expandInputs} from '../io/read.js'
+import {expandInputs, stdinFormat} from '../io/read.js'
 import {planInputs} from './input-plan.js'
 import {RejectsWriter} from '../io/rejects.js'
 import {RecordSink} from '../io/sink.js'
@@ -136,7 +136,7 @@ export async function convert(opts: ConvertOptions, reporter: Reporter): Promise
     throw error
   }
 
-  const inputs = await Promise.all(files.map(async (f, i) => ({path: f, bytes: sizes[i] ?? null, format: opts.inputFormat ?? f.split('.').pop() ?? ''})))
+  const inputs = await Promise.all(files.map(async (f, i) => ({path: f, bytes: sizes[i] ?? null, format: opts.inputFormat ?? (f === '-' ? stdinFormat() : undefined) ?? f.split('.').pop() ?? ''})))
   const manifestPath = opts.output === '-' ? null : manifestPathFor(opts.output)
   if (manifestPath) {
     const manifest: Manifest = {

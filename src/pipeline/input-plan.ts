@@ -18,9 +18,26 @@ export interface InputPlan {
   rows(): AsyncGenerator<Row>
 }
 
-interface Prefetched {
+export interface Prefetched {
   buffered: Row[]
+  /** The rows after the buffered ones (the same open reader). */
   rest: AsyncGenerator<Row>
+  /** Every key of the buffered records. */
+  keys: Set<string>
+}
+
+/** The first `n` rows of an input, read ahead, with the union of their keys. */
+export async function readAhead(file: string, readOpts: ReadOptions, n: number): Promise<Prefetched> {
+  const rest = readRows(file, readOpts)
+  const buffered: Row[] = []
+  const keys = new Set<string>()
+  while (buffered.length < n) {
+    const next = await rest.next()
+    if (next.done) break
+    buffered.push(next.value)
+    for (const key of Object.keys(next.value.record)) keys.add(key)
+  }
+  return {buffered, rest, keys}
 }
 
 const sameColumns = (a: Mapping, b: Mapping) => JSON.stringify(a.columns) === JSON.stringify(b.columns)
@@ -40,21 +57,12 @@ export async function planInputs(files: string[], readOpts: ReadOptions, explici
     let columns = await scanKeys(file, readOpts)
     if (!columns) {
       // A file is reopened for the real read, so its probe does not count towards progress.
-      const rows = readRows(file, file === '-' ? readOpts : {...readOpts, onBytes: undefined})
-      const buffered: Row[] = []
-      const limit = file === '-' ? STDIN_LOOKAHEAD : 1
-      while (buffered.length < limit) {
-        const next = await rows.next()
-        if (next.done) break
-        buffered.push(next.value)
-      }
-      const seen = new Set<string>()
-      for (const row of buffered) for (const key of Object.keys(row.record)) seen.add(key)
+      const ahead = await readAhead(file, file === '-' ? readOpts : {...readOpts, onBytes: undefined}, file === '-' ? STDIN_LOOKAHEAD : 1)
       // Stdin's --map columns may first appear after the look-ahead.
-      if (file === '-' && buffered.length > 0) for (const column of Object.values(explicit)) seen.add(column)
-      columns = [...seen]
-      if (file === '-') prefetched.set(file, {buffered, rest: rows})
-      else await rows.return(undefined)
+      if (file === '-' && ahead.buffered.length > 0) for (const column of Object.values(explicit)) ahead.keys.add(column)
+      columns = [...ahead.keys]
+      if (file === '-') prefetched.set(file, ahead)
+      else await ahead.rest.return(undefined)
     }
     if (columns.length === 0) continue // no records
     columnsOf.set(file, new Set(columns))
@@ -115,8 +123,13 @@ function lateKey(key: string, row: Row, known: Set<string>, mapping: Mapping, ex
   }
   if (sameColumns(wider, mapping)) return
   const field = (Object.keys(wider.columns) as Field[]).find((f) => wider!.columns[f] === key) ?? 'a field'
-  throw new InputError('E_LATE_COLUMN', `column "${key}" first appears after the first ${STDIN_LOOKAHEAD} records of stdin; it would be read as ${field}, which the records before it were not`, {
+  throw lateColumnError(key, field, row, `or pass --map ${field}=${key}`)
+}
+
+/** A stdin record past the look-ahead brings a column that would have been read: stop rather than ignore it. */
+export function lateColumnError(key: string, field: string, row: Row, alternative: string): InputError {
+  return new InputError('E_LATE_COLUMN', `column "${key}" first appears after the first ${STDIN_LOOKAHEAD} records of stdin; it would be read as ${field}, which the records before it were not`, {
     location: {file: row.source, line: row.line},
-    suggestion: `save the input to a file and convert that (files are scanned for every column first), or pass --map ${field}=${key}`,
+    suggestion: `save the input to a file and use that (files are scanned for every column first), ${alternative}`,
   })
 }

@@ -3,7 +3,9 @@ import {availableParallelism} from 'node:os'
 
 import {InputError, UsageError} from '../errors.js'
 import {readManifest} from '../io/manifest.js'
-import {expandInputs, readRows} from '../io/read.js'
+import {expandInputs, readRows, scanKeys} from '../io/read.js'
+import type {Row} from '../io/types.js'
+import {lateColumnError, readAhead, STDIN_LOOKAHEAD} from './input-plan.js'
 import {resolveDatasetAttr} from '../lf/attr.js'
 import {readDatasetInfo, resolveDataset} from '../lf/dataset-files.js'
 import {lfVerdict} from '../lf/processor.js'
@@ -133,6 +135,40 @@ async function sourcesOf(opts: StatsOptions): Promise<Source[]> {
 }
 
 /**
+ * Rows of one file; when its entry is sniffed, the first row carries the keys of the whole file (a key scan,
+ * or for stdin the first STDIN_LOOKAHEAD records, past which a key that changes the sniffed entry stops the run).
+ */
+async function* sniffedRows(file: string, sniff: boolean): AsyncGenerator<Row & {keys?: Set<string>}> {
+  if (!sniff) {
+    yield* readRows(file)
+    return
+  }
+  if (file !== '-') {
+    const keys = new Set(await scanKeys(file) ?? [])
+    let first = true
+    for await (const row of readRows(file)) {
+      yield first ? {...row, keys} : row
+      first = false
+    }
+    return
+  }
+  const {buffered, rest, keys} = await readAhead(file, {}, STDIN_LOOKAHEAD)
+  if (buffered.length === 0) return
+  const columns = (k: Set<string>) => JSON.stringify(sniffEntry(file, buffered[0]!.record, k).columns)
+  const sniffed = columns(keys)
+  yield {...buffered[0]!, keys}
+  yield* buffered.slice(1)
+  for await (const row of rest) {
+    for (const key of Object.keys(row.record)) {
+      if (keys.has(key)) continue
+      keys.add(key)
+      if (columns(keys) !== sniffed) throw lateColumnError(key, key, row, 'or register it (lfdata convert writes a manifest stats reads)')
+    }
+    yield row
+  }
+}
+
+/**
  * lfdata stats: every record through LF's converter and processor rules, kept examples measured with the
  * real tokenizer and template layout, lengths into an exact histogram. Read → count → summarise.
  */
@@ -188,8 +224,10 @@ export async function runStats(opts: StatsOptions, reporter: Reporter): Promise<
         if (inFlight.length > 2 * pool.size) await settle()
       }
       for (const file of source.files) {
-        for await (const row of readRows(file)) {
-          attr ??= resolveDatasetAttr(source.name, sniffEntry(file, row.record))
+        // Without an entry or manifest, each file is sniffed from its first record and all of its keys.
+        if (!source.attr) attr = undefined
+        for await (const row of sniffedRows(file, source.attr === undefined)) {
+          attr ??= resolveDatasetAttr(source.name, sniffEntry(file, row.record, row.keys))
           const verdict = lfVerdict(row.record, attr, stage, lfOptions)
           if (++done % 1000 === 0) reporter.progress({unit: 'examples', done})
           if (!verdict.kept) drops[verdict.reason] = (drops[verdict.reason] ?? 0) + 1
