@@ -42,6 +42,7 @@ export default class Convert extends BaseCommand {
     'dedup-report': Flags.string({summary: 'With --dedup near: write the largest duplicate clusters to FILE.html or FILE.json'}),
     rejects: Flags.string({summary: 'Write every dropped record with its reason to this JSONL file'}),
     limit: Flags.integer({summary: 'Read at most this many input records'}),
+    'on-error': Flags.string({options: ['fail', 'skip'], default: 'fail', summary: 'A line or row that does not parse: stop (fail), or skip it as a parse_error reject (skip)'}),
   }
 
   async run(): Promise<ConvertResult> {
@@ -67,6 +68,7 @@ export default class Convert extends BaseCommand {
       dedupReport: flags['dedup-report'],
       rejects: flags.rejects,
       limit: flags.limit,
+      onError: flags['on-error'] as 'fail' | 'skip',
     }, this.reporter())
     if (flags.output !== '-') this.log(renderConvertSummary(result))
     return result

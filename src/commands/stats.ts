@@ -30,6 +30,7 @@ export default class Stats extends BaseCommand {
     packing: Flags.boolean({summary: 'Also count the packed sequences LF would build'}),
     'cutoff-len': Flags.integer({summary: 'cutoff_len for the packing count (default: the suggestion)'}),
     plot: Flags.string({summary: 'Write the histogram as FILE.svg or FILE.html'}),
+    'on-error': Flags.string({options: ['fail', 'skip'], default: 'fail', summary: 'A line or row that does not parse: stop (fail), or count it as dropped parse_error and go on (skip)'}),
     workers: Flags.integer({summary: 'Worker threads for token counting (default: one per core but one for inputs over 8 MB; 0 = in-process)'}),
   }
 
@@ -50,6 +51,7 @@ export default class Stats extends BaseCommand {
       packing: flags.packing,
       cutoffLen: flags['cutoff-len'],
       workers: flags.workers,
+      onError: flags['on-error'] as 'fail' | 'skip',
     }, this.reporter())
     if (flags.plot) {
       const {suggested} = result.cutoff_len

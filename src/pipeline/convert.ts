@@ -40,6 +40,8 @@ export interface ConvertOptions {
   dedupReport?: string
   rejects?: string
   limit?: number
+  /** What a line or row that does not parse does: stop the run (default) or become a `parse_error` reject. */
+  onError?: 'fail' | 'skip'
 }
 
 export interface ConvertResult {
@@ -86,20 +88,32 @@ export async function convert(opts: ConvertOptions, reporter: Reporter): Promise
   const total = sizes.every((s) => s !== null) ? (sizes as number[]).reduce((a, b) => a + b, 0) : undefined
   const counter = {n: 0, bytes: 0}
 
-  // Every input's columns (all of them, not the first record's) decide its mapping and so the output layout.
-  const plan = await planInputs(files, {format: opts.inputFormat, delimiter: opts.delimiter, encoding: opts.encoding, onBytes: (b) => (counter.bytes += b)}, opts.map)
-  const mapping = plan.mapping
-  const layout = outputLayout(mapping, opts.to, Boolean(opts.system))
-  for (const group of plan.groups) {
-    const which = plan.groups.length > 1 ? ` (${group.sources.join(', ')})` : ''
-    reporter.info(`mapping${which}: ${describeMapping(group.mapping)} → ${layout.target}${layout.ranking ? ' (ranking)' : ''}`)
-  }
-
   const dropped: Record<string, number> = {}
   const rejects = opts.rejects ? new RejectsWriter(opts.rejects) : undefined
   const onDrop: DropFn = (row, reason, detail, extra) => {
     dropped[reason] = (dropped[reason] ?? 0) + 1
     rejects?.add({source: row.source, line: row.line, reason, detail, ...extra, record: row.record})
+  }
+  // --on-error skip: a line or row that does not parse is a reject with its text (there is no record).
+  const onError = opts.onError === 'skip' ? (error: InputError, text: string) => {
+    counter.n++
+    dropped.parse_error = (dropped.parse_error ?? 0) + 1
+    rejects?.add({source: error.location?.file, line: error.location?.line, reason: 'parse_error', detail: error.message.replace(/ — [^—]*$/, ''), code: error.code, text})
+  } : undefined
+
+  // Every input's columns (all of them, not the first record's) decide its mapping and so the output layout.
+  let plan
+  try {
+    plan = await planInputs(files, {format: opts.inputFormat, delimiter: opts.delimiter, encoding: opts.encoding, refuseDuplicateHeaders: true, onBytes: (b) => (counter.bytes += b), onError}, opts.map)
+  } catch (error) {
+    rejects?.abort()
+    throw error
+  }
+  const mapping = plan.mapping
+  const layout = outputLayout(mapping, opts.to, Boolean(opts.system))
+  for (const group of plan.groups) {
+    const which = plan.groups.length > 1 ? ` (${group.sources.join(', ')})` : ''
+    reporter.info(`mapping${which}: ${describeMapping(group.mapping)} → ${layout.target}${layout.ranking ? ' (ranking)' : ''}`)
   }
   const sourceIds = new Map(files.map((f, i) => [f, i]))
   const repaired = opts.fixRoles ? emptyRepairCounts() : undefined
@@ -153,7 +167,7 @@ export async function convert(opts: ConvertOptions, reporter: Reporter): Promise
       records_out: written,
       dropped,
       inputs,
-      options: {to: layout.target, map: opts.map, system: opts.system, dedup: opts.dedup, near_threshold: opts.dedup === 'near' ? opts.nearThreshold : undefined, near_fields: opts.dedup === 'near' ? opts.nearFields : undefined, fix_roles: opts.fixRoles, normalize: opts.normalize, filters: opts.filters, limit: opts.limit},
+      options: {on_error: opts.onError ?? 'fail', to: layout.target, map: opts.map, system: opts.system, dedup: opts.dedup, near_threshold: opts.dedup === 'near' ? opts.nearThreshold : undefined, near_fields: opts.dedup === 'near' ? opts.nearFields : undefined, fix_roles: opts.fixRoles, normalize: opts.normalize, filters: opts.filters, limit: opts.limit},
     }
     await writeManifest(opts.output, manifest)
   }

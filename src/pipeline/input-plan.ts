@@ -54,17 +54,16 @@ export async function planInputs(files: string[], readOpts: ReadOptions, explici
   const columnsOf = new Map<string, Set<string>>()
   const prefetched = new Map<string, Prefetched>()
   for (const file of files) {
-    let columns = await scanKeys(file, readOpts)
-    if (!columns) {
-      // A file is reopened for the real read, so its probe does not count towards progress.
-      const ahead = await readAhead(file, file === '-' ? readOpts : {...readOpts, onBytes: undefined}, file === '-' ? STDIN_LOOKAHEAD : 1)
-      // Stdin's --map columns may first appear after the look-ahead.
-      if (file === '-' && ahead.buffered.length > 0) for (const column of Object.values(explicit)) ahead.keys.add(column)
-      columns = [...ahead.keys]
-      if (file === '-') prefetched.set(file, ahead)
-      else await ahead.rest.return(undefined)
-    }
-    if (columns.length === 0) continue // no records
+    // The first record is always read: a file that is broken from the start fails here with the reader's own
+    // message. A file is reopened for the real read, so this probe counts no progress and reports no bad rows.
+    const probeOpts = {...readOpts, onBytes: undefined, onError: readOpts.onError && (() => {})}
+    const ahead = await readAhead(file, file === '-' ? readOpts : probeOpts, file === '-' ? STDIN_LOOKAHEAD : 1)
+    if (file === '-') prefetched.set(file, ahead)
+    else await ahead.rest.return(undefined)
+    if (ahead.buffered.length === 0) continue // no records
+    // Stdin's --map columns may first appear after the look-ahead.
+    if (file === '-') for (const column of Object.values(explicit)) ahead.keys.add(column)
+    const columns = [...new Set([...ahead.keys, ...((await scanKeys(file, readOpts)) ?? [])])]
     columnsOf.set(file, new Set(columns))
     mappings.set(file, resolveMapping(columns, explicit, file))
   }
