@@ -16,14 +16,14 @@ import type {InputFormat, ReadOptions, Reader, Row} from './types.js'
 
 /** The one place that knows file formats: commands ask for rows and never see a parser. */
 const READERS: Record<InputFormat, () => Promise<Reader>> = {
-  csv: async () => readCsv,
-  tsv: async () => (path, opts) => readCsv(path, {...opts, tsv: true}),
-  jsonl: async () => readJsonl,
-  json: async () => readJsonArray,
+  csv: () => Promise.resolve(readCsv),
+  tsv: () => Promise.resolve((path, opts) => readCsv(path, {...opts, tsv: true})),
+  jsonl: () => Promise.resolve(readJsonl),
+  json: () => Promise.resolve(readJsonArray),
   // Binary formats load their libraries only when used, keeping start-up fast for text inputs.
   parquet: async () => (await import('./parquet.js')).readParquet,
   arrow: async () => (await import('./arrow.js')).readArrow,
-  text: async () => readText,
+  text: () => Promise.resolve(readText),
 }
 
 const EXTENSIONS: Record<string, InputFormat> = {
@@ -80,7 +80,7 @@ export async function* readRows(path: string, opts: ReadOptions = {}): AsyncGene
  * Lines ("{"), else CSV — or TSV when the delimiter sniffer picks tabs.
  */
 export async function sniffStdinFormat(): Promise<InputFormat> {
-  sniffedStdin = await sniffHead(await peekStdin())
+  sniffedStdin = sniffHead(await peekStdin())
   return sniffedStdin
 }
 

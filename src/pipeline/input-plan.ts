@@ -11,7 +11,7 @@ export interface InputPlan {
   /** The mapping of the first input with records, widened by every field any input maps (for the output layout). */
   mapping: Mapping
   /** Each input's own mapping (inputs with different headers map differently). */
-  mappingOf(source: string): Mapping
+  mappingOf: (source: string) => Mapping
   /** Distinct mappings with the inputs that use them, for the summary. */
   groups: {mapping: Mapping; sources: string[]}[]
   /** Every row of every input, in order. */
@@ -114,14 +114,14 @@ export async function planInputs(files: string[], readOpts: ReadOptions, explici
 /** A key first seen after the stdin look-ahead: harmless unless it would have been mapped. */
 function lateKey(key: string, row: Row, known: Set<string>, mapping: Mapping, explicit: Partial<Record<Field, string>>): void {
   known.add(key)
-  let wider: Mapping | undefined
+  let wider: Mapping
   try {
     wider = resolveMapping([...known], explicit, row.source)
   } catch {
     return
   }
   if (sameColumns(wider, mapping)) return
-  const field = (Object.keys(wider.columns) as Field[]).find((f) => wider!.columns[f] === key) ?? 'a field'
+  const field = (Object.keys(wider.columns) as Field[]).find((f) => wider.columns[f] === key) ?? 'a field'
   throw lateColumnError(key, field, row, `or pass --map ${field}=${key}`)
 }
 

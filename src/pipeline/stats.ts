@@ -6,20 +6,20 @@ import {readManifest} from '../io/manifest.js'
 import {expandInputs, readRows, scanKeys} from '../io/read.js'
 import type {ReadOptions, Row} from '../io/types.js'
 import {lateColumnError, readAhead, STDIN_LOOKAHEAD} from './input-plan.js'
-import {resolveDatasetAttr} from '../lf/attr.js'
-import {readDatasetInfo, resolveDataset} from '../lf/dataset-files.js'
+import {datasetStage, resolveDatasetAttr} from '../lf/attr.js'
+import {readDatasetInfo, resolveDataset} from '../io/dataset-files.js'
 import {lfVerdict} from '../lf/processor.js'
 import {sniffEntry} from '../lf/sniff.js'
 import type {AlignedExample, DatasetAttr, Stage} from '../lf/types.js'
 import type {Reporter} from '../reporter.js'
-import {LengthHistogram} from '../stats/length-histogram.js'
+import {LengthHistogram} from '../measure/length-histogram.js'
 import {bucketWidth, cdfLines} from '../stats/render.js'
 import {COMMON_CUTOFFS, impact, PackingCounter, suggestCutoff, summarize, type CutoffImpact, type LengthSummary} from '../stats/summary.js'
-import {exampleLength, type Length} from '../templates/encode.js'
+import {exampleLength, type Length} from '../measure/encode.js'
 import {processorOptionsFor, TEMPLATES, TEMPLATE_NAMES} from '../templates/templates.js'
 import type {TokenCounter} from '../tokenize/counter.js'
 import {loadTokenizer} from '../tokenize/load.js'
-import {LengthPool} from '../tokenize/pool.js'
+import {LengthPool} from '../measure/pool.js'
 
 const BATCH = 512
 
@@ -84,7 +84,7 @@ async function measurerFor(opts: StatsOptions, template: string, counter: TokenC
   if (!Number.isInteger(workers) || workers < 0) throw new UsageError('--workers must be a whole number ≥ 0')
   if (workers === 0) {
     const tpl = TEMPLATES[template]!
-    return {size: 1, measure: async (examples, stage) => examples.map((ex) => exampleLength(ex, tpl, counter, stage)), close: async () => {}}
+    return {size: 1, measure: (examples, stage) => Promise.resolve(examples.map((ex) => exampleLength(ex, tpl, counter, stage))), close: () => Promise.resolve()}
   }
   const pools = new Map<Stage, LengthPool>()
   return {
@@ -197,7 +197,7 @@ export async function runStats(opts: StatsOptions, reporter: Reporter): Promise<
   const pool = await measurerFor(opts, templateName, counter, sources)
   try {
     for (const source of sources) {
-      stage = opts.stage ?? source.stage ?? (source.attr?.ranking ? 'dpo' : 'sft')
+      stage = opts.stage ?? source.stage ?? (source.attr ? datasetStage(source.attr) : 'sft')
       const h = new LengthHistogram()
       const drops: Record<string, number> = {}
       let attr = source.attr
@@ -231,7 +231,10 @@ export async function runStats(opts: StatsOptions, reporter: Reporter): Promise<
         // --on-error skip: a line that does not parse is counted as dropped (parse_error), not measured.
         const onError = opts.onError === 'skip' ? () => void (drops.parse_error = (drops.parse_error ?? 0) + 1) : undefined
         for await (const row of sniffedRows(file, source.attr === undefined, {onError})) {
-          attr ??= resolveDatasetAttr(source.name, sniffEntry(file, row.record, row.keys))
+          if (attr === undefined) {
+            attr = resolveDatasetAttr(source.name, sniffEntry(file, row.record, row.keys))
+            stage = opts.stage ?? datasetStage(attr)
+          }
           const verdict = lfVerdict(row.record, attr, stage, lfOptions)
           if (++done % 1000 === 0) reporter.progress({unit: 'examples', done})
           if (!verdict.kept) drops[verdict.reason] = (drops[verdict.reason] ?? 0) + 1

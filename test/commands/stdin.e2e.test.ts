@@ -39,7 +39,7 @@ describe('stdin (-) without --input-format: the format is sniffed from the data'
     expect(r.code).toBe(0)
     expect(readdirSync(tmp)).toEqual([])
     expect(r.json.records_out).toBeGreaterThan(0)
-    const direct = await lfdata(['convert', join(FIX, 'io/hf-chats.parquet'), '-o', 'direct.jsonl', '--json'], {cwd: dir})
+    expect((await lfdata(['convert', join(FIX, 'io/hf-chats.parquet'), '-o', 'direct.jsonl'], {cwd: dir})).code).toBe(0)
     expect(readFileSync(join(dir, 'out.jsonl'), 'utf8')).toBe(readFileSync(join(dir, 'direct.jsonl'), 'utf8'))
   })
 

@@ -1,7 +1,7 @@
 import {beforeAll, describe, expect, it} from 'vitest'
 
 import type {AlignedExample} from '../../src/lf/types.js'
-import {exampleLength} from '../../src/templates/encode.js'
+import {exampleLength} from '../../src/measure/encode.js'
 import {TEMPLATES} from '../../src/templates/templates.js'
 import {pyDumps} from '../../src/templates/tools.js'
 import type {TokenCounter} from '../../src/tokenize/counter.js'
@@ -56,7 +56,7 @@ describe('template layouts (LF template.py)', () => {
   })
 
   it('qwen with tools: tool prompt in the system slot, <tool_call> function turn, tool_response observation', () => {
-    const wrapped = '\n' + pyDumps({type: 'function', function: JSON.parse(tools)[0]})
+    const wrapped = '\n' + pyDumps({type: 'function', function: (JSON.parse(tools) as unknown[])[0]})
     expect(wrapped).toBe('\n{"type": "function", "function": {"name": "get_weather", "description": "Weather of a city", "parameters": {"type": "object", "properties": {"city": {"type": "string", "description": "City name"}}, "required": ["city"]}}}')
     const toolPrompt = '\n\n# Tools\n\nYou may call one or more functions to assist with the user query.\n\nYou are provided with function signatures within <tools></tools> XML tags:\n<tools>' + wrapped +
       '\n</tools>\n\nFor each function call, return a json object with function name and arguments within <tool_call></tool_call> XML tags:\n<tool_call>\n{"name": <function-name>, "arguments": <args-json-object>}\n</tool_call>'
