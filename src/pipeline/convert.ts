@@ -18,7 +18,7 @@ import type {DropFn, Item, NearField} from '../transforms/example.js'
 import {contentFilters, type FilterOptions} from '../transforms/filters.js'
 import {emptyRepairCounts, fixRoles, type RepairCounts} from '../transforms/fix-roles.js'
 import {lfRules} from '../transforms/lf-rules.js'
-import {describeMapping, type Field, type Mapping} from '../transforms/mapping.js'
+import {describeMapping, mapFlags, type Field, type Mapping} from '../transforms/mapping.js'
 import {makeNormalizer, type NormalizeOptions} from '../transforms/normalize.js'
 import {nearDedupStage} from '../transforms/near-dedup-stage.js'
 import {toExamples} from '../transforms/to-example.js'
@@ -128,6 +128,8 @@ export async function convert(opts: ConvertOptions, reporter: Reporter): Promise
   for (const group of plan.groups) {
     const which = plan.groups.length > 1 ? ` (${group.sources.join(', ')})` : ''
     reporter.info(`mapping${which}: ${describeMapping(group.mapping)} → ${layout.target}${layout.ranking ? ' (ranking)' : ''}`)
+    // Unsure: say so, with the flags that pin it (or fix it) ready to paste.
+    if (group.mapping.guessed.length > 0) reporter.warn(`mapping of ${group.mapping.guessed.join(', ')} guessed from words in column names; check it, and pin it with: ${mapFlags(group.mapping.columns)}`)
   }
   const sourceIds = new Map(files.map((f, i) => [f, i]))
   const repaired = opts.fixRoles ? emptyRepairCounts() : undefined
