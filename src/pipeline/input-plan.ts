@@ -87,12 +87,8 @@ export async function planInputs(files: string[], readOpts: ReadOptions, explici
     else groups.push({mapping: m, sources: [file]})
   }
 
-  async function* rowsOf(file: string): AsyncGenerator<Row> {
-    const pre = prefetched.get(file)
-    if (!pre) {
-      yield* readRows(file, readOpts)
-      return
-    }
+  /** Stdin: the rows read ahead, then the rest, watched for late columns. */
+  async function* stdinRows(file: string, pre: Prefetched): AsyncGenerator<Row> {
     yield* pre.buffered
     const mapping = mappings.get(file)
     const known = columnsOf.get(file) ?? new Set<string>()
@@ -106,7 +102,11 @@ export async function planInputs(files: string[], readOpts: ReadOptions, explici
     mappingOf: (source) => mappings.get(source) ?? first,
     groups,
     async *rows() {
-      for (const file of files) yield* rowsOf(file)
+      // One generator per file, not one more wrapped around each: every layer costs a promise per record.
+      for (const file of files) {
+        const pre = prefetched.get(file)
+        yield* pre ? stdinRows(file, pre) : readRows(file, readOpts)
+      }
     },
   }
 }
