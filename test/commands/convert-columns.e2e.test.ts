@@ -2,6 +2,7 @@ import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
+import {ERROR_TABLE} from '../../src/errors.js'
 import {tempDir} from '../io/helpers.js'
 import {lfdata} from '../e2e.js'
 
@@ -92,7 +93,7 @@ describe('convert: columns are the union over the input, never the first record'
     expect(unsure.stderr).toContain("pin it with: --map 'instruction=Customer Question' --map 'output=Support Reply'")
     writeFileSync(join(dir, 'c.csv'), 'id,col a,col b\n1,q1,a1\n')
     const none = await lfdata(['convert', 'c.csv', '-o', 'c.jsonl'], {cwd: dir})
-    expect(none.code).toBe(3)
+    expect(none.code).toBe(ERROR_TABLE.E_MAPPING) // the error table decides (2 or 3)
     expect(none.stderr).toContain("--map 'instruction=col a' --map 'output=col b'")
     // The suggestion pastes back as is.
     const pasted = await lfdata(['convert', 'c.csv', '-o', 'c.jsonl', '--map', 'instruction=col a', '--map', 'output=col b'], {cwd: dir})

@@ -58,4 +58,13 @@ describe('stdin (-) without --input-format: the format is sniffed from the data'
     expect(alone.json.lengths.max).toBeLessThan(fromStdin.json.lengths.max)
     expect(fromStdin.json.lengths.min).toBe(alone.json.lengths.max)
   })
+
+  it('stats - stops (exit 3) when a record after the 1000-record look-ahead brings a column it would have read', async () => {
+    const dir = tempDir()
+    const lines = Array.from({length: 1100}, (_, i) => JSON.stringify(i === 1050 ? {...chats[1], system: 'late'} : chats[0]))
+    const r = await lfdata(['stats', '-', '--tokenizer', 'qwen'], {cwd: dir, stdin: lines.join('\n') + '\n'})
+    expect(r.code).toBe(3)
+    expect(r.stderr).toContain('column "system" first appears after the first 1000 records of stdin')
+    expect(r.stderr).toContain('-:1051')
+  })
 })
