@@ -14,6 +14,7 @@ export default class Convert extends BaseCommand {
   static override description = 'Maps columns (auto-detected or --map), normalises text, drops what LLaMA-Factory would skip and what your filters reject, removes duplicates, and writes JSONL (or a .json array / .arrow) atomically with a manifest beside it.'
   static override strict = false
   static override args = {}
+  static override usage = ['convert INPUT... -o OUT [--map FIELD=COLUMN...] [flags]', 'convert - -o OUT [flags]   (INPUT - reads stdin)']
   static override examples = [
     '<%= config.bin %> convert data.csv -o train.jsonl --map instruction=question --map output=answer --rejects rejects.jsonl',
     '<%= config.bin %> convert chats.jsonl -o chats.sharegpt.jsonl --to sharegpt --fix-roles --dedup near',
