@@ -50,6 +50,7 @@ export default class Convert extends BaseCommand {
     const inputs = argv as string[]
     if (inputs.length === 0) throw new UsageError('no input given', {suggestion: 'lfdata convert INPUT... -o OUT (use - for stdin)'})
     if (flags.output === '-' && this.jsonEnabled()) throw new UsageError('-o - and --json both want stdout; pick one')
+    if (flags['dedup-report'] && flags.dedup !== 'near') throw new UsageError(`--dedup-report lists near-duplicate clusters, but --dedup is ${flags.dedup}`, {suggestion: 'add --dedup near (exact duplicate clusters are in convert --report FILE.html)'})
     const result = await convert({
       inputs,
       output: flags.output,
@@ -70,6 +71,7 @@ export default class Convert extends BaseCommand {
       limit: flags.limit,
     }, this.reporter())
     if (flags.output !== '-') this.log(renderConvertSummary(result))
+    if (flags['dedup-report']) (flags.output === '-' ? this.logToStderr : this.log).call(this, `dedup report: ${flags['dedup-report']}`)
     return result
   }
 }

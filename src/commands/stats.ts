@@ -4,7 +4,7 @@ import {BaseCommand} from '../base-command.js'
 import {UsageError} from '../errors.js'
 import type {Stage} from '../lf/types.js'
 import {runStats, type StatsResult} from '../pipeline/stats.js'
-import {writePlot} from '../stats/render.js'
+import {plotKind, writeStatsPlot} from '../report/plot.js'
 import {renderStats} from '../stats/report.js'
 import {TEMPLATE_NAMES} from '../templates/templates.js'
 import {PRESETS} from '../tokenize/load.js'
@@ -28,15 +28,16 @@ export default class Stats extends BaseCommand {
     round: Flags.integer({default: 128, summary: 'Round the suggestion up to a multiple of this'}),
     packing: Flags.boolean({summary: 'Also count the packed sequences LF would build'}),
     'cutoff-len': Flags.integer({summary: 'cutoff_len for the packing count (default: the suggestion)'}),
-    plot: Flags.string({summary: 'Write the histogram as FILE.svg or FILE.html'}),
+    plot: Flags.string({summary: 'Write the histogram with P50/P90/P99 and cutoff_len lines as FILE.svg, FILE.png or FILE.html'}),
     workers: Flags.integer({summary: 'Worker threads for token counting (default: one per core but one for inputs over 8 MB; 0 = in-process)'}),
   }
 
-  async run(): Promise<StatsResult> {
+  async run(): Promise<StatsResult & {plot?: string}> {
     const {args, flags} = await this.parse(Stats)
     const datasets = flags.dataset ? flags.dataset.split(',').map((s) => s.trim()).filter(Boolean) : []
     if (!args.target && datasets.length === 0) throw new UsageError('give a data file or --dataset NAMES', {suggestion: 'lfdata stats train.jsonl --tokenizer qwen'})
     if (args.target && datasets.length > 0) throw new UsageError('give either a data file or --dataset, not both')
+    if (flags.plot) plotKind(flags.plot)
     const result = await runStats({
       files: args.target ? [args.target] : [],
       datasets,
@@ -50,15 +51,9 @@ export default class Stats extends BaseCommand {
       cutoffLen: flags['cutoff-len'],
       workers: flags.workers,
     }, this.reporter())
-    if (flags.plot) {
-      const {suggested} = result.cutoff_len
-      await writePlot(flags.plot, result.histogram.counts, result.histogram.bucket_width, [
-        {label: `P50 ${result.lengths.p50}`, at: result.lengths.p50},
-        {label: `P99 ${result.lengths.p99}`, at: result.lengths.p99},
-        {label: `cutoff_len ${suggested}`, at: suggested},
-      ])
-    }
+    if (flags.plot) await writeStatsPlot(flags.plot, result)
     this.log(renderStats(result))
-    return result
+    if (flags.plot) this.log(`plot: ${flags.plot}`)
+    return flags.plot ? {...result, plot: flags.plot} : result
   }
 }

@@ -72,6 +72,12 @@ interface Measurer {
   close(): Promise<void>
 }
 
+/** Bytes of all input files, or undefined when one is stdin (or unreadable): then progress shows no percent. */
+async function totalBytes(sources: Source[]): Promise<number | undefined> {
+  const sizes = await Promise.all(sources.flatMap((s) => s.files).map((f) => (f === '-' ? undefined : stat(f).then((x) => x.size, () => undefined))))
+  return sizes.every((x) => x !== undefined) ? sizes.reduce((a: number, b) => a + b!, 0) : undefined
+}
+
 /** Token counting in-process for small inputs (worker start-up would dominate), on a worker pool otherwise. */
 async function measurerFor(opts: StatsOptions, template: string, counter: TokenCounter, sources: Source[]): Promise<Measurer> {
   const bytes = (await Promise.all(sources.flatMap((s) => s.files).map((f) => stat(f).then((x) => x.size, () => 0)))).reduce((a, b) => a + b, 0)
@@ -155,7 +161,9 @@ export async function runStats(opts: StatsOptions, reporter: Reporter): Promise<
   const perDataset: DatasetStats[] = []
   const lengthsInOrder: (number | null)[] = []
   let done = 0
+  let bytesDone = 0
   const sources = await sourcesOf(opts)
+  const bytesTotal = await totalBytes(sources)
   const pool = await measurerFor(opts, templateName, counter, sources)
   try {
     for (const source of sources) {
@@ -188,10 +196,10 @@ export async function runStats(opts: StatsOptions, reporter: Reporter): Promise<
         if (inFlight.length > 2 * pool.size) await settle()
       }
       for (const file of source.files) {
-        for await (const row of readRows(file)) {
+        for await (const row of readRows(file, {onBytes: (b) => (bytesDone += b)})) {
           attr ??= resolveDatasetAttr(source.name, sniffEntry(file, row.record))
           const verdict = lfVerdict(row.record, attr, stage, lfOptions)
-          if (++done % 1000 === 0) reporter.progress({unit: 'examples', done})
+          if (++done % 1000 === 0) reporter.progress({unit: 'examples', done, bytesDone, bytesTotal})
           if (!verdict.kept) drops[verdict.reason] = (drops[verdict.reason] ?? 0) + 1
           batch.push(verdict.kept ? verdict.example : null)
           if (batch.length >= BATCH) await submit()
