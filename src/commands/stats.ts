@@ -5,6 +5,8 @@ import {UsageError} from '../errors.js'
 import type {Stage} from '../lf/types.js'
 import {runStats, type StatsResult} from '../pipeline/stats.js'
 import {plotKind, writeStatsPlot} from '../report/plot.js'
+import {reportPath} from '../report/html.js'
+import {StatsReportCollector, writeStatsReport} from '../report/stats-report.js'
 import {renderStats} from '../stats/report.js'
 import {TEMPLATE_NAMES} from '../templates/templates.js'
 import {PRESETS} from '../tokenize/load.js'
@@ -16,6 +18,7 @@ export default class Stats extends BaseCommand {
   static override examples = [
     '<%= config.bin %> stats train.jsonl --tokenizer qwen',
     '<%= config.bin %> stats --dataset alpaca_en_demo,identity --dataset-dir data --tokenizer llama3 --plot lengths.html',
+    '<%= config.bin %> stats train.jsonl --tokenizer qwen --report report.html --plot lengths.png',
     '<%= config.bin %> stats chats.jsonl --tokenizer ~/models/Qwen3-8B --template qwen3 --percentile 99.5 --packing --json',
   ]
   static override flags = {
@@ -28,16 +31,19 @@ export default class Stats extends BaseCommand {
     round: Flags.integer({default: 128, summary: 'Round the suggestion up to a multiple of this'}),
     packing: Flags.boolean({summary: 'Also count the packed sequences LF would build'}),
     'cutoff-len': Flags.integer({summary: 'cutoff_len for the packing count (default: the suggestion)'}),
+    report: Flags.string({summary: 'Write one self-contained HTML page: histogram, cutoff table, drops with examples, longest examples, trained vs masked tokens'}),
     plot: Flags.string({summary: 'Write the histogram with P50/P90/P99 and cutoff_len lines as FILE.svg, FILE.png or FILE.html'}),
     workers: Flags.integer({summary: 'Worker threads for token counting (default: one per core but one for inputs over 8 MB; 0 = in-process)'}),
   }
 
-  async run(): Promise<StatsResult & {plot?: string}> {
+  async run(): Promise<StatsResult & {plot?: string; report?: string}> {
     const {args, flags} = await this.parse(Stats)
     const datasets = flags.dataset ? flags.dataset.split(',').map((s) => s.trim()).filter(Boolean) : []
     if (!args.target && datasets.length === 0) throw new UsageError('give a data file or --dataset NAMES', {suggestion: 'lfdata stats train.jsonl --tokenizer qwen'})
     if (args.target && datasets.length > 0) throw new UsageError('give either a data file or --dataset, not both')
     if (flags.plot) plotKind(flags.plot)
+    if (flags.report) reportPath(flags.report)
+    const collector = flags.report ? new StatsReportCollector() : undefined
     const result = await runStats({
       files: args.target ? [args.target] : [],
       datasets,
@@ -50,10 +56,13 @@ export default class Stats extends BaseCommand {
       packing: flags.packing,
       cutoffLen: flags['cutoff-len'],
       workers: flags.workers,
+      observer: collector,
     }, this.reporter())
     if (flags.plot) await writeStatsPlot(flags.plot, result)
+    if (flags.report) await writeStatsReport(flags.report, result, collector!)
     this.log(renderStats(result))
     if (flags.plot) this.log(`plot: ${flags.plot}`)
-    return flags.plot ? {...result, plot: flags.plot} : result
+    if (flags.report) this.log(`report: ${flags.report}`)
+    return {...result, ...(flags.plot ? {plot: flags.plot} : {}), ...(flags.report ? {report: flags.report} : {})}
   }
 }

@@ -8,13 +8,14 @@ import {resolveDatasetAttr} from '../lf/attr.js'
 import {readDatasetInfo, resolveDataset} from '../lf/dataset-files.js'
 import {lfVerdict} from '../lf/processor.js'
 import {sniffEntry} from '../lf/sniff.js'
+import type {Row} from '../io/types.js'
 import type {AlignedExample, DatasetAttr, Stage} from '../lf/types.js'
 import type {Reporter} from '../reporter.js'
 import {LengthHistogram} from '../stats/length-histogram.js'
 import {bucketWidth, cdfLines} from '../stats/render.js'
 import {COMMON_CUTOFFS, impact, PackingCounter, suggestCutoff, summarize, type CutoffImpact, type LengthSummary} from '../stats/summary.js'
 import {exampleLength, type Length} from '../templates/encode.js'
-import {processorOptionsFor, TEMPLATES, TEMPLATE_NAMES} from '../templates/templates.js'
+import {processorOptionsFor, TEMPLATES, TEMPLATE_NAMES, type ChatTemplate} from '../templates/templates.js'
 import type {TokenCounter} from '../tokenize/counter.js'
 import {loadTokenizer} from '../tokenize/load.js'
 import {LengthPool} from '../tokenize/pool.js'
@@ -37,6 +38,15 @@ export interface StatsOptions {
   cutoffLen?: number
   /** Worker threads for token counting (default: one per core but one; inputs under 8 MB are counted in-process). */
   workers?: number
+  /** Sees every record (the HTML report collects examples through it); never changes the result. */
+  observer?: StatsObserver
+}
+
+export interface StatsObserver {
+  dropped(row: Row, reason: string, detail: string): void
+  measured(row: Row, example: AlignedExample, length: Length): void
+  /** Once, after the last record, with what measuring used (to lay examples out token by token). */
+  done(used: {template: ChatTemplate; counter: TokenCounter; stage: Stage}): void
 }
 
 export interface DatasetStats {
@@ -173,17 +183,19 @@ export async function runStats(opts: StatsOptions, reporter: Reporter): Promise<
       let attr = source.attr
       // Rows in order; kept examples are measured in batches (on workers for large inputs), at most a few in flight.
       let batch: (AlignedExample | null)[] = []
-      const inFlight: {rows: (AlignedExample | null)[]; lengths: Promise<Length[]>}[] = []
+      let batchRows: Row[] = []
+      const inFlight: {rows: (AlignedExample | null)[]; sources: Row[]; lengths: Promise<Length[]>}[] = []
       const settle = async () => {
-        const {rows, lengths} = inFlight.shift()!
+        const {rows, sources, lengths} = inFlight.shift()!
         const measured = await lengths
         let k = 0
-        for (const row of rows) {
+        for (const [j, row] of rows.entries()) {
           if (row === null) {
             if (opts.packing) lengthsInOrder.push(null)
             continue
           }
           const len = measured[k++]!
+          opts.observer?.measured(sources[j]!, row, len)
           h.add(len.total)
           prompt += len.prompt
           response += len.response
@@ -191,8 +203,9 @@ export async function runStats(opts: StatsOptions, reporter: Reporter): Promise<
         }
       }
       const submit = async () => {
-        inFlight.push({rows: batch, lengths: pool.measure(batch.filter((r): r is AlignedExample => r !== null), stage)})
+        inFlight.push({rows: batch, sources: batchRows, lengths: pool.measure(batch.filter((r): r is AlignedExample => r !== null), stage)})
         batch = []
+        batchRows = []
         if (inFlight.length > 2 * pool.size) await settle()
       }
       for (const file of source.files) {
@@ -200,8 +213,12 @@ export async function runStats(opts: StatsOptions, reporter: Reporter): Promise<
           attr ??= resolveDatasetAttr(source.name, sniffEntry(file, row.record))
           const verdict = lfVerdict(row.record, attr, stage, lfOptions)
           if (++done % 1000 === 0) reporter.progress({unit: 'examples', done, bytesDone, bytesTotal})
-          if (!verdict.kept) drops[verdict.reason] = (drops[verdict.reason] ?? 0) + 1
+          if (!verdict.kept) {
+            drops[verdict.reason] = (drops[verdict.reason] ?? 0) + 1
+            opts.observer?.dropped(row, verdict.reason, verdict.detail)
+          }
           batch.push(verdict.kept ? verdict.example : null)
+          if (opts.observer) batchRows.push(row)
           if (batch.length >= BATCH) await submit()
         }
       }
@@ -215,6 +232,7 @@ export async function runStats(opts: StatsOptions, reporter: Reporter): Promise<
     await pool.close()
   }
   reporter.finish()
+  opts.observer?.done({template, counter, stage})
   if (all.n === 0) {
     throw new InputError('E_NOTHING_KEPT', `no example would be trained on: every record is dropped by LF's rules (${JSON.stringify(dropped)})`, {
       location: {file: sources[0]?.files[0]},
