@@ -95,7 +95,7 @@ function preview(m: Measured, max = 600): string {
 
 function tokenView(e: RenderedExample, i: number): string {
   const spans = e.spans
-    .map((s, k) => `<span class="tok ${s.trained ? 't' : 'm'}${s.special ? ' s' : ''}${k % 2 ? ' alt' : ''}" data-n="${s.tokens}" title="${s.tokens} token${s.tokens === 1 ? '' : 's'}${s.trained ? ', trained' : ', masked'}">${h(s.text)}</span>`)
+    .map((s, k) => `<span class="tok ${s.trained ? 't' : 'm'}${s.special ? ' s' : ''}${k % 2 ? ' alt' : ''}" data-n="${s.tokens}" title="${s.tokens} token${s.tokens === 1 ? '' : 's'}${s.trained ? ', trained' : ', masked'}">${h(s.text).replace(/\n/g, '↵\n')}</span>`)
     .join('')
   return `<section class="example" id="example-${i + 1}" data-source="${h(e.source)}" data-line="${e.line}" data-prompt-tokens="${e.length.prompt}" data-response-tokens="${e.length.response}" data-total-tokens="${e.length.total}">
 <h3>Example ${i + 1} <span class="muted">· <code>${h(e.source)}:${e.line}</code> · ${num(e.length.total)} tokens = ${num(e.length.prompt)} masked + ${num(e.length.response)} trained</span></h3>
