@@ -7,7 +7,7 @@ import {runStats, type StatsResult} from '../pipeline/stats.js'
 import {plotKind, writeStatsPlot} from '../report/plot.js'
 import {reportPath} from '../report/html.js'
 import {StatsReportCollector, writeStatsReport} from '../report/stats-report.js'
-import {renderStats} from '../stats/report.js'
+import {renderStats} from '../pipeline/stats-summary.js'
 import {TEMPLATE_NAMES} from '../templates/templates.js'
 import {PRESETS} from '../tokenize/load.js'
 
