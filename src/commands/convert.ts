@@ -8,6 +8,8 @@ import {convert, type ConvertResult} from '../pipeline/convert.js'
 import {NEAR_FIELDS, type NearField} from '../transforms/example.js'
 import {parseMapFlags} from '../transforms/mapping.js'
 import {renderConvertSummary} from '../pipeline/convert-summary.js'
+import {ConvertReportCollector, writeConvertReport} from '../report/convert-report.js'
+import {reportPath} from '../report/html.js'
 
 export default class Convert extends BaseCommand {
   static override summary = 'Convert CSV/TSV/JSONL/JSON/Parquet/Arrow into LLaMA-Factory Alpaca or ShareGPT data'
@@ -18,6 +20,7 @@ export default class Convert extends BaseCommand {
   static override examples = [
     '<%= config.bin %> convert data.csv -o train.jsonl --map instruction=question --map output=answer --rejects rejects.jsonl',
     '<%= config.bin %> convert chats.jsonl -o chats.sharegpt.jsonl --to sharegpt --fix-roles --dedup near',
+    '<%= config.bin %> convert qa.csv -o qa.jsonl --report convert-report.html',
     'cat raw.jsonl.gz | <%= config.bin %> convert - -o out.json --input-format jsonl --json',
   ]
   static override flags = {
@@ -41,15 +44,18 @@ export default class Convert extends BaseCommand {
     'near-threshold': Flags.string({default: '0.8', summary: 'Jaccard similarity at which --dedup near drops a record'}),
     'near-fields': Flags.string({multiple: true, delimiter: ',', options: [...NEAR_FIELDS], default: ['prompt', 'response'], summary: 'With --dedup near: the parts of an example compared (comma-separated)'}),
     'dedup-report': Flags.string({summary: 'With --dedup near: write the largest duplicate clusters to FILE.html or FILE.json'}),
+    report: Flags.string({summary: 'Write one self-contained HTML page: counts, drops by reason with examples, duplicate clusters with the kept record, the mapping'}),
     rejects: Flags.string({summary: 'Write every dropped record with its reason to this JSONL file'}),
     limit: Flags.integer({summary: 'Read at most this many input records'}),
   }
 
-  async run(): Promise<ConvertResult> {
+  async run(): Promise<ConvertResult & {report?: string}> {
     const {argv, flags} = await this.parse(Convert)
     const inputs = argv as string[]
     if (inputs.length === 0) throw new UsageError('no input given', {suggestion: 'lfdata convert INPUT... -o OUT (use - for stdin)'})
     if (flags.output === '-' && this.jsonEnabled()) throw new UsageError('-o - and --json both want stdout; pick one')
+    if (flags.report) reportPath(flags.report)
+    const collector = flags.report ? new ConvertReportCollector() : undefined
     if (flags['dedup-report'] && flags.dedup !== 'near') throw new UsageError(`--dedup-report lists near-duplicate clusters, but --dedup is ${flags.dedup}`, {suggestion: 'add --dedup near (exact duplicate clusters are in convert --report FILE.html)'})
     const result = await convert({
       inputs,
@@ -69,9 +75,13 @@ export default class Convert extends BaseCommand {
       dedupReport: flags['dedup-report'],
       rejects: flags.rejects,
       limit: flags.limit,
+      onDrop: collector?.onDrop,
     }, this.reporter())
+    if (flags.report) await writeConvertReport(flags.report, result, collector!, {format: flags['input-format'] as InputFormat | undefined, delimiter: flags.delimiter, encoding: flags.encoding})
     if (flags.output !== '-') this.log(renderConvertSummary(result))
-    if (flags['dedup-report']) (flags.output === '-' ? this.logToStderr : this.log).call(this, `dedup report: ${flags['dedup-report']}`)
-    return result
+    const note = flags.output === '-' ? this.logToStderr : this.log
+    if (flags['dedup-report']) note.call(this, `dedup report: ${flags['dedup-report']}`)
+    if (flags.report) note.call(this, `report: ${flags.report}`)
+    return flags.report ? {...result, report: flags.report} : result
   }
 }

@@ -39,6 +39,8 @@ export interface ConvertOptions {
   dedupReport?: string
   rejects?: string
   limit?: number
+  /** Sees every dropped record (convert --report collects examples and duplicate clusters through it). */
+  onDrop?: DropFn
 }
 
 export interface ConvertResult {
@@ -100,6 +102,7 @@ export async function convert(opts: ConvertOptions, reporter: Reporter): Promise
   const onDrop: DropFn = (row, reason, detail, extra) => {
     dropped[reason] = (dropped[reason] ?? 0) + 1
     rejects?.add({source: row.source, line: row.line, reason, detail, ...extra, record: row.record})
+    opts.onDrop?.(row, reason, detail, extra)
   }
   const sourceIds = new Map(files.map((f, i) => [f, i]))
   const repaired = opts.fixRoles ? emptyRepairCounts() : undefined

@@ -54,4 +54,18 @@ describe('stats --plot and convert --dedup-report (spawned)', () => {
     const r = await lfdata(['stats', QA, '--tokenizer', 'qwen'], {env: {CI: ''}})
     expect(r.stderr).not.toMatch(/%|ETA|\r/)
   })
+
+  it('--report must be .html (exit 2, nothing written); convert --report from stdin says the kept copy cannot be re-read', async () => {
+    const dir = tempDir()
+    const bad = await lfdata(['stats', QA, '--tokenizer', 'qwen', '--report', join(dir, 'r.pdf')])
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toContain('the report is an HTML page')
+    const csv = 'question,answer\nhi,hello\nhi,hello\n'
+    const r = await lfdata(['convert', '-', '--input-format', 'csv', '-o', join(dir, 'o.jsonl'), '--report', join(dir, 'r.html')], {stdin: csv})
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toContain(`report: ${join(dir, 'r.html')}`)
+    const html = readFileSync(join(dir, 'r.html'), 'utf8')
+    expect(html).toContain('(read from stdin: not shown)')
+    expect(html).not.toMatch(/<script|https?:\/\//)
+  })
 })

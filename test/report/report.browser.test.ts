@@ -114,4 +114,43 @@ describe('HTML report and SVG plot in headless Chromium (reports made by the spa
     expect(await png.page.locator('img').evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight])).toEqual([1800, 880])
     expect(png.problems).toEqual([])
   }, 120_000)
+
+  it('convert --report: counts, drops with examples, duplicate clusters with the kept record, the mapping; markup stays text', async () => {
+    const dir = tempDir()
+    const csv = join(dir, 'qa.csv')
+    writeFileSync(csv, [
+      'Question,Answer',
+      '"What is the capital of France?","Paris is the capital of France."',
+      '"<img src=x onerror=""window.__xss=1"">","</td></tr></table><h1>owned</h1>"',
+      '"What is the capital of France?","Paris is the capital of France."',
+      '"What is the capital of france","Paris is the capital of France!"',
+      '"Empty answer here",""',
+      '"Name a prime number between ten and twenty, please.","Thirteen is one."',
+      '"<img src=x onerror=""window.__xss=1"">","</td></tr></table><h1>owned</h1>"',
+    ].join('\n') + '\n')
+    const report = join(dir, 'convert.html')
+    const r = await lfdata(['convert', csv, '-o', join(dir, 'out.jsonl'), '--dedup', 'near', '--report', report, '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.json.report).toBe(report)
+    expect(r.json.dropped).toEqual({duplicate: 2, near_duplicate: 1, empty_response: 1})
+    const {page, problems} = await open(report)
+    expect(await page.locator('#records-in').textContent()).toBe(String(r.json.records_in))
+    expect(await page.locator('#records-out').textContent()).toBe(String(r.json.records_out))
+    const reasons = await page.locator('h3.reason').evaluateAll((els) => Object.fromEntries(els.map((e) => [e.getAttribute('data-reason'), Number(e.getAttribute('data-count'))])))
+    expect(reasons).toEqual(r.json.dropped)
+    const mapping = await page.locator('#mapping tr').evaluateAll((rows) => rows.slice(1).map((row) => [...row.querySelectorAll('td')].slice(0, 2).map((td) => td.textContent)))
+    expect(Object.fromEntries(mapping)).toEqual(r.json.mapping)
+    const clusters = await page.locator('.cluster').evaluateAll((els) => els.map((e) => ({kind: e.getAttribute('data-kind'), kept: e.querySelector('.kept')!.textContent!, removed: e.querySelectorAll('.removed').length})))
+    expect(clusters).toHaveLength(2)
+    // Line 4 is an exact copy of line 2, line 5 a near one: one cluster, both removed under the kept line 2.
+    expect(clusters[0]).toMatchObject({kind: 'exact', removed: 2})
+    expect(await page.locator('.cluster').first().locator('.removed').allTextContents()).toEqual([expect.stringContaining(`${csv}:4 · exact copy`), expect.stringMatching(new RegExp(`${csv}:5 · near copy, similarity [01]\\.\\d\\d`))])
+    expect(clusters[0]!.kept).toContain(`${csv}:2`)
+    expect(clusters[0]!.kept).toContain('Paris is the capital of France.')
+    expect(await page.locator('h1').count()).toBe(1)
+    expect(clusters[1]!.kept).toContain('</td></tr></table><h1>owned</h1>')
+    expect(clusters[1]!.kept).toContain('<img src=x onerror=\\"window.__xss=1\\">')
+    expect(await page.evaluate(() => (window as unknown as {__xss?: number}).__xss)).toBeUndefined()
+    expect(problems).toEqual([])
+  }, 120_000)
 })
