@@ -95,7 +95,7 @@ describe('HTML report and SVG plot in headless Chromium (reports made by the spa
     // Untrusted text is shown, never run or parsed as markup.
     expect(examples[1]!.text).toContain('<script>window.__xss = 1</script>')
     expect(examples[1]!.text).toContain('</span></div><b>not bold</b>')
-    expect(await page.evaluate(() => (window as unknown as {__xss?: number}).__xss)).toBeUndefined()
+    expect(await page.evaluate(() => (globalThis as {__xss?: number}).__xss)).toBeUndefined()
     expect(await page.locator('section.example b').count()).toBe(0)
     expect(problems).toEqual([])
   }, 120_000)
@@ -111,7 +111,7 @@ describe('HTML report and SVG plot in headless Chromium (reports made by the spa
     expect(svg.problems).toEqual([])
     expect((await lfdata(['stats', CHATS, '--tokenizer', 'qwen', '--plot', join(dir, 'p.png')])).code).toBe(0)
     const png = await open(join(dir, 'p.png'))
-    expect(await png.page.locator('img').evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight])).toEqual([1800, 880])
+    expect(await png.page.locator('img').evaluate((img) => [(img as unknown as {naturalWidth: number}).naturalWidth, (img as unknown as {naturalHeight: number}).naturalHeight])).toEqual([1800, 880])
     expect(png.problems).toEqual([])
   }, 120_000)
 
@@ -150,7 +150,7 @@ describe('HTML report and SVG plot in headless Chromium (reports made by the spa
     expect(await page.locator('h1').count()).toBe(1)
     expect(clusters[1]!.kept).toContain('</td></tr></table><h1>owned</h1>')
     expect(clusters[1]!.kept).toContain('<img src=x onerror=\\"window.__xss=1\\">')
-    expect(await page.evaluate(() => (window as unknown as {__xss?: number}).__xss)).toBeUndefined()
+    expect(await page.evaluate(() => (globalThis as {__xss?: number}).__xss)).toBeUndefined()
     expect(problems).toEqual([])
   }, 120_000)
 })
