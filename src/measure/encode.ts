@@ -20,6 +20,8 @@ type Count = (text: string) => number
 export interface TracePart {
   text: string
   special: boolean
+  /** Counted by the tokenizer alone, without the template's added stop words (pre-training text). */
+  plain?: boolean
 }
 
 const countFns = new WeakMap<TokenCounter, Map<string, Count>>()
@@ -126,7 +128,7 @@ export function exampleLength(ex: AlignedExample, template: ChatTemplate, counte
   if (stage === 'pt') {
     const text = String(ex.prompt[0]?.content ?? '')
     const n = counter.count(text) + 1
-    trace?.push({trained: true, parts: [{text, special: false}, {text: counter.eosToken ?? '</s>', special: true}]})
+    trace?.push({trained: true, parts: [{text, special: false, plain: true}, {text: counter.eosToken ?? '</s>', special: true}]})
     return {prompt: 0, response: n, total: n}
   }
   const thought = template.reasoning ? counter.count(template.thoughtWords[0] + template.thoughtWords[1]) : 0
@@ -178,8 +180,8 @@ export interface TokenSpan {
  * into spans of whole characters: byte-level BPE may split a character's bytes over tokens, and such tokens
  * share one span (its `tokens` says how many).
  */
-function textSpans(text: string, template: ChatTemplate, counter: TokenCounter, trained: boolean): TokenSpan[] {
-  const added = new Set(template.stopWords.filter((w) => counter.count(w) !== 1))
+function textSpans(text: string, template: ChatTemplate, counter: TokenCounter, trained: boolean, plain = false): TokenSpan[] {
+  const added = new Set(plain ? [] : template.stopWords.filter((w) => counter.count(w) !== 1))
   const parts = added.size > 0 ? new AddedTokenSplitter([...added]).split(text) : [text]
   const spans: TokenSpan[] = []
   for (const part of parts) {
@@ -216,7 +218,7 @@ export function exampleTokens(ex: AlignedExample, template: ChatTemplate, counte
   for (const segment of trace) {
     for (const part of segment.parts) {
       if (part.special) spans.push({text: part.text, tokens: 1, trained: segment.trained, special: true})
-      else spans.push(...textSpans(part.text, template, counter, segment.trained))
+      else spans.push(...textSpans(part.text, template, counter, segment.trained, part.plain))
     }
   }
   const trained = spans.reduce((n, s) => n + (s.trained ? s.tokens : 0), 0)

@@ -44,10 +44,12 @@ describe('exampleTokens (the report\'s token view)', () => {
     expect(spans.filter((s) => !s.trained).map((s) => s.text).join('')).toBe('<|im_start|>system\nYou are Qwen, created by Alibaba Cloud. You are a helpful assistant.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n')
   })
 
-  it('pre-training trains on the whole text plus EOS', () => {
-    const ex: AlignedExample = {prompt: [{role: 'user', content: 'Plain text 你好'}], response: [], system: '', tools: '', images: null, videos: null, audios: null}
-    const {length, spans} = exampleTokens(ex, TEMPLATES.qwen!, counters.qwen!, 'pt')
+  it('pre-training trains on the whole text plus EOS, stop words of the template counted as plain text', () => {
+    const ex: AlignedExample = {prompt: [{role: 'user', content: 'Plain text 你好 <|im_end|>'}], response: [], system: '', tools: '', images: null, videos: null, audios: null}
+    // chatml's <|im_end|> is not a Llama 3 token: in chat turns it becomes one, in pre-training text it does not.
+    const {length, spans} = exampleTokens(ex, TEMPLATES.chatml!, counters.llama3!, 'pt')
     expect(spans.every((s) => s.trained)).toBe(true)
-    expect(length.response).toBe(length.total)
+    expect(length).toEqual(exampleLength(ex, TEMPLATES.chatml!, counters.llama3!, 'pt'))
+    expect(spans.reduce((n, s) => n + s.tokens, 0)).toBe(length.total)
   })
 })
