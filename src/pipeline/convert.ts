@@ -86,7 +86,7 @@ export async function convert(opts: ConvertOptions, reporter: Reporter): Promise
   if (opts.limit !== undefined && (!Number.isInteger(opts.limit) || opts.limit < 1)) throw new UsageError('--limit must be a whole number ≥ 1')
   const files = await expandInputs(opts.inputs)
   const sizes = await Promise.all(files.map((f) => inputSize(f)))
-  const total = sizes.every((s) => s !== null) ? (sizes as number[]).reduce((a, b) => a + b, 0) : undefined
+  const total = sizes.every((s) => s !== null) ? (sizes).reduce((a, b) => a + b, 0) : undefined
   const counter = {n: 0, bytes: 0}
 
   // The first record decides the mapping (and so the output layout) for the whole run.
@@ -142,7 +142,7 @@ export async function convert(opts: ConvertOptions, reporter: Reporter): Promise
     throw error
   }
 
-  const inputs = await Promise.all(files.map(async (f, i) => ({path: f, bytes: sizes[i] ?? null, format: opts.inputFormat ?? f.split('.').pop() ?? ''})))
+  const inputs = files.map((f, i) => ({path: f, bytes: sizes[i] ?? null, format: opts.inputFormat ?? f.split('.').pop() ?? ''}))
   const manifestPath = opts.output === '-' ? null : manifestPathFor(opts.output)
   if (manifestPath) {
     const manifest: Manifest = {

@@ -71,7 +71,7 @@ export async function register(opts: RegisterOptions, reporter: Reporter): Promi
       const file = await loadDatasetInfo(dinfoPath)
       if (!file.info[name]) throw new UsageError(`no dataset named ${name} in ${dinfoPath}`)
       await saveDatasetInfo(file, withoutEntry(file, name), true)
-      return {action: 'removed', name, entry: file.info[name]!, ...base}
+      return {action: 'removed', name, entry: file.info[name], ...base}
     })
   }
   if (!opts.file || !opts.name) throw new UsageError('register needs FILE and --name', {suggestion: 'lfdata register data/train.jsonl --name my_data'})

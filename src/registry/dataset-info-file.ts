@@ -15,8 +15,8 @@ export interface DatasetInfoFile {
 }
 
 /** Reads and checks an existing dataset_info.json (a missing file is an empty one). A broken file is an error, never overwritten. */
-export async function loadDatasetInfo(path: string): Promise<DatasetInfoFile> {
-  if (!existsSync(path)) return {path, text: '{}\n', info: {}}
+export function loadDatasetInfo(path: string): Promise<DatasetInfoFile> {
+  if (!existsSync(path)) return Promise.resolve({path, text: '{}\n', info: {}})
   // A BOM is refused like any other json.load failure: LF cannot read the file, and editing it would hide that.
   const {text, info} = readDatasetInfoFile(path)
   if (typeof info !== 'object' || info === null || Array.isArray(info)) {
@@ -29,7 +29,7 @@ export async function loadDatasetInfo(path: string): Promise<DatasetInfoFile> {
       suggestion: 'fix the entry by hand (or run lfdata check) before registering more; lfdata does not rewrite a broken file',
     })
   }
-  return {path, text, info: info as DatasetInfo}
+  return Promise.resolve({path, text, info: info as DatasetInfo})
 }
 
 /** The indentation unit of the file (2 spaces for LF's own file), from its first member. */

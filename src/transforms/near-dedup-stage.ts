@@ -22,11 +22,11 @@ export function nearDedupStage(opts: {threshold: number; fields: readonly NearFi
       report?.add(match, {text: textOf(item), source: item.row.source, line: item.row.line})
     },
   )
-  return async (items: AsyncIterable<OutputItem>): Promise<AsyncIterable<OutputItem>> => {
+  return (items: AsyncIterable<OutputItem>): Promise<AsyncIterable<OutputItem>> => {
     async function* run(): AsyncGenerator<OutputItem> {
       yield* stage(items)
       if (report && opts.report) await report.write(opts.report)
     }
-    return run()
+    return Promise.resolve(run())
   }
 }

@@ -32,7 +32,7 @@ describe('arrowEncoder', () => {
     expect(schemaOf(path)).toEqual(['conversations: List<Struct<{from:Utf8, value:Utf8}>>', 'system: Utf8'])
     // A stream (what HF datasets' arrow builder reads), not the file format; one schema, 4 batches.
     expect(readFileSync(path).readUInt32LE(0)).toBe(0xffffffff)
-    const reader = await RecordBatchReader.from(readFileSync(path))
+    const reader = RecordBatchReader.from(readFileSync(path))
     expect(reader.isStream()).toBe(true)
     expect([...reader].map((b) => b.numRows)).toEqual([3000, 3000, 3000, 1000])
   })
