@@ -79,9 +79,10 @@ export default class Convert extends BaseCommand {
     }, this.reporter())
     if (flags.report) await writeConvertReport(flags.report, result, collector!, {format: flags['input-format'] as InputFormat | undefined, delimiter: flags.delimiter, encoding: flags.encoding})
     if (flags.output !== '-') this.log(renderConvertSummary(result))
-    const note = flags.output === '-' ? this.logToStderr : this.log
-    if (flags['dedup-report']) note.call(this, `dedup report: ${flags['dedup-report']}`)
-    if (flags.report) note.call(this, `report: ${flags.report}`)
+    // With -o - stdout is the data, so the paths go to stderr.
+    const note = (line: string) => (flags.output === '-' ? this.logToStderr(line) : this.log(line))
+    if (flags['dedup-report']) note(`dedup report: ${flags['dedup-report']}`)
+    if (flags.report) note(`report: ${flags.report}`)
     return flags.report ? {...result, report: flags.report} : result
   }
 }

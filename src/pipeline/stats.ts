@@ -84,8 +84,15 @@ interface Measurer {
 
 /** Bytes of all input files, or undefined when one is stdin (or unreadable): then progress shows no percent. */
 async function totalBytes(sources: Source[]): Promise<number | undefined> {
-  const sizes = await Promise.all(sources.flatMap((s) => s.files).map((f) => (f === '-' ? undefined : stat(f).then((x) => x.size, () => undefined))))
-  return sizes.every((x) => x !== undefined) ? sizes.reduce((a: number, b) => a + b!, 0) : undefined
+  const files = sources.flatMap((s) => s.files)
+  if (files.includes('-')) return undefined
+  const sizes = await Promise.all(files.map((f) => stat(f).then((x): number | undefined => x.size, () => undefined)))
+  let total = 0
+  for (const size of sizes) {
+    if (size === undefined) return undefined
+    total += size
+  }
+  return total
 }
 
 /** Token counting in-process for small inputs (worker start-up would dominate), on a worker pool otherwise. */
