@@ -25,6 +25,7 @@ const hook: Hook.CommandNotFound = async function (opts) {
   }
   // With a space as topic separator, `conver x.csv` arrives as id "conver:x.csv"; lfdata has no topics.
   const typed = opts.id.split(':')[0]!
+  if (typed.startsWith('-')) throw new UsageError(`${typed} is not a flag of lfdata itself; command flags go after the command`, {suggestion: `${opts.config.bin} -h lists the commands, ${opts.config.bin} COMMAND -h their flags`})
   const visible = opts.config.commands.filter((c) => !c.hidden).map((c) => c.id)
   const closest = visible
     .map((id) => ({id, distance: levenshtein.get(typed, id)}))

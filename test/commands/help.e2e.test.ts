@@ -44,6 +44,9 @@ describe('help and discovery (spawned)', () => {
       expect(r.stdout).toBe('')
     }
     expect((await lfdata(['stat'])).stderr).toContain('did you mean stats?')
+    const flag = await lfdata(['--json'])
+    expect(flag.code).toBe(2)
+    expect(flag.stderr).toContain('--json is not a flag of lfdata itself')
   })
 
   it('autocomplete builds its scripts offline into the cache folder, listing lfdata\'s commands and flags', async () => {
