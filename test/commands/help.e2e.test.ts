@@ -59,6 +59,11 @@ describe('help and discovery (spawned)', () => {
     expect(script).toMatch(/^stats .*--tokenizer/m)
   })
 
+  it('start-up reads manifests (ours from scripts/build-manifest.js, the plugins\' own) instead of importing every command', async () => {
+    const r = await lfdata(['--version'], {env: {DEBUG: 'oclif:config:*'}})
+    for (const plugin of ['lfdata', '@oclif/plugin-help', '@oclif/plugin-autocomplete']) expect(r.stderr).toMatch(new RegExp(`oclif:config:${plugin} using manifest from`))
+  })
+
   it('--version prints the package version', async () => {
     const r = await lfdata(['--version'])
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {version: string}
