@@ -83,7 +83,9 @@ export function histogramSvg(chart: HistogramChart): string {
   }
   out.push(`<text x="${m.l + plotW / 2}" y="${H - 12}" text-anchor="middle" class="axis-title">tokens per example (len(input_ids)), ${fmt(bw)}-token buckets</text>`)
   out.push(`<text transform="translate(18 ${m.t + plotH / 2}) rotate(-90)" text-anchor="middle" class="axis-title">examples</text>`)
-  // Markers: one label row each, so close lines never overprint each other's labels.
+  // Markers: one label row each, so close lines never overprint each other's labels; labels are drawn after
+  // every line, with a white halo, so a line passing through another marker's row does not cross its text.
+  const labels: string[] = []
   markers.forEach((k, i) => {
     const px = x(k.at)
     const color = k.kind === 'cutoff' ? '#c0392b' : '#555'
@@ -91,9 +93,10 @@ export function histogramSvg(chart: HistogramChart): string {
     const flip = px + 4 + textWidth(k.label) > W - m.r
     out.push(`<g class="marker" data-kind="${k.kind}" data-at="${k.at}">`)
     out.push(`<line x1="${f(px)}" x2="${f(px)}" y1="${labelY + 3}" y2="${f(y(0))}" stroke="${color}" stroke-width="${k.kind === 'cutoff' ? 2 : 1.5}"${k.kind === 'cutoff' ? '' : ' stroke-dasharray="5 4"'}/>`)
-    out.push(`<text x="${f(flip ? px - 4 : px + 4)}" y="${labelY}" text-anchor="${flip ? 'end' : 'start'}" fill="${color}">${escapeXml(k.label)}</text>`)
     out.push('</g>')
+    labels.push(`<text x="${f(flip ? px - 4 : px + 4)}" y="${labelY}" text-anchor="${flip ? 'end' : 'start'}" fill="${color}" stroke="#ffffff" stroke-width="4" paint-order="stroke" class="marker-label">${escapeXml(k.label)}</text>`)
   })
+  out.push(...labels)
   out.push('</svg>')
   return out.join('\n')
 }
