@@ -1,6 +1,6 @@
 import {Command, Flags} from '@oclif/core'
 
-import {describeError, LfdataError} from './errors.js'
+import {describeError, envErrorFrom, LfdataError} from './errors.js'
 import {consoleReporter, type Reporter} from './reporter.js'
 
 /**
@@ -24,7 +24,8 @@ export abstract class BaseCommand extends Command {
     const {exit, text} = describeError(err, debug)
     if (text) process.stderr.write(text + '\n')
     process.exitCode = exit
-    const error = err instanceof LfdataError ? err.toJSON() : {code: 'E_INTERNAL', exit, message: err.message}
+    const known = err instanceof LfdataError ? err : envErrorFrom(err)
+    const error = known ? known.toJSON() : {code: 'E_INTERNAL', exit, message: err.message}
     this.logJson({error})
     return Promise.resolve(undefined)
   }

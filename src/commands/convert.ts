@@ -76,6 +76,7 @@ export default class Convert extends BaseCommand {
       rejects: flags.rejects,
       limit: flags.limit,
       onDrop: collector?.onDrop,
+      report: flags.report,
     }, this.reporter())
     if (flags.report) await writeConvertReport(flags.report, result, collector!, {format: flags['input-format'] as InputFormat | undefined, delimiter: flags.delimiter, encoding: flags.encoding})
     if (flags.output !== '-') this.log(renderConvertSummary(result))

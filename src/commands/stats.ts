@@ -7,6 +7,7 @@ import {runStats, type StatsResult} from '../pipeline/stats.js'
 import {plotKind, writeStatsPlot} from '../report/plot.js'
 import {reportPath} from '../report/html.js'
 import {StatsReportCollector, writeStatsReport} from '../report/stats-report.js'
+import {guardPlot} from '../stats/render.js'
 import {renderStats} from '../pipeline/stats-summary.js'
 import {TEMPLATE_NAMES} from '../templates/templates.js'
 import {PRESETS} from '../tokenize/load.js'
@@ -41,8 +42,12 @@ export default class Stats extends BaseCommand {
     const datasets = flags.dataset ? flags.dataset.split(',').map((s) => s.trim()).filter(Boolean) : []
     if (!args.target && datasets.length === 0) throw new UsageError('give a data file or --dataset NAMES', {suggestion: 'lfdata stats train.jsonl --tokenizer qwen'})
     if (args.target && datasets.length > 0) throw new UsageError('give either a data file or --dataset, not both')
-    if (flags.plot) plotKind(flags.plot)
-    if (flags.report) reportPath(flags.report)
+    const inputs = [args.target ?? '-', `${flags['dataset-dir']}/dataset_info.json`]
+    if (flags.plot) {
+      plotKind(flags.plot)
+      guardPlot(flags.plot, inputs)
+    }
+    if (flags.report) guardPlot(reportPath(flags.report), inputs, '--report')
     const collector = flags.report ? new StatsReportCollector() : undefined
     const result = await runStats({
       files: args.target ? [args.target] : [],

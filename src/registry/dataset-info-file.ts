@@ -1,7 +1,6 @@
-import {copyFile} from 'node:fs/promises'
 import {existsSync} from 'node:fs'
 
-import {writeFileAtomic} from '../io/atomic.js'
+import {copyFileAtomic, writeFileAtomic} from '../io/atomic.js'
 import {readDatasetInfoFile} from '../io/dataset-files.js'
 import {InputError} from '../errors.js'
 import {parseDatasetInfoJson, validateDatasetInfo, type DatasetInfo, type DatasetInfoEntry} from '../lf/dataset-info.js'
@@ -76,6 +75,6 @@ export async function saveDatasetInfo(file: DatasetInfoFile, text: string, backu
   if (!parsed.ok) throw new Error(`refusing to write dataset_info.json that is not JSON: ${parsed.message}`)
   const problems = validateDatasetInfo(parsed.value).filter((p) => !p.message.startsWith('unknown key'))
   if (problems.length > 0) throw new Error(`refusing to write an invalid dataset_info.json: ${problems[0]!.path} ${problems[0]!.message}`)
-  if (backup && existsSync(file.path)) await copyFile(file.path, `${file.path}.bak`)
+  if (backup && existsSync(file.path)) await copyFileAtomic(file.path, `${file.path}.bak`)
   await writeFileAtomic(file.path, text)
 }

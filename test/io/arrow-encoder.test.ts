@@ -65,7 +65,7 @@ describe('arrowEncoder', () => {
     declared.start()
     expect(() => declared.encode({conversations: [{from: 'human', value: 'x', extra: 1}], system: ''})).toThrow(/conversations\[0\]\.extra is not in the schema/)
     expect(() => declared.encode({conversations: [{from: 'human', value: 3}], system: ''})).toThrow(/conversations\[0\]\.value is an integer, not a string/)
-    expect(() => declared.encode({conversations: [], system: '', images: []})).toThrow(expect.objectContaining({code: 'E_ARROW_SCHEMA', exit: 1}))
+    expect(() => declared.encode({conversations: [], system: '', images: []})).toThrow(expect.objectContaining({code: 'E_ARROW_INTERNAL', exit: 1}))
 
     const inferred = arrowEncoder(undefined, {batchSize: 2})
     inferred.encode({id: 1})
