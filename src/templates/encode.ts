@@ -1,8 +1,10 @@
 import type {AlignedExample, LfMessage, Stage} from '../lf/types.js'
 import {AddedTokenSplitter} from '../tokenize/added-tokens.js'
 import type {TokenCounter} from '../tokenize/counter.js'
-import type {ChatTemplate, Slot} from './templates.js'
-import {formatFunctionCall, formatTools} from './tools.js'
+import {isReasoning, type ChatTemplate, type Slot} from './templates.js'
+import {formatFunctionCall, formatTools, LfRaise} from './tools.js'
+
+export {LfRaise}
 
 export interface Length {
   prompt: number
@@ -10,7 +12,163 @@ export interface Length {
   total: number
 }
 
+/** The supervised processor's switches (DataArguments). */
+export interface EncodeOptions {
+  maskHistory?: boolean
+  trainOnPrompt?: boolean
+}
+
 type Count = (text: string) => number
+
+/** StringFormatter.apply: in each string slot the first `{{name}}` of each argument is replaced, in order. */
+function applySlots(slots: Slot[], args: [string, string][]): Slot[] {
+  return slots.map((slot) => (typeof slot === 'string' ? args.reduce((s, [name, value]) => s.replace(`{{${name}}}`, () => value), slot) : slot))
+}
+
+/** The first element of a formatter's output as Llama2Template uses it (`apply(...)[0]`), as text. */
+function firstText(slots: Slot[]): string {
+  const first = slots[0]
+  if (typeof first === 'string') return first
+  throw new LfRaise('TypeError: can only concatenate str (not "set") to str')
+}
+
+/**
+ * Template._encode (and Llama2Template's, MossVLTemplate's): for each message the slots LF converts to ids —
+ * prefix and system (with the tool prompt) before message 0, each message through its formatter.
+ */
+export function renderMessages(t: ChatTemplate, messages: LfMessage[], system: string, tools: string): Slot[][] {
+  const sys = system || t.defaultSystem
+  const llama2 = t.cls === 'llama2'
+  return messages.map((m, i) => {
+    const out: Slot[] = []
+    let fused = ''
+    if (i === 0) {
+      out.push(...t.prefix)
+      if (sys || tools) {
+        let toolText = ''
+        if (tools) toolText = typeof t.tools === 'string' ? formatTools(t.tools, tools) : firstText(applySlots(t.tools.slots, [['content', tools]]))
+        if (t.cls === 'mossvl' && tools && !sys) toolText = toolText.replace(/^\n+/, '')
+        const rendered = applySlots(t.system, [['content', sys + toolText]])
+        if (llama2) fused = firstText(rendered)
+        else out.push(...rendered)
+      }
+    }
+    const content = m.content as string
+    switch (m.role) {
+      case 'user':
+        out.push(...applySlots(t.user, llama2 ? [['content', fused + content]] : [['content', content], ['idx', String(Math.floor(i / 2))]]))
+        break
+      case 'assistant':
+        out.push(...applySlots(t.assistant, [['content', content]]))
+        break
+      case 'observation':
+        out.push(...applySlots(t.observation, [['content', content]]))
+        break
+      case 'function': {
+        // Llama2Template passes no thought or tool-call words to the function formatter.
+        const text = formatFunctionCall(t.function.toolFormat, content, llama2 ? null : t.thoughtWords, llama2 ? null : t.toolCallWords)
+        out.push(...applySlots(t.function.slots, [['content', text]]))
+        break
+      }
+      default:
+        throw new LfRaise(`NotImplementedError: Unexpected role: ${m.role}`)
+    }
+    return out
+  })
+}
+
+/** add_thought(): the empty thought block (Glm47ReasoningTemplate: the closing word alone). */
+export const emptyThought = (t: ChatTemplate): string => (t.cls === 'glm47' ? t.thoughtWords[1] : t.thoughtWords[0] + t.thoughtWords[1])
+
+/** remove_thought: every thought block removed, then leading newlines. */
+function removeThought(t: ChatTemplate, content: string): string {
+  const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  return content.replace(new RegExp(`${esc(t.thoughtWords[0])}[\\s\\S]*?${esc(t.thoughtWords[1])}`, 'g'), '').replace(/^\n+/, '')
+}
+
+const hasThought = (t: ChatTemplate, content: string) => content.includes(t.thoughtWords[0].trim()) || content.includes(t.thoughtWords[1].trim())
+const withContent = (m: LfMessage, content: string): LfMessage => ({...m, content})
+
+export interface Turn {
+  source: Slot[]
+  target: Slot[]
+}
+
+/**
+ * encode_multiturn: (prompt, response) slot lists per turn. Reasoning templates drop thoughts when
+ * enable_thinking is false (and from history turns when `discardHistoryCot`), and put the empty thought block
+ * before each response without one (on the response side when thinking is on, else at the prompt's end).
+ */
+export function multiturn(t: ChatTemplate, messages: LfMessage[], system: string, tools: string, discardHistoryCot = false): Turn[] {
+  let msgs = messages
+  const reasoning = isReasoning(t)
+  if (reasoning) {
+    msgs = msgs.map((m, i) => {
+      const strip = i % 2 === 1 && (t.enableThinking === false || (discardHistoryCot && i < msgs.length - 2))
+      return strip ? withContent(m, removeThought(t, m.content as string)) : m
+    })
+  }
+  const encoded = renderMessages(t, msgs, system, tools)
+  if (reasoning) {
+    const turns = discardHistoryCot ? [msgs.length - 2] : msgs.map((_, i) => i).filter((i) => i % 2 === 0)
+    for (const i of turns) {
+      if (hasThought(t, msgs[i + 1]!.content as string)) continue
+      if (t.enableThinking) encoded[i + 1] = [emptyThought(t), ...encoded[i + 1]!]
+      else encoded[i]!.push(emptyThought(t))
+    }
+  }
+  const out: Turn[] = []
+  for (let i = 0; i < encoded.length; i += 2) out.push({source: encoded[i]!, target: encoded[i + 1] ?? []})
+  return out
+}
+
+/** encode_oneturn (pairwise, KTO): everything before the last message is the prompt. */
+export function oneturn(t: ChatTemplate, messages: LfMessage[], system: string, tools: string): Turn {
+  let msgs = messages
+  const reasoning = isReasoning(t)
+  if (reasoning) {
+    msgs = msgs.map((m, i) => {
+      const history = !t.preserveThinking && i % 2 === 1 && i < msgs.length - 2
+      const last = t.enableThinking === false && i === msgs.length - 1
+      return history || last ? withContent(m, removeThought(t, m.content as string)) : m
+    })
+  }
+  const encoded = renderMessages(t, msgs, system, tools)
+  const source = encoded.slice(0, -1).flat()
+  let target = encoded.at(-1)!
+  if (reasoning && !hasThought(t, msgs.at(-1)!.content as string)) {
+    if (t.enableThinking) target = [emptyThought(t), ...target]
+    else source.push(emptyThought(t))
+  }
+  return {source, target}
+}
+
+export interface LabelledSlot {
+  slot: Slot
+  /** The label LF gives the slot's tokens: trained (its own ids), masked, or the EOS id (efficient_eos). */
+  label: 'trained' | 'masked' | 'eos'
+}
+
+/**
+ * SupervisedDatasetProcessor._encode_data_example without truncation, slot by slot: the order of turns
+ * (mask_history puts the last turn first in priority but keeps text order), which parts are trained, and
+ * efficient_eos (the EOS appended at the end; each later prompt's first token labelled EOS).
+ */
+export function supervisedLayout(t: ChatTemplate, turns: Turn[], opts: EncodeOptions = {}): LabelledSlot[] {
+  const out: LabelledSlot[] = []
+  const last = turns.length - 1
+  turns.forEach((turn, k) => {
+    // turn_idx counts from the last turn under mask_history.
+    const turnIdx = opts.maskHistory ? last - k : k
+    turn.source.forEach((slot, j) => {
+      const label = opts.trainOnPrompt ? 'trained' : t.efficientEos && turnIdx !== 0 && j === 0 ? 'eos' : 'masked'
+      out.push({slot, label})
+    })
+    for (const slot of turn.target) out.push({slot, label: opts.maskHistory && turnIdx !== 0 ? 'masked' : 'trained'})
+  })
+  if (t.efficientEos) out.push({slot: {special: 'eos'}, label: 'trained'})
+  return out
+}
 
 const countFns = new WeakMap<TokenCounter, Map<string, Count>>()
 
@@ -22,7 +180,8 @@ const countFns = new WeakMap<TokenCounter, Map<string, Count>>()
 function countFor(template: ChatTemplate, counter: TokenCounter): Count {
   let byTemplate = countFns.get(counter)
   if (!byTemplate) countFns.set(counter, (byTemplate = new Map()))
-  let count = byTemplate.get(template.name)
+  const key = template.stopWords.join('\u0000')
+  let count = byTemplate.get(key)
   if (count) return count
   // A stop word the tokenizer already counts as one token (its own special token) needs nothing.
   const added = template.stopWords.filter((w) => counter.count(w) !== 1)
@@ -32,102 +191,62 @@ function countFor(template: ChatTemplate, counter: TokenCounter): Count {
     const words = new Set(added)
     count = (text) => splitter.split(text).reduce((n, part) => n + (words.has(part) ? 1 : counter.count(part)), 0)
   }
-  byTemplate.set(template.name, count)
+  byTemplate.set(key, count)
   return count
 }
 
-/**
- * Tokens of a list of slots: each string slot encoded on its own, special slots one id each. As in
- * StringFormatter.apply, each string slot has its first `{{content}}` replaced, then (user turns of the base
- * Template only) its first `{{idx}}`, which may be one the content brought in.
- */
-function slotTokens(slots: Slot[], content: string, counter: TokenCounter, count: Count, idx?: string): number {
+/** _convert_elements_to_ids, counted: each string slot encoded on its own, special slots one id each. */
+function slotsTokens(slots: Slot[], counter: TokenCounter, count: Count): number {
   let n = 0
   for (const slot of slots) {
-    if (typeof slot === 'string') {
-      let text = slot.replace('{{content}}', () => content)
-      if (idx !== undefined) text = text.replace('{{idx}}', idx)
-      if (text.length > 0) n += count(text)
-    } else if ('token' in slot) n += 1
+    if (typeof slot === 'string') n += slot.length > 0 ? count(slot) : 0
+    else if ('token' in slot) n += 1
+    else if ('ignoredSet' in slot) continue
     else if (slot.special === 'eos') n += 1 // LF always has an EOS (fix_special_tokens adds one)
     else if (counter.bosToken !== null) n += 1
   }
   return n
 }
 
-function renderSlots(slots: Slot[], content: string): string {
-  return slots.map((s) => (typeof s === 'string' ? s.replace('{{content}}', () => content) : '')).join('')
-}
-
-/** Token counts of each message as Template._encode produces them (prefix and system go with message 0). */
-export function encodeMessages(template: ChatTemplate, counter: TokenCounter, messages: LfMessage[], system: string, tools: string): number[] {
-  const sys = system || template.defaultSystem
-  const toolText = tools ? formatTools(template.toolFormat, JSON.parse(tools) as Record<string, unknown>[]) : ''
-  const count = countFor(template, counter)
-  return messages.map((m, i) => {
-    const content = m.content as string
-    let n = 0
-    let fused = ''
-    if (i === 0) {
-      n += slotTokens(template.prefix, '', counter, count)
-      if (sys || tools) {
-        if (template.fuseSystem) fused = renderSlots(template.system, sys + toolText)
-        else n += slotTokens(template.system, sys + toolText, counter, count)
-      }
-    }
-    switch (m.role) {
-      case 'user':
-        // Template._encode passes idx=str(i // 2) to the user formatter; Llama2Template (fuseSystem) does not.
-        return n + slotTokens(template.user, fused + content, counter, count, template.fuseSystem ? undefined : String(Math.floor(i / 2)))
-      case 'assistant':
-        return n + slotTokens(template.assistant, content, counter, count)
-      case 'observation':
-        return n + slotTokens(template.observation, content, counter, count)
-      case 'function':
-        return n + slotTokens(template.function, formatFunctionCall(template.toolFormat, content, template.thoughtWords), counter, count)
-      default:
-        throw new Error(`unexpected role ${m.role}`)
-    }
-  })
+/** Python's `messages[i]["content"]` must be a str for the formatters; the processor has checked roles. */
+function messagesOf(ex: AlignedExample, response: LfMessage[]): LfMessage[] {
+  return [...ex.prompt, ...response]
 }
 
 /**
  * len(input_ids) of an aligned example as LF's preprocessing for `stage` computes it with no truncation
  * (supervised: encode_multiturn over prompt+response, the reasoning template's empty thought block, and
- * efficient_eos; pairwise/KTO: prompt + the longer response; pt: text + EOS).
+ * efficient_eos; pairwise/KTO: prompt + the longer response; pt: text + EOS). Throws LfRaise where LF's
+ * Python raises on the record.
  */
-export function exampleLength(ex: AlignedExample, template: ChatTemplate, counter: TokenCounter, stage: Stage): Length {
+export function exampleLength(ex: AlignedExample, template: ChatTemplate, counter: TokenCounter, stage: Stage, opts: EncodeOptions = {}): Length {
   const system = typeof ex.system === 'string' ? ex.system : ''
   const tools = typeof ex.tools === 'string' ? ex.tools : ''
   if (stage === 'pt') {
     const n = counter.count(String(ex.prompt[0]?.content ?? '')) + 1
     return {prompt: 0, response: n, total: n}
   }
-  const thought = template.reasoning ? counter.count(template.thoughtWords[0] + template.thoughtWords[1]) : 0
-  const needsThought = (content: unknown) =>
-    typeof content === 'string' && !content.includes(template.thoughtWords[0].trim()) && !content.includes(template.thoughtWords[1].trim())
+  const count = countFor(template, counter)
+  const eos = template.efficientEos ? 1 : 0
   if (stage === 'sft') {
-    const counts = encodeMessages(template, counter, [...ex.prompt, ...ex.response], system, tools)
+    const discard = (opts.maskHistory ?? false) && !template.preserveThinking
     let prompt = 0
     let response = 0
-    for (let i = 0; i + 1 < counts.length; i += 2) {
-      prompt += counts[i]!
-      response += counts[i + 1]!
-      const reply = i + 1 < ex.prompt.length ? ex.prompt[i + 1] : ex.response[i + 1 - ex.prompt.length]
-      if (template.reasoning && needsThought(reply?.content)) response += thought
+    for (const turn of multiturn(template, messagesOf(ex, ex.response), system, tools, discard)) {
+      prompt += slotsTokens(turn.source, counter, count)
+      response += slotsTokens(turn.target, counter, count)
     }
-    if (template.efficientEos) response += 1
-    return {prompt, response, total: prompt + response}
+    return {prompt, response: response + eos, total: prompt + response + eos}
   }
-  // Pairwise and KTO encode prompt + one response at a time (encode_oneturn); the longer one decides the length.
-  let prompt = 0
+  // Pairwise and KTO encode prompt + one response at a time (encode_oneturn); the longer one decides the
+  // length, and the prompt is the first response's (a reasoning template may end it with an empty thought).
+  let prompt = -1
   let longest = 0
   for (const r of ex.response) {
-    const counts = encodeMessages(template, counter, [...ex.prompt, r], system, tools)
-    prompt = counts.slice(0, -1).reduce((a, b) => a + b, 0)
-    let resp = counts.at(-1)! + (template.efficientEos ? 1 : 0)
-    if (template.reasoning && needsThought(r.content)) resp += thought
-    longest = Math.max(longest, resp)
+    const turn = oneturn(template, messagesOf(ex, [r]), system, tools)
+    if (prompt < 0) prompt = slotsTokens(turn.source, counter, count)
+    longest = Math.max(longest, slotsTokens(turn.target, counter, count) + eos)
   }
+  prompt = Math.max(prompt, 0)
   return {prompt, response: longest, total: prompt + longest}
 }

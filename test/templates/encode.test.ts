@@ -1,9 +1,9 @@
 import {beforeAll, describe, expect, it} from 'vitest'
 
 import type {AlignedExample} from '../../src/lf/types.js'
+import {pyJsonDumps as pyDumps} from '../../src/lf/py.js'
 import {exampleLength} from '../../src/templates/encode.js'
 import {TEMPLATES} from '../../src/templates/templates.js'
-import {pyDumps} from '../../src/templates/tools.js'
 import type {TokenCounter} from '../../src/tokenize/counter.js'
 import {loadTokenizer} from '../../src/tokenize/load.js'
 
@@ -220,8 +220,8 @@ describe('every template: one alpaca and one sharegpt-with-tools example, slot b
       })
     }
     check(alpaca, al)
-    if (tl === 'unsupported') expect(() => exampleLength(withTools, TEMPLATES[name]!, qwen, 'sft')).toThrow(/not implemented in lfdata/)
-    else check(withTools, tl)
+    // glm4's and mistral's tool formats are pinned slot by slot in lf-parity.test.ts (LF's own rendering).
+    if (tl !== 'unsupported') check(withTools, tl)
   })
 
   it("default tool format: a union type and a null description print as Python's str() prints them", () => {
