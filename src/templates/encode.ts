@@ -10,6 +10,8 @@ export interface Length {
   prompt: number
   response: number
   total: number
+  /** Tokens with a label (not IGNORE_INDEX) before truncation. */
+  trained: number
 }
 
 /** The supervised processor's switches (DataArguments). */
@@ -224,19 +226,29 @@ export function exampleLength(ex: AlignedExample, template: ChatTemplate, counte
   const tools = typeof ex.tools === 'string' ? ex.tools : ''
   if (stage === 'pt') {
     const n = counter.count(String(ex.prompt[0]?.content ?? '')) + 1
-    return {prompt: 0, response: n, total: n}
+    return {prompt: 0, response: n, total: n, trained: n}
   }
   const count = countFor(template, counter)
   const eos = template.efficientEos ? 1 : 0
   if (stage === 'sft') {
     const discard = (opts.maskHistory ?? false) && !template.preserveThinking
-    let prompt = 0
-    let response = 0
-    for (const turn of multiturn(template, messagesOf(ex, ex.response), system, tools, discard)) {
-      prompt += slotsTokens(turn.source, counter, count)
-      response += slotsTokens(turn.target, counter, count)
-    }
-    return {prompt, response: response + eos, total: prompt + response + eos}
+    const turns = multiturn(template, messagesOf(ex, ex.response), system, tools, discard).map((turn) => [slotsTokens(turn.source, counter, count), slotsTokens(turn.target, counter, count)] as const)
+    const prompt = turns.reduce((n, [s]) => n + s, 0)
+    const response = turns.reduce((n, [, r]) => n + r, 0) + eos
+    // Labels that are not IGNORE_INDEX: the prompt too with train_on_prompt, the last response alone with
+    // mask_history, and under efficient_eos the EOS label on the first token of every later prompt.
+    let trained: number
+    if (opts.trainOnPrompt) trained = prompt + response
+    else if (opts.maskHistory) trained = turns.at(-1)![1] + eos + (eos && turns.length - 1)
+    else trained = response + (eos && turns.length - 1)
+    return {prompt, response, total: prompt + response, trained}
+  }
+  if (stage === 'ppo') {
+    // The unsupervised processor: the prompt is the input, the response (or an empty one) the labels.
+    const response = ex.response.length === 1 ? ex.response : [{role: 'assistant', content: ''} as LfMessage]
+    const turn = oneturn(template, messagesOf(ex, response), system, tools)
+    const prompt = slotsTokens(turn.source, counter, count)
+    return {prompt, response: slotsTokens(turn.target, counter, count) + eos, total: prompt, trained: 0}
   }
   // Pairwise and KTO encode prompt + one response at a time (encode_oneturn); the longer one decides the
   // length, and the prompt is the first response's (a reasoning template may end it with an empty thought).
@@ -248,5 +260,17 @@ export function exampleLength(ex: AlignedExample, template: ChatTemplate, counte
     longest = Math.max(longest, slotsTokens(turn.target, counter, count) + eos)
   }
   prompt = Math.max(prompt, 0)
-  return {prompt, response: longest, total: prompt + longest}
+  return {prompt, response: longest, total: prompt + longest, trained: longest}
+}
+
+/** One example's length, or what LF raises on it (the run would stop there). */
+export type Measured = Length | {raise: string}
+
+export function measureExample(ex: AlignedExample, template: ChatTemplate, counter: TokenCounter, stage: Stage, opts: EncodeOptions = {}): Measured {
+  try {
+    return exampleLength(ex, template, counter, stage, opts)
+  } catch (error) {
+    if (error instanceof LfRaise) return {raise: error.message}
+    throw error
+  }
 }

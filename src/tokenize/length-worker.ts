@@ -1,8 +1,7 @@
 import {parentPort, workerData} from 'node:worker_threads'
 
 import type {AlignedExample} from '../lf/types.js'
-import {exampleLength, type Length} from '../templates/encode.js'
-import {TEMPLATES} from '../templates/templates.js'
+import {measureExample, type Measured} from '../templates/encode.js'
 import {TokenCounter} from './counter.js'
 import {loadTokenizer} from './load.js'
 import type {WorkerSpec} from './pool.js'
@@ -10,12 +9,11 @@ import type {WorkerSpec} from './pool.js'
 /** Worker side of LengthPool: sets up counting once, then measures batches of examples. */
 const spec = workerData as WorkerSpec
 const counter = spec.counter ? TokenCounter.fromSpec(spec.counter) : loadTokenizer(spec.tokenizer).counter
-const {template, stage} = spec
-const tpl = TEMPLATES[template]!
+const {template, stage, options} = spec
 
 parentPort!.on('message', ({id, examples}: {id: number; examples: AlignedExample[]}) => {
   try {
-    const lengths: Length[] = examples.map((ex) => exampleLength(ex, tpl, counter, stage))
+    const lengths: Measured[] = examples.map((ex) => measureExample(ex, template, counter, stage, options))
     parentPort!.postMessage({id, lengths})
   } catch (error) {
     parentPort!.postMessage({id, error: (error as Error).message})

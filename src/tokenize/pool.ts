@@ -3,14 +3,17 @@ import {Worker} from 'node:worker_threads'
 
 import {LfdataError, ExitCode} from '../errors.js'
 import type {AlignedExample, Stage} from '../lf/types.js'
-import type {Length} from '../templates/encode.js'
+import type {EncodeOptions, Measured} from '../templates/encode.js'
+import type {ChatTemplate} from '../templates/templates.js'
 import type {CounterSpec} from './counter.js'
 
 /** What a worker needs: `counter` (shared BPE tables) when the main thread has one, else the spec to load. */
 export interface WorkerSpec {
   tokenizer: string
-  template: string
+  /** The template with the run's switches applied (plain data, cloned into each worker). */
+  template: ChatTemplate
   stage: Stage
+  options: EncodeOptions
   counter?: CounterSpec
 }
 
@@ -22,14 +25,14 @@ export interface WorkerSpec {
  */
 export class LengthPool {
   private readonly workers: Worker[]
-  private readonly waiting = new Map<number, {resolve: (l: Length[]) => void; reject: (e: Error) => void}>()
+  private readonly waiting = new Map<number, {resolve: (l: Measured[]) => void; reject: (e: Error) => void}>()
   private nextId = 0
 
   constructor(spec: WorkerSpec, size = availableParallelism()) {
     const url = new URL('./length-worker.js', import.meta.url)
     this.workers = Array.from({length: Math.max(1, size)}, () => {
       const w = new Worker(url, {workerData: spec})
-      w.on('message', ({id, lengths, error}: {id: number; lengths?: Length[]; error?: string}) => {
+      w.on('message', ({id, lengths, error}: {id: number; lengths?: Measured[]; error?: string}) => {
         const p = this.waiting.get(id)
         this.waiting.delete(id)
         if (error) p?.reject(new LfdataError('E_WORKER', ExitCode.internal, `token counting failed: ${error}`))
@@ -47,7 +50,7 @@ export class LengthPool {
     return this.workers.length
   }
 
-  measure(examples: AlignedExample[]): Promise<Length[]> {
+  measure(examples: AlignedExample[]): Promise<Measured[]> {
     const id = this.nextId++
     return new Promise((resolve, reject) => {
       this.waiting.set(id, {resolve, reject})
