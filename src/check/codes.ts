@@ -79,6 +79,7 @@ export const CODES = {
   LF428: {severity: 'error', title: 'kto_tag is not a JSON boolean: LF reads the row as SFT and the KTO processor drops it', fix: 'write true/false, not "true" or 0/1'},
   LF429: {severity: 'warning', title: 'KTO data has only one label ("Your dataset only has one preference type")', fix: 'include both desirable and undesirable examples'},
   LF430: {severity: 'warning', title: 'chosen equals rejected', fix: 'remove pairs that teach nothing'},
+  LF418: {severity: 'error', title: 'record makes LF crash while the template renders it (tool or function-call formatting, unexpected role)', fix: 'fix the record as the Python exception in the detail says, or drop it'},
   LF431: {severity: 'info', title: 'the exact-duplicate check stopped at its memory bound', fix: 'lfdata convert --dedup exact compares every record'},
   // Tokens (--tokenizer)
   LF501: {severity: 'warning', title: 'examples longer than cutoff_len are truncated (with packing: cutoff_len - 1)', fix: 'raise cutoff_len (lfdata stats suggests one) or drop long examples'},

@@ -8,7 +8,8 @@ import {DATA_STAGE, resolveDatasetAttr} from '../lf/attr.js'
 import {LF_TEMPLATE_NAMES} from '../lf/data-args.js'
 import type {DatasetAttr, Stage} from '../lf/types.js'
 import type {Reporter} from '../reporter.js'
-import {processorOptionsFor, TEMPLATES} from '../templates/templates.js'
+import type {EncodeOptions} from '../templates/encode.js'
+import {processorOptionsFor, TEMPLATES, TOOL_FORMATS, withSwitches, type TemplateSwitches} from '../templates/templates.js'
 import {loadTokenizer} from '../tokenize/load.js'
 import {checkConfig, datasetNames, guess, STAGES, type TrainConfig} from './config.js'
 import {loadDatasetInfo, type LoadedInfo} from './dataset-info.js'
@@ -60,7 +61,25 @@ function tokenSetup(opts: CheckOptions, values: Record<string, unknown>, templat
   const template = name ? TEMPLATES[name] : undefined
   if (!template) throw new UsageError(`lfdata cannot measure tokens with template ${name ?? '(none)'}`, {suggestion: `pass --template, one of ${Object.keys(TEMPLATES).join(', ')}`})
   const cutoffLen = opts.cutoffLen ?? (typeof values.cutoff_len === 'number' ? values.cutoff_len : 2048)
-  return {counter, template, cutoffLen, packing: typeof values.packing === 'boolean' ? values.packing : undefined, neatPacking: values.neat_packing === true}
+  return {
+    counter, template: withSwitches(template, yamlSwitches(values)), cutoffLen, packing: typeof values.packing === 'boolean' ? values.packing : undefined,
+    neatPacking: values.neat_packing === true, options: yamlEncodeOptions(values),
+  }
+}
+
+/** The data args of the YAML that change what the template renders (LF applies them to the template). */
+function yamlSwitches(values: Record<string, unknown>): TemplateSwitches {
+  const et = values.enable_thinking
+  return {
+    ...(et === true || et === false || et === null ? {enableThinking: et} : {}),
+    ...(typeof values.preserve_thinking === 'boolean' ? {preserveThinking: values.preserve_thinking} : {}),
+    ...(typeof values.default_system === 'string' ? {defaultSystem: values.default_system} : {}),
+    ...(typeof values.tool_format === 'string' && (TOOL_FORMATS as readonly string[]).includes(values.tool_format) ? {toolFormat: values.tool_format} : {}),
+  }
+}
+
+function yamlEncodeOptions(values: Record<string, unknown>): EncodeOptions {
+  return {maskHistory: values.mask_history === true, trainOnPrompt: values.train_on_prompt === true}
 }
 
 /** tokenized_path: any non-empty folder makes LF load it and ignore the data (and data args). */
@@ -129,6 +148,7 @@ async function checkDataset(name: string, ctx: RunContext): Promise<{summary?: D
     },
     reasoningTemplate: template !== undefined && REASONING_TEMPLATES.has(template) ? template : undefined,
     processor: template !== undefined && Object.hasOwn(TEMPLATES, template) ? processorOptionsFor(TEMPLATES[template]!) : undefined,
+    rendering: template !== undefined && Object.hasOwn(TEMPLATES, template) ? {template: withSwitches(TEMPLATES[template]!, yamlSwitches(values)), options: yamlEncodeOptions(values)} : undefined,
   }, diags)
   if (failed) counts.fatal.push(failed)
   const summary = summarize({

@@ -231,8 +231,7 @@ export function exampleLength(ex: AlignedExample, template: ChatTemplate, counte
   const count = countFor(template, counter)
   const eos = template.efficientEos ? 1 : 0
   if (stage === 'sft') {
-    const discard = (opts.maskHistory ?? false) && !template.preserveThinking
-    const turns = multiturn(template, messagesOf(ex, ex.response), system, tools, discard).map((turn) => [slotsTokens(turn.source, counter, count), slotsTokens(turn.target, counter, count)] as const)
+    const turns = supervisedTurns(ex, template, counter, opts)
     const prompt = turns.reduce((n, [s]) => n + s, 0)
     const response = turns.reduce((n, [, r]) => n + r, 0) + eos
     // Labels that are not IGNORE_INDEX: the prompt too with train_on_prompt, the last response alone with
@@ -261,6 +260,57 @@ export function exampleLength(ex: AlignedExample, template: ChatTemplate, counte
   }
   prompt = Math.max(prompt, 0)
   return {prompt, response: longest, total: prompt + longest, trained: longest}
+}
+
+/** Token counts (prompt, response) of each turn of a supervised example, as encode_multiturn gives them. */
+export function supervisedTurns(ex: AlignedExample, template: ChatTemplate, counter: TokenCounter, opts: EncodeOptions = {}): (readonly [number, number])[] {
+  const count = countFor(template, counter)
+  const discard = (opts.maskHistory ?? false) && !template.preserveThinking
+  const turns = multiturn(template, messagesOf(ex, ex.response), typeof ex.system === 'string' ? ex.system : '', typeof ex.tools === 'string' ? ex.tools : '', discard)
+  return turns.map((turn) => [slotsTokens(turn.source, counter, count), slotsTokens(turn.target, counter, count)] as const)
+}
+
+/** processor_utils.infer_seqlen: how much of a (source, target) pair fits in `cutoff` tokens. */
+export function inferSeqlen(source: number, target: number, cutoff: number): [number, number] {
+  const maxTarget = target * 2 < cutoff ? cutoff : source * 2 < cutoff ? cutoff - source : Math.floor(cutoff * (target / (source + target)))
+  const newTarget = Math.min(maxTarget, target)
+  return [Math.min(Math.max(cutoff - newTarget, 0), source), newTarget]
+}
+
+/**
+ * The supervised processor's truncation: turns in order (mask_history: the last turn first, so history is cut
+ * from the front), each cut by infer_seqlen to what is left of cutoff_len. Returns the length and the tokens
+ * still trained on.
+ */
+export function truncateSupervised(turns: (readonly [number, number])[], cutoff: number, efficientEos: boolean, opts: EncodeOptions = {}): {length: number; trained: number} {
+  const order = opts.maskHistory ? [...turns].reverse() : turns
+  let total = efficientEos ? 1 : 0
+  let trained = efficientEos ? 1 : 0
+  for (const [k, [source, target]] of order.entries()) {
+    if (total >= cutoff) break
+    const [s, t] = inferSeqlen(source, target, cutoff - total)
+    total += s + t
+    if (opts.trainOnPrompt) trained += s
+    else if (efficientEos && k !== 0 && s > 0) trained += 1
+    if (!(opts.maskHistory && k !== 0)) trained += t
+  }
+  return {length: total, trained}
+}
+
+/** What LF raises on the example while rendering it with the template, or null (no tokenizer needed). */
+export function lfRaiseOf(ex: AlignedExample, template: ChatTemplate, stage: Stage, opts: EncodeOptions = {}): string | null {
+  if (stage === 'pt') return null
+  const system = typeof ex.system === 'string' ? ex.system : ''
+  const tools = typeof ex.tools === 'string' ? ex.tools : ''
+  try {
+    if (stage === 'sft') multiturn(template, messagesOf(ex, ex.response), system, tools, (opts.maskHistory ?? false) && !template.preserveThinking)
+    else if (stage === 'ppo') oneturn(template, messagesOf(ex, ex.response.length === 1 ? ex.response : [{role: 'assistant', content: ''} as LfMessage]), system, tools)
+    else for (const r of ex.response) oneturn(template, messagesOf(ex, [r]), system, tools)
+    return null
+  } catch (error) {
+    if (error instanceof LfRaise) return error.message
+    throw error
+  }
 }
 
 /** One example's length, or what LF raises on it (the run would stop there). */
