@@ -8,7 +8,7 @@ import {readFileSync} from 'node:fs'
 
 import {afterAll, beforeAll, describe, expect, it, vi} from 'vitest'
 
-import {LfRaise, multiturn, oneturn, renderMessages, supervisedLayout} from '../../src/templates/encode.js'
+import {LfRaise, multiturn, oneturn, renderMessages, supervisedLayout} from '../../src/templates/render.js'
 import {isReasoning, TEMPLATES, withSwitches, type Slot} from '../../src/templates/templates.js'
 import type {LfMessage} from '../../src/lf/types.js'
 

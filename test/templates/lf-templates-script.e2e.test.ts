@@ -6,7 +6,6 @@ import {join} from 'node:path'
 
 import {describe, expect, it} from 'vitest'
 
-import {readLfTemplates} from '../../scripts/lf-templates.js'
 import {TEMPLATES} from '../../src/templates/templates.js'
 
 const SOURCE = `
@@ -44,10 +43,12 @@ function checkout(): string {
 }
 
 describe('npm run lf-templates', () => {
-  it('reads register_template calls statically into table rows', () => {
-    const rows = readLfTemplates(checkout())
-    expect(rows.map((r: {name: string}) => r.name)).toEqual(['empty', 'brand_new', 'chatml'])
-    expect(rows[1]).toEqual({name: 'brand_new', user: ['<u>{{content}}</u>\n'], prefix: [{special: 'bos'}], thoughtWords: ['<t>', '</t>'], cls: 'reasoning'})
+  it('reads register_template calls statically into table rows (--emit)', () => {
+    const run = spawnSync(process.execPath, ['scripts/lf-templates.js', checkout(), '--emit'], {encoding: 'utf8'})
+    expect(run.status, run.stderr).toBe(0)
+    const lines = run.stdout.trim().split('\n')
+    expect(lines.map((l) => /name: "([^"]+)"/.exec(l)?.[1])).toEqual(['empty', 'brand_new', 'chatml'])
+    expect(lines[1]!.trim()).toBe('{name: "brand_new", user: ["<u>{{content}}</u>\\n"], prefix: [BOS], thoughtWords: ["<t>", "</t>"], cls: "reasoning"},')
   })
 
   it('lists the templates the table lacks, has in excess, or describes differently, and exits 1', () => {

@@ -3,9 +3,9 @@ import {Worker} from 'node:worker_threads'
 
 import {LfdataError, ExitCode} from '../errors.js'
 import type {AlignedExample, Stage} from '../lf/types.js'
-import type {EncodeOptions, Measured} from '../templates/encode.js'
+import type {EncodeOptions, Measured} from './encode.js'
 import type {ChatTemplate} from '../templates/templates.js'
-import type {CounterSpec} from './counter.js'
+import type {CounterSpec} from '../tokenize/counter.js'
 
 /** What a worker needs: `counter` (shared BPE tables) when the main thread has one, else the spec to load. */
 export interface WorkerSpec {

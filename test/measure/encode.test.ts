@@ -2,7 +2,7 @@ import {beforeAll, describe, expect, it} from 'vitest'
 
 import type {AlignedExample} from '../../src/lf/types.js'
 import {pyJsonDumps as pyDumps} from '../../src/lf/py.js'
-import {exampleLength} from '../../src/templates/encode.js'
+import {exampleLength} from '../../src/measure/encode.js'
 import {TEMPLATES} from '../../src/templates/templates.js'
 import type {TokenCounter} from '../../src/tokenize/counter.js'
 import {loadTokenizer} from '../../src/tokenize/load.js'

@@ -1,26 +1,18 @@
+/**
+ * How LF's Template classes turn messages into slots (template.py _encode, encode_multiturn, encode_oneturn,
+ * and the supervised processor's labels) — pure text, no tokenizer: measure/encode.ts counts the slots.
+ */
 import type {AlignedExample, LfMessage, Stage} from '../lf/types.js'
-import {AddedTokenSplitter} from '../tokenize/added-tokens.js'
-import type {TokenCounter} from '../tokenize/counter.js'
 import {isReasoning, type ChatTemplate, type Slot} from './templates.js'
 import {formatFunctionCall, formatTools, LfRaise} from './tools.js'
 
 export {LfRaise}
 
-export interface Length {
-  prompt: number
-  response: number
-  total: number
-  /** Tokens with a label (not IGNORE_INDEX) before truncation. */
-  trained: number
-}
-
-/** The supervised processor's switches (DataArguments). */
 export interface EncodeOptions {
   maskHistory?: boolean
   trainOnPrompt?: boolean
 }
 
-type Count = (text: string) => number
 
 /** StringFormatter.apply: in each string slot the first `{{name}}` of each argument is replaced, in order. */
 function applySlots(slots: Slot[], args: [string, string][]): Slot[] {
@@ -172,129 +164,9 @@ export function supervisedLayout(t: ChatTemplate, turns: Turn[], opts: EncodeOpt
   return out
 }
 
-const countFns = new WeakMap<TokenCounter, Map<string, Count>>()
-
-/**
- * How LF counts a text once fix_special_tokens has run: it registers the template's stop words as special
- * tokens (the first as EOS when replace_eos, the rest as additional special tokens), so a stop word the
- * tokenizer does not have yet (`<|im_end|>` for a Llama 3 tokenizer under chatml) becomes one token.
- */
-function countFor(template: ChatTemplate, counter: TokenCounter): Count {
-  let byTemplate = countFns.get(counter)
-  if (!byTemplate) countFns.set(counter, (byTemplate = new Map()))
-  const key = template.stopWords.join('\u0000')
-  let count = byTemplate.get(key)
-  if (count) return count
-  // A stop word the tokenizer already counts as one token (its own special token) needs nothing.
-  const added = template.stopWords.filter((w) => counter.count(w) !== 1)
-  if (added.length === 0) count = (text) => counter.count(text)
-  else {
-    const splitter = new AddedTokenSplitter(added)
-    const words = new Set(added)
-    count = (text) => splitter.split(text).reduce((n, part) => n + (words.has(part) ? 1 : counter.count(part)), 0)
-  }
-  byTemplate.set(key, count)
-  return count
-}
-
-/** _convert_elements_to_ids, counted: each string slot encoded on its own, special slots one id each. */
-function slotsTokens(slots: Slot[], counter: TokenCounter, count: Count): number {
-  let n = 0
-  for (const slot of slots) {
-    if (typeof slot === 'string') n += slot.length > 0 ? count(slot) : 0
-    else if ('token' in slot) n += 1
-    else if ('ignoredSet' in slot) continue
-    else if (slot.special === 'eos') n += 1 // LF always has an EOS (fix_special_tokens adds one)
-    else if (counter.bosToken !== null) n += 1
-  }
-  return n
-}
-
 /** Python's `messages[i]["content"]` must be a str for the formatters; the processor has checked roles. */
-function messagesOf(ex: AlignedExample, response: LfMessage[]): LfMessage[] {
+export function messagesOf(ex: AlignedExample, response: LfMessage[]): LfMessage[] {
   return [...ex.prompt, ...response]
-}
-
-/**
- * len(input_ids) of an aligned example as LF's preprocessing for `stage` computes it with no truncation
- * (supervised: encode_multiturn over prompt+response, the reasoning template's empty thought block, and
- * efficient_eos; pairwise/KTO: prompt + the longer response; pt: text + EOS). Throws LfRaise where LF's
- * Python raises on the record.
- */
-export function exampleLength(ex: AlignedExample, template: ChatTemplate, counter: TokenCounter, stage: Stage, opts: EncodeOptions = {}): Length {
-  const system = typeof ex.system === 'string' ? ex.system : ''
-  const tools = typeof ex.tools === 'string' ? ex.tools : ''
-  if (stage === 'pt') {
-    const n = counter.count(String(ex.prompt[0]?.content ?? '')) + 1
-    return {prompt: 0, response: n, total: n, trained: n}
-  }
-  const count = countFor(template, counter)
-  const eos = template.efficientEos ? 1 : 0
-  if (stage === 'sft') {
-    const turns = supervisedTurns(ex, template, counter, opts)
-    const prompt = turns.reduce((n, [s]) => n + s, 0)
-    const response = turns.reduce((n, [, r]) => n + r, 0) + eos
-    // Labels that are not IGNORE_INDEX: the prompt too with train_on_prompt, the last response alone with
-    // mask_history, and under efficient_eos the EOS label on the first token of every later prompt.
-    let trained: number
-    if (opts.trainOnPrompt) trained = prompt + response
-    else if (opts.maskHistory) trained = turns.at(-1)![1] + eos + (eos && turns.length - 1)
-    else trained = response + (eos && turns.length - 1)
-    return {prompt, response, total: prompt + response, trained}
-  }
-  if (stage === 'ppo') {
-    // The unsupervised processor: the prompt is the input, the response (or an empty one) the labels.
-    const response = ex.response.length === 1 ? ex.response : [{role: 'assistant', content: ''} as LfMessage]
-    const turn = oneturn(template, messagesOf(ex, response), system, tools)
-    const prompt = slotsTokens(turn.source, counter, count)
-    return {prompt, response: slotsTokens(turn.target, counter, count) + eos, total: prompt, trained: 0}
-  }
-  // Pairwise and KTO encode prompt + one response at a time (encode_oneturn); the longer one decides the
-  // length, and the prompt is the first response's (a reasoning template may end it with an empty thought).
-  let prompt = -1
-  let longest = 0
-  for (const r of ex.response) {
-    const turn = oneturn(template, messagesOf(ex, [r]), system, tools)
-    if (prompt < 0) prompt = slotsTokens(turn.source, counter, count)
-    longest = Math.max(longest, slotsTokens(turn.target, counter, count) + eos)
-  }
-  prompt = Math.max(prompt, 0)
-  return {prompt, response: longest, total: prompt + longest, trained: longest}
-}
-
-/** Token counts (prompt, response) of each turn of a supervised example, as encode_multiturn gives them. */
-export function supervisedTurns(ex: AlignedExample, template: ChatTemplate, counter: TokenCounter, opts: EncodeOptions = {}): (readonly [number, number])[] {
-  const count = countFor(template, counter)
-  const discard = (opts.maskHistory ?? false) && !template.preserveThinking
-  const turns = multiturn(template, messagesOf(ex, ex.response), typeof ex.system === 'string' ? ex.system : '', typeof ex.tools === 'string' ? ex.tools : '', discard)
-  return turns.map((turn) => [slotsTokens(turn.source, counter, count), slotsTokens(turn.target, counter, count)] as const)
-}
-
-/** processor_utils.infer_seqlen: how much of a (source, target) pair fits in `cutoff` tokens. */
-export function inferSeqlen(source: number, target: number, cutoff: number): [number, number] {
-  const maxTarget = target * 2 < cutoff ? cutoff : source * 2 < cutoff ? cutoff - source : Math.floor(cutoff * (target / (source + target)))
-  const newTarget = Math.min(maxTarget, target)
-  return [Math.min(Math.max(cutoff - newTarget, 0), source), newTarget]
-}
-
-/**
- * The supervised processor's truncation: turns in order (mask_history: the last turn first, so history is cut
- * from the front), each cut by infer_seqlen to what is left of cutoff_len. Returns the length and the tokens
- * still trained on.
- */
-export function truncateSupervised(turns: (readonly [number, number])[], cutoff: number, efficientEos: boolean, opts: EncodeOptions = {}): {length: number; trained: number} {
-  const order = opts.maskHistory ? [...turns].reverse() : turns
-  let total = efficientEos ? 1 : 0
-  let trained = efficientEos ? 1 : 0
-  for (const [k, [source, target]] of order.entries()) {
-    if (total >= cutoff) break
-    const [s, t] = inferSeqlen(source, target, cutoff - total)
-    total += s + t
-    if (opts.trainOnPrompt) trained += s
-    else if (efficientEos && k !== 0 && s > 0) trained += 1
-    if (!(opts.maskHistory && k !== 0)) trained += t
-  }
-  return {length: total, trained}
 }
 
 /** What LF raises on the example while rendering it with the template, or null (no tokenizer needed). */
@@ -314,13 +186,3 @@ export function lfRaiseOf(ex: AlignedExample, template: ChatTemplate, stage: Sta
 }
 
 /** One example's length, or what LF raises on it (the run would stop there). */
-export type Measured = Length | {raise: string}
-
-export function measureExample(ex: AlignedExample, template: ChatTemplate, counter: TokenCounter, stage: Stage, opts: EncodeOptions = {}): Measured {
-  try {
-    return exampleLength(ex, template, counter, stage, opts)
-  } catch (error) {
-    if (error instanceof LfRaise) return {raise: error.message}
-    throw error
-  }
-}

@@ -1,9 +1,9 @@
 import {parentPort, workerData} from 'node:worker_threads'
 
 import type {AlignedExample} from '../lf/types.js'
-import {measureExample, type Measured} from '../templates/encode.js'
-import {TokenCounter} from './counter.js'
-import {loadTokenizer} from './load.js'
+import {measureExample, type Measured} from './encode.js'
+import {TokenCounter} from '../tokenize/counter.js'
+import {loadTokenizer} from '../tokenize/load.js'
 import type {WorkerSpec} from './pool.js'
 
 /** Worker side of LengthPool: sets up counting once, then measures batches of examples. */
