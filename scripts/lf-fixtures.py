@@ -270,9 +270,49 @@ for n, tpl in template_mod.TEMPLATES.items():
     if tpl.thought_words != ("<think>\n", "\n</think>\n\n"):
         THOUGHT_TEMPLATES.add(n)
 
+
+def parsed_templates(path):
+    """parse_template on tokenizers that carry the chat templates of fixtures/lf/chat-templates.json."""
+    import jinja2
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    def raise_exception(message):
+        raise jinja2.exceptions.TemplateError(message)
+
+    out = {}
+    for case in json.load(open(path)):
+        env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True)
+        env.globals["raise_exception"] = raise_exception
+        compiled = env.from_string(case["chat_template"])
+
+        class ChatTokenizer:
+            chat_template = case["chat_template"]
+
+            def encode(self, text, add_special_tokens=True):
+                return [case["prefix"]] if text == "" else [text]
+
+            def decode(self, ids):
+                return "".join(ids)
+
+            def apply_chat_template(self, messages, add_generation_prompt=False, tokenize=False):
+                return compiled.render(messages=messages, add_generation_prompt=add_generation_prompt, **case["special_tokens"])
+
+        t = template_mod.parse_template(ChatTokenizer())
+        out[case["name"]] = {
+            "class": type(t).__name__,
+            "prefix": t.format_prefix.apply(),
+            "system": t.format_system.slots,
+            "user": t.format_user.slots,
+            "assistant": t.format_assistant.slots,
+            "default_system": t.default_system,
+        }
+    return out
+
+
 # One template per line, so a diff after an LF update shows which templates changed.
 templates = [(name, fixture(name)) for name in template_mod.TEMPLATES]
 head = {"generated_by": "scripts/lf-fixtures.py (LF's own template code, recording tokenizer)", "date": "%04d-%02d-%02d" % FIXED_DATE}
+head["parsed"] = parsed_templates(Path(__file__).resolve().parent.parent / "fixtures" / "lf" / "chat-templates.json")
 sys.stdout.write(json.dumps(head, ensure_ascii=False)[:-1] + ', "templates": {\n')
 for i, (name, cases) in enumerate(templates):
     end = ",\n" if i < len(templates) - 1 else "\n"

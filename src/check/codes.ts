@@ -27,6 +27,7 @@ export const CODES = {
   LF108: {severity: 'info', title: 'where dataset_dir resolves', fix: 'LF resolves dataset_dir (and media_dir) against the directory it is launched from'},
   LF109: {severity: 'warning', title: 'reasoning template on data without thought blocks: LF adds an empty one to every response', fix: 'use the _nothink variant (e.g. qwen3_nothink) unless you train a reasoning model'},
   LF110: {severity: 'error', title: 'media in the data but the template has no slot for it ("This model does not support image input")', fix: 'use the multimodal template of the model (e.g. qwen2_vl)'},
+  LF112: {severity: 'info', title: 'no template set: LF parses the tokenizer\'s chat_template, or uses the empty template', fix: 'set `template` to the LF template of the model family for the layout it was trained with'},
   LF111: {severity: 'warning', title: 'dataset listed twice: LF keys datasets by name and loads it once', fix: 'list each dataset once; use num_samples in dataset_info.json to oversample'},
   // dataset_info.json
   LF201: {severity: 'error', title: 'dataset_info.json not found ("Cannot open … dataset_info.json")', fix: 'point --dataset-dir (or dataset_dir) at the folder holding dataset_info.json'},

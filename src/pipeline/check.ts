@@ -10,6 +10,7 @@ import type {DatasetAttr, Stage} from '../lf/types.js'
 import type {Reporter} from '../reporter.js'
 import type {EncodeOptions} from '../templates/render.js'
 import {processorOptionsFor, TEMPLATES, TOOL_FORMATS, withSwitches, type TemplateSwitches} from '../templates/templates.js'
+import {templateWithoutName} from '../templates/parse-chat-template.js'
 import {loadTokenizer} from '../tokenize/load.js'
 import {checkConfig, datasetNames, guess, STAGES, type TrainConfig} from '../check/config.js'
 import {loadDatasetInfo, type LoadedInfo} from '../check/dataset-info.js'
@@ -47,12 +48,22 @@ export interface CheckResult {
   datasets: DatasetSummary[]
 }
 
-function tokenSetup(opts: CheckOptions, values: Record<string, unknown>, templateName: string | undefined): TokenSetup | undefined {
+/**
+ * The tokenizer and template the token counts use. A train YAML without `template` gets what LF gives it
+ * (the tokenizer's chat_template parsed, or `empty`), reported as LF112; without a YAML a preset's own
+ * template stands in.
+ */
+function tokenSetup(opts: CheckOptions, values: Record<string, unknown>, templateName: string | undefined, diags: Diagnostics): TokenSetup | undefined {
   if (!opts.tokenizer) return undefined
   const {counter, suggestedTemplate} = loadTokenizer(opts.tokenizer)
-  const name = templateName ?? suggestedTemplate
-  const template = name ? TEMPLATES[name] : undefined
-  if (!template) throw new UsageError(`lfdata cannot measure tokens with template ${name ?? '(none)'}`, {suggestion: `pass --template, one of ${Object.keys(TEMPLATES).join(', ')}`})
+  const name = templateName ?? (opts.config ? undefined : suggestedTemplate)
+  let template = name ? TEMPLATES[name] : undefined
+  if (name && !template) throw new UsageError(`lfdata cannot measure tokens with template ${name}`, {suggestion: `pass --template, one of ${Object.keys(TEMPLATES).join(', ')}`})
+  if (!template) {
+    const resolved = templateWithoutName({chatTemplate: counter.chatTemplate, prefix: () => counter.emptyEncodingText(), specialTokens: counter.specialTokens})
+    diags.add('LF112', 'no template set: LF picks one from the tokenizer', {file: opts.config}, `template: ${resolved.how}`)
+    template = resolved.template
+  }
   const cutoffLen = opts.cutoffLen ?? (typeof values.cutoff_len === 'number' ? values.cutoff_len : DATA_ARGS_DEFAULTS.cutoff_len)
   return {
     counter, template: withSwitches(template, yamlSwitches(values)), cutoffLen, packing: typeof values.packing === 'boolean' ? values.packing : undefined,
@@ -141,7 +152,7 @@ async function checkDataset(name: string, ctx: RunContext): Promise<{summary?: D
     },
     reasoningTemplate: template !== undefined && REASONING_TEMPLATES.has(template) ? template : undefined,
     processor: template !== undefined && Object.hasOwn(TEMPLATES, template) ? processorOptionsFor(TEMPLATES[template]!) : undefined,
-    rendering: template !== undefined && Object.hasOwn(TEMPLATES, template) ? {template: withSwitches(TEMPLATES[template]!, yamlSwitches(values)), options: yamlEncodeOptions(values)} : undefined,
+    rendering: ctx.tokens ? {template: ctx.tokens.template, options: ctx.tokens.options} : template !== undefined && Object.hasOwn(TEMPLATES, template) ? {template: withSwitches(TEMPLATES[template]!, yamlSwitches(values)), options: yamlEncodeOptions(values)} : undefined,
   }, diags)
   if (failed) counts.fatal.push(failed)
   const summary = summarize({
@@ -168,7 +179,7 @@ export async function runCheck(opts: CheckOptions, reporter: Reporter): Promise<
   if (cfg) diags.add('LF108', 'dataset_dir resolves against the launch directory', {file: cfg.file, line: cfg.lines.get('dataset_dir')}, `"${datasetDir}" is ${resolve(datasetDir)} when LF is launched from ${process.cwd()}`)
   const template = opts.template ?? (typeof values.template === 'string' ? values.template : undefined)
   if (opts.template && !LF_TEMPLATE_NAMES.includes(opts.template)) diags.add('LF103', `Template ${opts.template} does not exist.`, {}, guess(opts.template, LF_TEMPLATE_NAMES))
-  const tokens = tokenSetup(opts, values, template)
+  const tokens = tokenSetup(opts, values, template, diags)
 
   const summaries: DatasetSummary[] = []
   const dataFiles: string[] = []

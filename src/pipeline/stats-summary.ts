@@ -18,6 +18,7 @@ export function renderStats(r: StatsResult): string {
   ].filter(Boolean)
   const out = [
     `tokenizer ${r.tokenizer} · template ${r.template} · stage ${r.stage}${switches.length ? ` · ${switches.join(' · ')}` : ''}`,
+    ...(r.template_source ? [`template ${r.template}: ${r.template_source}`] : []),
     `${n(r.examples)} examples measured${drops.length ? `, ${n(drops.reduce((a, [, c]) => a + c, 0))} dropped by LF's rules (${drops.map(([k, c]) => `${k}: ${n(c)}`).join(', ')})` : ''}`,
     `tokens: ${n(L.total)} total = ${n(r.prompt_tokens)} prompt + ${n(r.response_tokens)} response${r.trained_tokens !== r.response_tokens ? ` (${n(r.trained_tokens)} trained on)` : ''}`,
     '',

@@ -16,6 +16,7 @@ import {COMMON_CUTOFFS, impact, PackingCounter, suggestCutoff, summarize, type C
 import {measureExample, type EncodeOptions, type Measured} from '../measure/encode.js'
 import {processorOptionsFor, TEMPLATES, TEMPLATE_NAMES, TOOL_FORMATS, withSwitches, type ChatTemplate, type TemplateSwitches} from '../templates/templates.js'
 import type {TokenCounter} from '../tokenize/counter.js'
+import {templateWithoutName} from '../templates/parse-chat-template.js'
 import {loadTokenizer} from '../tokenize/load.js'
 import {LengthPool} from '../measure/pool.js'
 
@@ -55,6 +56,8 @@ export interface StatsResult {
   dropped: Record<string, number>
   tokenizer: string
   template: string
+  /** Set when no template was named: how LF's own fallback chose it. */
+  template_source?: string
   stage: Stage
   lengths: LengthSummary
   prompt_tokens: number
@@ -154,9 +157,12 @@ export async function runStats(opts: StatsOptions, reporter: Reporter): Promise<
   }
   if (encode.maskHistory && encode.trainOnPrompt) throw new UsageError('`mask_history` is incompatible with `train_on_prompt`.', {suggestion: 'LF refuses both together; pick one'})
   const {counter, suggestedTemplate} = loadTokenizer(opts.tokenizer)
-  const templateName = opts.template ?? templateFor(opts.tokenizer, suggestedTemplate)
-  if (!templateName) throw new UsageError(`cannot tell the template for tokenizer ${opts.tokenizer}`, {suggestion: `pass --template (${TEMPLATE_NAMES.join(', ')})`})
-  const template = withSwitches(TEMPLATES[templateName]!, switches)
+  const guessed = opts.template ?? templateFor(opts.tokenizer, suggestedTemplate)
+  // No template named or implied by the tokenizer: what LF does without `template` (parse the chat_template, or empty).
+  const resolved = guessed ? undefined : templateWithoutName({chatTemplate: counter.chatTemplate, prefix: () => counter.emptyEncodingText(), specialTokens: counter.specialTokens})
+  if (resolved) reporter.info(`template: ${resolved.how}`)
+  const templateName = guessed ?? resolved!.template.name
+  const template = withSwitches(guessed ? TEMPLATES[guessed]! : resolved!.template, switches)
   if (encode.trainOnPrompt && template.efficientEos) throw new UsageError('Current template does not support `train_on_prompt`.', {suggestion: `LF refuses train_on_prompt with ${templateName} (efficient_eos)`})
   const lfOptions = processorOptionsFor(template)
 
@@ -263,6 +269,7 @@ export async function runStats(opts: StatsOptions, reporter: Reporter): Promise<
     dropped,
     tokenizer: opts.tokenizer,
     template: templateName,
+    ...(resolved ? {template_source: resolved.how} : {}),
     stage,
     lengths: summarize(all),
     prompt_tokens: prompt,

@@ -90,6 +90,14 @@ describe('lfdata check (spawned)', () => {
     expect(masked.max).toBeLessThan(base.max)
   })
 
+  it('a YAML without template measures with what LF picks: the parsed chat_template (LF112)', async () => {
+    const dir = tree({...info({d: {file_name: 'd.jsonl', formatting: 'sharegpt'}}), 'd.jsonl': jsonl([{conversations: [human('Q'), gpt('A')]}])})
+    const r = await lfdata([...args(dir, {yaml: 'dataset: d\ncutoff_len: 4\n'}), '--tokenizer', 'qwen'])
+    expect(r.stdout).toContain('LF112 no template set: LF picks one from the tokenizer')
+    expect(r.stdout).toContain("template: parsed from the tokenizer's chat_template")
+    expect(r.stdout).toContain('LF501')
+  })
+
   it('groups repeated problems and prints a per-dataset summary', async () => {
     const bad = {conversations: [gpt('x'), human('y')]}
     const dir = tree({...info({d: {file_name: 'd.jsonl', formatting: 'sharegpt'}}), 'd.jsonl': jsonl([bad, bad, {conversations: [human('a'), gpt('b')]}, {conversations: [human('c'), gpt('d')]}])})

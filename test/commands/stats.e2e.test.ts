@@ -1,4 +1,5 @@
-import {writeFileSync} from 'node:fs'
+import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {brotliDecompressSync} from 'node:zlib'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
@@ -111,6 +112,31 @@ describe('lfdata stats (spawned)', () => {
     expect(await lengthOf('{"x": 1.0}')).toBe((await lengthOf('{"x": 1}')) + 2)
     expect(await lengthOf('{"x": 1e-7}')).toBe(await lengthOf('{"x": 1e-07}'))
     expect(await lengthOf('{"x": 12345678901234567890}')).toBeGreaterThan(await lengthOf('{"x": 1}'))
+  })
+
+  it("without a template: parses the tokenizer's chat_template as LF does, or uses empty, and says which", async () => {
+    const dir = tempDir()
+    const data = join(dir, 'd.jsonl')
+    writeFileSync(data, JSON.stringify({instruction: 'Hi', input: '', output: 'Hello'}) + '\n')
+    // The Qwen vocabulary in a folder whose name implies no template.
+    const built = (f: string) => brotliDecompressSync(readFileSync(join('dist/tokenizers', f)))
+    const config = JSON.parse(built('qwen.tokenizer_config.json.br').toString('utf8')) as Record<string, unknown>
+    const tok = (name: string, cfg: Record<string, unknown>) => {
+      mkdirSync(join(dir, name))
+      writeFileSync(join(dir, name, 'tokenizer.json'), built('qwen.tokenizer.json.br'))
+      writeFileSync(join(dir, name, 'tokenizer_config.json'), JSON.stringify(cfg))
+      return join(dir, name)
+    }
+    const withChat = await lfdata(['stats', data, '--tokenizer', tok('plain', config), '--json'])
+    expect(withChat.code, withChat.stderr).toBe(0)
+    expect(withChat.json).toMatchObject({template: 'parsed', template_source: expect.stringContaining("parsed from the tokenizer's chat_template")})
+    const qwen3 = await lfdata(['stats', data, '--tokenizer', 'qwen', '--template', 'qwen3', '--json'])
+    // The Qwen3 chat_template parses into qwen3's layout (a reasoning template): the same length.
+    expect(withChat.json.lengths.max).toBe(qwen3.json.lengths.max)
+    const {chat_template: _, ...bare} = config
+    const empty = await lfdata(['stats', data, '--tokenizer', tok('bare', bare)])
+    expect(empty.code, empty.stderr).toBe(0)
+    expect(empty.stdout).toContain('template empty: empty (the tokenizer has no chat_template')
   })
 
   it('gives identical results with token counting on worker threads', async () => {

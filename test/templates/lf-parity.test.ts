@@ -9,6 +9,7 @@ import {readFileSync} from 'node:fs'
 import {afterAll, beforeAll, describe, expect, it, vi} from 'vitest'
 
 import {LfRaise, multiturn, oneturn, renderMessages, supervisedLayout} from '../../src/templates/render.js'
+import {parseChatTemplate} from '../../src/templates/parse-chat-template.js'
 import {isReasoning, TEMPLATES, withSwitches, type Slot} from '../../src/templates/templates.js'
 import type {LfMessage} from '../../src/lf/types.js'
 
@@ -27,7 +28,7 @@ interface Case {
   oneturn: {prompt: Piece[]; response: Piece[]} | Raises
 }
 
-const fixture = JSON.parse(readFileSync('fixtures/lf/templates.json', 'utf8')) as {date: string; templates: Record<string, Case[]>}
+const fixture = JSON.parse(readFileSync('fixtures/lf/templates.json', 'utf8')) as {date: string; templates: Record<string, Case[]>; parsed: unknown}
 
 /** What _convert_elements_to_ids keeps of a slot: empty strings and sets naming no special token give no id. */
 const pieces = (slots: Slot[]): Piece[] =>
@@ -74,6 +75,18 @@ describe.each(Object.keys(TEMPLATES))('template %s renders as LF does', (name) =
     same(c.oneturn, () => {
       const turn = oneturn(t, c.messages, c.system, c.tools)
       return {prompt: pieces(turn.source), response: pieces(turn.target)}
+    })
+  })
+})
+
+describe("no template given: parse_template on the tokenizer's chat_template, as LF does", () => {
+  const parsed = (fixture as unknown as {parsed: Record<string, {class: string; prefix: string[]; system: string[]; user: string[]; assistant: string[]; default_system: string}>}).parsed
+  const sources = JSON.parse(readFileSync('fixtures/lf/chat-templates.json', 'utf8')) as {name: string; chat_template: string; prefix: string; special_tokens: Record<string, string>}[]
+  it.each(sources.map((s) => [s.name, s] as const))('%s', (name, s) => {
+    const t = parseChatTemplate({chatTemplate: s.chat_template, prefix: () => s.prefix, specialTokens: s.special_tokens})
+    const lf = parsed[name]!
+    expect({cls: t.cls, prefix: t.prefix, system: t.system, user: t.user, assistant: t.assistant, defaultSystem: t.defaultSystem}).toEqual({
+      cls: lf.class === 'ReasoningTemplate' ? 'reasoning' : 'template', prefix: lf.prefix, system: lf.system, user: lf.user, assistant: lf.assistant, defaultSystem: lf.default_system,
     })
   })
 })
