@@ -1,6 +1,7 @@
 import type {AlignedExample, Stage} from '../lf/types.js'
 import {LengthHistogram} from '../measure/length-histogram.js'
 import {exampleLength, supervisedTurns, truncateSupervised, type EncodeOptions} from '../measure/encode.js'
+import {hasMedia} from '../templates/render.js'
 import type {ChatTemplate} from '../templates/templates.js'
 import type {TokenCounter} from '../tokenize/counter.js'
 import type {Diagnostics} from './diagnostics.js'
@@ -25,6 +26,8 @@ export interface TokenSummary {
   tokens_lost: number
   /** sft: tokens with labels that truncation removes (mask_history cuts the history first). */
   trained_tokens_lost?: number
+  /** Examples with media, not measured (their length depends on the image processor). */
+  media_examples?: number
   /** pt with packing: cutoff_len-token blocks LF builds. */
   blocks?: number
 }
@@ -50,6 +53,7 @@ export class TokenTally {
   /** Supervised examples: trained tokens before and after truncation. */
   private trained = 0
   private trainedCut = 0
+  private media = 0
 
   constructor(private readonly setup: TokenSetup, private readonly stage: Stage) {
     // __post_init__ lowers cutoff_len for packing set in the YAML; the pt default is applied after it.
@@ -60,7 +64,8 @@ export class TokenTally {
 
   /** One row of the dataset: its converted example, or null when LF drops it before tokenising. */
   add(ex: AlignedExample | null): void {
-    if (ex && this.stage === 'sft') {
+    if (ex && this.stage !== 'pt' && hasMedia(ex)) this.media++ // length depends on the image processor: not guessed
+    else if (ex && this.stage === 'sft') {
       const turns = supervisedTurns(ex, this.setup.template, this.setup.counter, this.setup.options)
       const full = truncateSupervised(turns, Infinity, this.setup.template.efficientEos, this.setup.options)
       const cut = truncateSupervised(turns, this.cutoff, this.setup.template.efficientEos, this.setup.options)
@@ -94,6 +99,9 @@ export class TokenTally {
       const trained = this.stage === 'sft' ? `, ${this.trainedCut} of them trained on (${this.setup.options.maskHistory ? 'mask_history: history cut first' : 'later turns cut first'})` : ''
       diags.add('LF501', `examples longer than cutoff_len ${this.cutoff} are truncated`, {dataset}, `${over.examples} of ${this.lengths.n} examples (${share}%), ${over.tokens} tokens cut${trained}; longest ${this.lengths.max}`)
     }
-    return {cutoff_len: this.cutoff, max: this.lengths.max, truncated: over.examples, tokens_lost: over.tokens, ...(this.stage === 'sft' ? {trained_tokens_lost: this.trainedCut} : {})}
+    return {
+      cutoff_len: this.cutoff, max: this.lengths.max, truncated: over.examples, tokens_lost: over.tokens,
+      ...(this.stage === 'sft' ? {trained_tokens_lost: this.trainedCut} : {}), ...(this.media ? {media_examples: this.media} : {}),
+    }
   }
 }

@@ -11,7 +11,7 @@ export function sniffEntry(file: string, record: RawRecord): DatasetInfoEntry {
   if (!listKey) {
     const has = (k: string) => Object.hasOwn(record, k)
     const columns: Record<string, string> = {}
-    for (const [col, names] of [['prompt', ['instruction', 'prompt', 'question']], ['query', ['input']], ['response', ['output', 'response', 'answer']], ['system', ['system']], ['history', ['history']], ['chosen', ['chosen']], ['rejected', ['rejected']], ['kto_tag', ['kto_tag']]] as const) {
+    for (const [col, names] of [['prompt', ['instruction', 'prompt', 'question']], ['query', ['input']], ['response', ['output', 'response', 'answer']], ['system', ['system']], ['history', ['history']], ['chosen', ['chosen']], ['rejected', ['rejected']], ['kto_tag', ['kto_tag']], ['images', ['images']], ['videos', ['videos']], ['audios', ['audios']]] as const) {
       const hit = names.find(has)
       if (hit) columns[col] = hit
     }
@@ -21,7 +21,7 @@ export function sniffEntry(file: string, record: RawRecord): DatasetInfoEntry {
   const first = (record[listKey] as Record<string, unknown>[]).find((m) => m && typeof m === 'object') ?? {}
   const openai = Object.hasOwn(first, 'role')
   const columns: Record<string, string> = {messages: listKey}
-  for (const k of ['system', 'tools', 'chosen', 'rejected', 'kto_tag']) if (Object.hasOwn(record, k)) columns[k] = k
+  for (const k of ['system', 'tools', 'chosen', 'rejected', 'kto_tag', 'images', 'videos', 'audios']) if (Object.hasOwn(record, k)) columns[k] = k
   return {
     file_name: file,
     formatting: 'sharegpt',

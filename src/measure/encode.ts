@@ -1,5 +1,5 @@
 import type {AlignedExample, LfMessage, Stage} from '../lf/types.js'
-import {messagesOf, multiturn, oneturn, type EncodeOptions} from '../templates/render.js'
+import {checkMediaKinds, checkPlaceholders, hasMedia, messagesOf, multiturn, oneturn, type EncodeOptions} from '../templates/render.js'
 import type {ChatTemplate, Slot} from '../templates/templates.js'
 import {LfRaise} from '../templates/tools.js'
 import {AddedTokenSplitter} from '../tokenize/added-tokens.js'
@@ -136,10 +136,19 @@ export function truncateSupervised(turns: (readonly [number, number])[], cutoff:
   return {length: total, trained}
 }
 
-export type Measured = Length | {raise: string}
+/**
+ * One example's length, what LF raises on it (the run would stop there), or `media` for an example with
+ * images/videos/audios, whose tokens depend on the model's image processor: reported, never guessed.
+ */
+export type Measured = Length | {raise: string} | {media: true}
 
 export function measureExample(ex: AlignedExample, template: ChatTemplate, counter: TokenCounter, stage: Stage, opts: EncodeOptions = {}): Measured {
   try {
+    if (stage !== 'pt' && hasMedia(ex)) {
+      checkMediaKinds(template, ex)
+      return {media: true}
+    }
+    if (stage !== 'pt') checkPlaceholders(template, [...ex.prompt, ...ex.response])
     return exampleLength(ex, template, counter, stage, opts)
   } catch (error) {
     if (error instanceof LfRaise) return {raise: error.message}

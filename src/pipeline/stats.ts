@@ -64,6 +64,8 @@ export interface StatsResult {
   response_tokens: number
   /** Tokens with a label (trained on) before truncation: the response, or more with train_on_prompt. */
   trained_tokens: number
+  /** Examples with images/videos/audios: LF trains on them, but their length depends on the image processor, so they are not measured. */
+  media_examples: number
   /** The switches applied (LF's defaults otherwise). */
   switches: {enable_thinking: boolean | null; default_system: string | null; tool_format: string | null; mask_history: boolean; train_on_prompt: boolean}
   cutoff_len: {suggested: number; percentile: number; round: number; truncated_examples: number; truncated_fraction: number; tokens_lost: number}
@@ -171,6 +173,7 @@ export async function runStats(opts: StatsOptions, reporter: Reporter): Promise<
   let prompt = 0
   let response = 0
   let trained = 0
+  let media = 0
   let stage: Stage = opts.stage ?? 'sft'
   const perDataset: DatasetStats[] = []
   const lengthsInOrder: (number | null)[] = []
@@ -203,6 +206,11 @@ export async function runStats(opts: StatsOptions, reporter: Reporter): Promise<
               location: at[i],
               suggestion: 'fix or drop the record (lfdata check lists every such record)',
             })
+          }
+          if ('media' in len) {
+            media++
+            if (opts.packing) lengthsInOrder.push(null)
+            continue
           }
           h.add(len.total)
           prompt += len.prompt
@@ -247,6 +255,12 @@ export async function runStats(opts: StatsOptions, reporter: Reporter): Promise<
     await pool.close()
   }
   reporter.finish()
+  if (all.n === 0 && media > 0) {
+    throw new InputError('E_ONLY_MEDIA', `every example LF keeps has images, videos or audios (${media}): their length depends on the model's image processor, which lfdata does not guess`, {
+      location: {file: sources[0]?.files[0]},
+      suggestion: 'measure the text-only part with a dataset entry that maps no media columns',
+    })
+  }
   if (all.n === 0) {
     throw new InputError('E_NOTHING_KEPT', `no example would be trained on: every record is dropped by LF's rules (${JSON.stringify(dropped)})`, {
       location: {file: sources[0]?.files[0]},
@@ -275,6 +289,7 @@ export async function runStats(opts: StatsOptions, reporter: Reporter): Promise<
     prompt_tokens: prompt,
     response_tokens: response,
     trained_tokens: trained,
+    media_examples: media,
     switches: {
       enable_thinking: template.enableThinking, default_system: switches.defaultSystem ?? null, tool_format: switches.toolFormat ?? null,
       mask_history: encode.maskHistory ?? false, train_on_prompt: encode.trainOnPrompt ?? false,

@@ -169,7 +169,35 @@ export function messagesOf(ex: AlignedExample, response: LfMessage[]): LfMessage
   return [...ex.prompt, ...response]
 }
 
-/** What LF raises on the example while rendering it with the template, or null (no tokenizer needed). */
+/** Whether the example carries images, videos or audios (their token counts depend on the model's processor). */
+export const hasMedia = (ex: AlignedExample): boolean => [ex.images, ex.videos, ex.audios].some((m) => Array.isArray(m) && m.length > 0)
+
+/** _validate_input: media of a kind the template's plugin has no token for make LF raise. */
+export function checkMediaKinds(t: ChatTemplate, ex: AlignedExample): void {
+  for (const [kind, list] of [['image', ex.images], ['video', ex.videos], ['audio', ex.audios]] as const) {
+    if (Array.isArray(list) && list.length > 0 && !(t.mm && `${kind}_token` in t.mm)) {
+      throw new LfRaise(`ValueError: This model does not support ${kind} input. Please check whether the correct \`template\` is used.`)
+    }
+  }
+}
+
+/**
+ * A multimodal plugin's process_messages on an example without media: every plugin but the base one counts the
+ * <image>/<video>/<audio> placeholders in the messages and raises when they do not match the (zero) media.
+ */
+export function checkPlaceholders(t: ChatTemplate, messages: LfMessage[]): void {
+  if (!t.mm) return
+  for (const kind of ['image', 'video', 'audio'] as const) {
+    if (messages.some((m) => typeof m.content === 'string' && m.content.includes(`<${kind}>`))) {
+      throw new LfRaise(`ValueError: The number of ${kind}s does not match the number of <${kind}> tokens`)
+    }
+  }
+}
+
+/**
+ * What LF raises on the example while rendering it with the template, or null (no tokenizer needed). Media
+ * problems are check's own diagnostics (LF110, LF426), so they are left out here.
+ */
 export function lfRaiseOf(ex: AlignedExample, template: ChatTemplate, stage: Stage, opts: EncodeOptions = {}): string | null {
   if (stage === 'pt') return null
   const system = typeof ex.system === 'string' ? ex.system : ''
@@ -184,5 +212,3 @@ export function lfRaiseOf(ex: AlignedExample, template: ChatTemplate, stage: Sta
     throw error
   }
 }
-
-/** One example's length, or what LF raises on it (the run would stop there). */

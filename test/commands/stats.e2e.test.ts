@@ -139,6 +139,28 @@ describe('lfdata stats (spawned)', () => {
     expect(empty.stdout).toContain('template empty: empty (the tokenizer has no chat_template')
   })
 
+  it('reports examples with media instead of guessing their length; placeholders without media make LF raise', async () => {
+    const dir = tempDir()
+    const data = join(dir, 'd.jsonl')
+    const chat = (q: string, extra: object = {}) => JSON.stringify({messages: [{role: 'user', content: q}, {role: 'assistant', content: 'A cat.'}], ...extra})
+    writeFileSync(data, [chat('<image>What is it?', {images: ['cat.png']}), chat('Hi', {images: []})].join('\n') + '\n')
+    const vl = await lfdata(['stats', data, '--tokenizer', 'qwen', '--template', 'qwen2_vl', '--json'])
+    expect(vl.code, vl.stderr).toBe(0)
+    expect(vl.json).toMatchObject({examples: 1, media_examples: 1})
+    const human = await lfdata(['stats', data, '--tokenizer', 'qwen', '--template', 'qwen2_vl'])
+    expect(human.stdout).toContain('1 examples with images/videos/audios not measured')
+    // A text-only template has no image token: LF refuses the image (_validate_input).
+    const text = await lfdata(['stats', data, '--tokenizer', 'qwen', '--template', 'qwen'])
+    expect(text.code).toBe(3)
+    expect(text.stderr).toContain('This model does not support image input')
+    // A multimodal template counts placeholders: "<image>" in a text-only example does not match zero images.
+    writeFileSync(data, [chat('Hi'), chat('Write <image> tags')].join('\n') + '\n')
+    const placeholder = await lfdata(['stats', data, '--tokenizer', 'qwen', '--template', 'qwen2_vl', '--json'])
+    expect(placeholder.code).toBe(3)
+    expect(placeholder.json).toMatchObject({error: {line: 2}})
+    expect((await lfdata(['stats', data, '--tokenizer', 'qwen', '--template', 'qwen', '--json'])).json).toMatchObject({examples: 2})
+  })
+
   it('gives identical results with token counting on worker threads', async () => {
     const dir = tempDir()
     const data = join(dir, 'd.jsonl')
