@@ -84,6 +84,7 @@ const isNumber = (v: unknown): v is number | bigint | PyFloat => typeof v === 'n
 
 /** json.dumps' string encoder with ensure_ascii=False: only quotes, backslashes and C0 controls are escaped. */
 function pyJsonString(s: string): string {
+  // eslint-disable-next-line no-control-regex -- C0 controls are exactly what json.dumps escapes
   return '"' + s.replace(/[\x00-\x1f"\\]/g, (c) => {
     const short: Record<string, string> = {'"': '\\"', '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\b': '\\b', '\f': '\\f'}
     return short[c] ?? '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0')

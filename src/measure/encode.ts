@@ -25,7 +25,7 @@ const countFns = new WeakMap<TokenCounter, Map<string, Count>>()
  */
 function countFor(template: ChatTemplate, counter: TokenCounter): Count {
   let byTemplate = countFns.get(counter)
-  if (!byTemplate) countFns.set(counter, (byTemplate = new Map()))
+  if (!byTemplate) countFns.set(counter, (byTemplate = new Map<string, Count>()))
   const key = template.stopWords.join('\u0000')
   let count = byTemplate.get(key)
   if (count) return count

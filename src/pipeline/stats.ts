@@ -91,7 +91,7 @@ async function measurerFor(opts: StatsOptions, template: ChatTemplate, counter: 
   const workers = opts.workers ?? (bytes < 8 * 1024 * 1024 ? 0 : Math.max(1, availableParallelism() - 1))
   if (!Number.isInteger(workers) || workers < 0) throw new UsageError('--workers must be a whole number ≥ 0')
   if (workers === 0) {
-    return {size: 1, measure: async (examples, stage) => examples.map((ex) => measureExample(ex, template, counter, stage, opts.encode)), close: async () => {}}
+    return {size: 1, measure: (examples, stage) => Promise.resolve(examples.map((ex) => measureExample(ex, template, counter, stage, opts.encode))), close: () => Promise.resolve()}
   }
   const pools = new Map<Stage, LengthPool>()
   return {

@@ -204,7 +204,7 @@ export function lfRaiseOf(ex: AlignedExample, template: ChatTemplate, stage: Sta
   const tools = typeof ex.tools === 'string' ? ex.tools : ''
   try {
     if (stage === 'sft') multiturn(template, messagesOf(ex, ex.response), system, tools, (opts.maskHistory ?? false) && !template.preserveThinking)
-    else if (stage === 'ppo') oneturn(template, messagesOf(ex, ex.response.length === 1 ? ex.response : [{role: 'assistant', content: ''} as LfMessage]), system, tools)
+    else if (stage === 'ppo') oneturn(template, messagesOf(ex, ex.response.length === 1 ? ex.response : [{role: 'assistant', content: ''}]), system, tools)
     else for (const r of ex.response) oneturn(template, messagesOf(ex, [r]), system, tools)
     return null
   } catch (error) {

@@ -5,7 +5,32 @@
  * {ignoredSet} (a set naming neither bos_token nor eos_token, which LF's encoder skips).
  * `npm run lf-templates -- PATH_TO_LF` diffs this table against a checkout and prints rows to add.
  */
-import type {TemplateRow} from './templates.js'
+export type Slot = string | {special: 'bos' | 'eos'} | {token: string} | {ignoredSet: string[]}
+
+/** A row of the table: what one register_template call sets. */
+export interface TemplateRow {
+  name: string
+  user?: Slot[]
+  assistant?: Slot[]
+  system?: Slot[]
+  function?: {slots: Slot[]; toolFormat: string}
+  observation?: Slot[]
+  /** ToolFormatter(tool_format) — or a StringFormatter whose slots take the tools JSON as it is (phi4_mini). */
+  tools?: string | {slots: Slot[]}
+  prefix?: Slot[]
+  defaultSystem?: string
+  stopWords?: string[]
+  thoughtWords?: string[]
+  toolCallWords?: string[]
+  efficientEos?: boolean
+  replaceEos?: boolean
+  replaceJinja?: boolean
+  enableThinking?: boolean | null
+  preserveThinking?: boolean
+  /** get_mm_plugin(name, tokens…) when not the base plugin. */
+  mm?: {plugin: string; [token: string]: string}
+  cls?: 'reasoning' | 'llama2' | 'glm47' | 'mossvl'
+}
 
 const BOS = {special: 'bos'} as const
 const EOS = {special: 'eos'} as const

@@ -4,9 +4,9 @@
  * placeholders are replaced), the tokenizer's BOS/EOS, or a named token (one id).
  */
 import type {ProcessorOptions} from '../lf/processor.js'
-import {ROWS} from './table.js'
+import {ROWS, type Slot, type TemplateRow} from './table.js'
 
-export type Slot = string | {special: 'bos' | 'eos'} | {token: string} | {ignoredSet: string[]}
+export type {Slot, TemplateRow}
 
 /** data/tool_utils.py TOOLS: how tool definitions and function calls are rendered. */
 export const TOOL_FORMATS = ['default', 'gemma4', 'glm4', 'llama3', 'lfm2', 'minimax1', 'minimax2', 'mistral', 'qwen', 'qwen3_5', 'glm4_moe', 'seed_oss', 'ling'] as const
@@ -14,31 +14,6 @@ export type ToolFormat = (typeof TOOL_FORMATS)[number]
 
 /** The template classes of data/template.py: Template, ReasoningTemplate, Llama2Template, Glm47ReasoningTemplate, MossVLTemplate. */
 export type TemplateClass = 'template' | 'reasoning' | 'llama2' | 'glm47' | 'mossvl'
-
-/** A row of the table: what one register_template call sets. */
-export interface TemplateRow {
-  name: string
-  user?: Slot[]
-  assistant?: Slot[]
-  system?: Slot[]
-  function?: {slots: Slot[]; toolFormat: string}
-  observation?: Slot[]
-  /** ToolFormatter(tool_format) — or a StringFormatter whose slots take the tools JSON as it is (phi4_mini). */
-  tools?: string | {slots: Slot[]}
-  prefix?: Slot[]
-  defaultSystem?: string
-  stopWords?: string[]
-  thoughtWords?: string[]
-  toolCallWords?: string[]
-  efficientEos?: boolean
-  replaceEos?: boolean
-  replaceJinja?: boolean
-  enableThinking?: boolean | null
-  preserveThinking?: boolean
-  /** get_mm_plugin(name, tokens…) when not the base plugin. */
-  mm?: {plugin: string; [token: string]: string}
-  cls?: Exclude<TemplateClass, 'template'>
-}
 
 export interface ChatTemplate {
   name: string

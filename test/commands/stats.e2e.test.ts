@@ -63,7 +63,7 @@ describe('lfdata stats (spawned)', () => {
     const glm4 = await lfdata(['stats', data, '--tokenizer', 'qwen', '--template', 'glm4', '--json'])
     expect(glm4.code).toBe(3)
     expect(glm4.json).toMatchObject({error: {exit: 3, line: 2}})
-    expect(glm4.json.error.message).toContain('GLM-4 does not support parallel functions')
+    expect((glm4.json as {error: {message: string}}).error.message).toContain('GLM-4 does not support parallel functions')
   })
 
   it('applies LF training switches: enable_thinking, mask_history, train_on_prompt, default_system, tool_format', async () => {
@@ -106,7 +106,7 @@ describe('lfdata stats (spawned)', () => {
       writeFileSync(data, JSON.stringify(row(args)) + '\n')
       const r = await lfdata(['stats', data, '--tokenizer', 'qwen', '--template', 'qwen', '--json'])
       expect(r.code, r.stderr).toBe(0)
-      return r.json.lengths.max as number
+      return (r.json as {lengths: {max: number}}).lengths.max
     }
     // "1.0" is one token more than "1" for Qwen ("1", ".", "0"); 1e-07 prints as Python writes it, not 1e-7.
     expect(await lengthOf('{"x": 1.0}')).toBe((await lengthOf('{"x": 1}')) + 2)
@@ -132,7 +132,8 @@ describe('lfdata stats (spawned)', () => {
     expect(withChat.json).toMatchObject({template: 'parsed', template_source: expect.stringContaining("parsed from the tokenizer's chat_template")})
     const qwen3 = await lfdata(['stats', data, '--tokenizer', 'qwen', '--template', 'qwen3', '--json'])
     // The Qwen3 chat_template parses into qwen3's layout (a reasoning template): the same length.
-    expect(withChat.json.lengths.max).toBe(qwen3.json.lengths.max)
+    const max = (r: {json?: unknown}) => (r.json as {lengths: {max: number}}).lengths.max
+    expect(max(withChat)).toBe(max(qwen3))
     const {chat_template: _, ...bare} = config
     const empty = await lfdata(['stats', data, '--tokenizer', tok('bare', bare)])
     expect(empty.code, empty.stderr).toBe(0)
