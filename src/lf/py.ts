@@ -223,6 +223,9 @@ export function pyJsonLoads(text: string): PyValue {
 }
 
 /** Python's repr of a string: single quotes unless only double quotes avoid escaping; control characters escaped. */
+/** What str.isprintable() rejects: controls, format, surrogates, private use, unassigned, separators but the space. */
+const NON_PRINTABLE = /^[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]$/u
+
 function pyReprString(s: string): string {
   const quote = s.includes("'") && !s.includes('"') ? '"' : "'"
   let out = quote
@@ -232,7 +235,7 @@ function pyReprString(s: string): string {
     else if (ch === '\n') out += '\\n'
     else if (ch === '\r') out += '\\r'
     else if (ch === '\t') out += '\\t'
-    else if (c < 0x20 || (c >= 0x7f && c < 0xa0)) out += '\\x' + c.toString(16).padStart(2, '0')
+    else if (ch !== ' ' && NON_PRINTABLE.test(ch)) out += c < 0x100 ? '\\x' + c.toString(16).padStart(2, '0') : c < 0x10000 ? '\\u' + c.toString(16).padStart(4, '0') : '\\U' + c.toString(16).padStart(8, '0')
     else out += ch
   }
   return out + quote
@@ -244,8 +247,7 @@ function pyRepr(v: unknown): string {
 
 /**
  * Python's `str(x)` (and so `"{}".format(x)`) of a JSON value: strings as they are, None/True/False, and lists
- * and dicts with their items' repr (`['string', 'null']`). Python's repr also escapes non-printable Unicode
- * beyond C0/C1 controls; that is not reproduced.
+ * and dicts with their items' repr (`['string', 'null']`), non-printable characters escaped as repr does.
  */
 export function pyStr(v: unknown): string {
   if (v === null || v === undefined) return 'None'

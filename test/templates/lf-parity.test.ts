@@ -9,6 +9,7 @@ import {readFileSync} from 'node:fs'
 import {afterAll, beforeAll, describe, expect, it, vi} from 'vitest'
 
 import {LfRaise, multiturn, oneturn, renderMessages, supervisedLayout} from '../../src/templates/render.js'
+import {EFFICIENT_EOS_TEMPLATES, LF_TEMPLATE_NAMES} from '../../src/lf/data-args.js'
 import {parseChatTemplate} from '../../src/templates/parse-chat-template.js'
 import {isReasoning, TEMPLATES, withSwitches, type Slot} from '../../src/templates/templates.js'
 import type {LfMessage} from '../../src/lf/types.js'
@@ -88,5 +89,12 @@ describe("no template given: parse_template on the tokenizer's chat_template, as
     expect({cls: t.cls, prefix: t.prefix, system: t.system, user: t.user, assistant: t.assistant, defaultSystem: t.defaultSystem}).toEqual({
       cls: lf.class === 'ReasoningTemplate' ? 'reasoning' : 'template', prefix: lf.prefix, system: lf.system, user: lf.user, assistant: lf.assistant, defaultSystem: lf.default_system,
     })
+  })
+})
+
+describe("the template facts lf/ keeps for YAML checks agree with the table", () => {
+  it('LF_TEMPLATE_NAMES and EFFICIENT_EOS_TEMPLATES (data-args.ts) list what the table says', () => {
+    expect([...LF_TEMPLATE_NAMES].sort()).toEqual(Object.keys(TEMPLATES).sort())
+    expect([...EFFICIENT_EOS_TEMPLATES].sort()).toEqual(Object.values(TEMPLATES).filter((t) => t.efficientEos).map((t) => t.name).sort())
   })
 })
