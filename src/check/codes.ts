@@ -85,6 +85,7 @@ export const CODES = {
   // Tokens (--tokenizer)
   LF501: {severity: 'warning', title: 'examples longer than cutoff_len are truncated (with packing: cutoff_len - 1)', fix: 'raise cutoff_len (lfdata stats suggests one) or drop long examples'},
   LF503: {severity: 'error', title: 'pre-training text too short to fill one block ("Cannot find sufficient samples")', fix: 'add data or lower cutoff_len'},
+  LF505: {severity: 'info', title: 'examples with media are not measured: their token count depends on the model\'s image processor', fix: 'check their length with LF itself (llamafactory-cli train with a small max_samples)'},
   LF504: {severity: 'info', title: 'pre-training packing: blocks produced and tokens lost at batch tails', fix: 'LF packs each 1000-row batch on its own and drops its remainder'},
 } as const satisfies Record<string, CodeInfo>
 

@@ -93,6 +93,7 @@ export class TokenTally {
       diags.add('LF504', `packing makes ${this.blocks} blocks of ${this.cutoff} tokens`, {dataset}, `${this.tailLost} tokens lost at the ends of ${Math.ceil(this.rows / BATCH)} batch(es)`)
       return {cutoff_len: this.cutoff, max: 0, truncated: 0, tokens_lost: this.tailLost, blocks: this.blocks}
     }
+    if (this.media > 0) diags.add('LF505', 'examples with images, videos or audios are not measured', {dataset}, `${this.media} example(s): their length depends on the model's image processor`)
     const over = this.lengths.over(this.cutoff)
     if (over.examples > 0) {
       const share = ((over.examples / this.lengths.n) * 100).toFixed(2)

@@ -151,7 +151,8 @@ async function checkDataset(name: string, ctx: RunContext): Promise<{summary?: D
       mapped: new Set<Media>((['image', 'video', 'audio'] as const).filter((m) => attr.columns[`${m}s`] !== null)),
     },
     reasoningTemplate: template !== undefined && REASONING_TEMPLATES.has(template) ? template : undefined,
-    processor: template !== undefined && Object.hasOwn(TEMPLATES, template) ? processorOptionsFor(TEMPLATES[template]!) : undefined,
+    // tool_format in the YAML replaces the template's function formatter, whose crash rules the processor applies.
+    processor: template !== undefined && Object.hasOwn(TEMPLATES, template) ? processorOptionsFor(withSwitches(TEMPLATES[template]!, yamlSwitches(values))) : undefined,
     rendering: ctx.tokens ? {template: ctx.tokens.template, options: ctx.tokens.options} : template !== undefined && Object.hasOwn(TEMPLATES, template) ? {template: withSwitches(TEMPLATES[template]!, yamlSwitches(values)), options: yamlEncodeOptions(values)} : undefined,
   }, diags)
   if (failed) counts.fatal.push(failed)

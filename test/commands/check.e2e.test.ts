@@ -98,6 +98,15 @@ describe('lfdata check (spawned)', () => {
     expect(r.stdout).toContain('LF501')
   })
 
+  it('counts examples with media apart instead of guessing their length (LF505)', async () => {
+    const entry = {file_name: 'd.json', formatting: 'sharegpt', columns: {messages: 'messages', images: 'images'}, tags: {role_tag: 'role', content_tag: 'content', user_tag: 'user', assistant_tag: 'assistant'}}
+    const dir = tree({...info({d: entry}), 'd.json': [{messages: [{role: 'user', content: '<image>What?'}, {role: 'assistant', content: 'A cat.'}], images: ['cat.png']}], 'cat.png': 'not really a png'})
+    const r = await lfdata([...args(dir, {yaml: 'dataset: d\ntemplate: qwen2_vl\n'}), '--tokenizer', 'qwen', '--json'])
+    const json = resultOf(r.stdout)
+    expect(json.diagnostics.map((d) => d.code)).toContain('LF505')
+    expect((JSON.parse(r.stdout) as {datasets: {tokens: {media_examples?: number}}[]}).datasets[0]!.tokens.media_examples).toBe(1)
+  })
+
   it('groups repeated problems and prints a per-dataset summary', async () => {
     const bad = {conversations: [gpt('x'), human('y')]}
     const dir = tree({...info({d: {file_name: 'd.jsonl', formatting: 'sharegpt'}}), 'd.jsonl': jsonl([bad, bad, {conversations: [human('a'), gpt('b')]}, {conversations: [human('c'), gpt('d')]}])})
