@@ -9,19 +9,20 @@ import type {CounterSpec} from './counter.js'
  *
  * Layout: header length (uint32 LE), header JSON, then the table buffers in header order.
  */
-const FORMAT = 'lfdata-counting-3'
-const BUFFERS = ['byteIds', 'pairs', 'trie', 'terminal', 'level2'] as const
+const FORMAT = 'lfdata-counting-4'
+const BUFFERS = ['byteIds', 'pairs', 'trie', 'terminal', 'level2', 'chars'] as const
 
 interface Header extends Omit<CounterSpec, 'tables'> {
   format: string
   ignoreMerges: boolean
+  charLevel: boolean
   sizes: number[]
 }
 
 export function encodeSnapshot(spec: CounterSpec): Buffer {
   const {tables, ...rest} = spec
   const buffers = BUFFERS.map((k) => Buffer.from(tables[k]))
-  const header: Header = {format: FORMAT, ...rest, ignoreMerges: tables.ignoreMerges, sizes: buffers.map((b) => b.length)}
+  const header: Header = {format: FORMAT, ...rest, ignoreMerges: tables.ignoreMerges, charLevel: tables.charLevel, sizes: buffers.map((b) => b.length)}
   const json = Buffer.from(JSON.stringify(header))
   const length = Buffer.alloc(4)
   length.writeUInt32LE(json.length)
@@ -39,13 +40,13 @@ export function decodeSnapshot(data: Buffer): CounterSpec | undefined {
     return undefined
   }
   if (header.format !== FORMAT || header.sizes.reduce((a, b) => a + b, end) !== data.length) return undefined
-  const {format: _format, sizes, ignoreMerges, ...rest} = header
+  const {format: _format, sizes, ignoreMerges, charLevel, ...rest} = header
   let at = end
   const shared = sizes.map((size) => {
     const buffer = new SharedArrayBuffer(size)
     data.copy(new Uint8Array(buffer), 0, at, (at += size))
     return buffer
   })
-  const tables = Object.fromEntries(BUFFERS.map((k, i) => [k, shared[i]])) as Omit<SharedBpeTables, 'ignoreMerges'>
-  return {...rest, tables: {...tables, ignoreMerges}}
+  const tables = Object.fromEntries(BUFFERS.map((k, i) => [k, shared[i]])) as unknown as Omit<SharedBpeTables, 'ignoreMerges' | 'charLevel'>
+  return {...rest, tables: {...tables, ignoreMerges, charLevel}}
 }
