@@ -17,6 +17,7 @@ import {exampleLength, type Length} from '../templates/encode.js'
 import {processorOptionsFor, TEMPLATES, TEMPLATE_NAMES} from '../templates/templates.js'
 import type {TokenCounter} from '../tokenize/counter.js'
 import {loadTokenizer} from '../tokenize/load.js'
+import {missingTemplateTokens} from '../tokenize/template-tokens.js'
 import {LengthPool} from '../tokenize/pool.js'
 
 const BATCH = 512
@@ -51,6 +52,8 @@ export interface StatsResult {
   examples: number
   dropped: Record<string, number>
   tokenizer: string
+  /** A preset's vocabulary ("Gemma 3 vocabulary, 262,145 tokens"); null for a tokenizer given by path. */
+  vocabulary: string | null
   template: string
   stage: Stage
   lengths: LengthSummary
@@ -141,10 +144,12 @@ export async function runStats(opts: StatsOptions, reporter: Reporter): Promise<
   if (!(opts.percentile > 0 && opts.percentile <= 100)) throw new UsageError('--percentile must be in (0, 100]')
   if (!Number.isInteger(opts.round) || opts.round < 1) throw new UsageError('--round must be a whole number ≥ 1')
   if (opts.template && !TEMPLATES[opts.template]) throw new UsageError(`unknown template "${opts.template}"`, {suggestion: `lfdata knows: ${TEMPLATE_NAMES.join(', ')}`})
-  const {counter, suggestedTemplate} = loadTokenizer(opts.tokenizer)
+  const {counter, suggestedTemplate, description} = loadTokenizer(opts.tokenizer)
   const templateName = opts.template ?? templateFor(opts.tokenizer, suggestedTemplate)
   if (!templateName) throw new UsageError(`cannot tell the template for tokenizer ${opts.tokenizer}`, {suggestion: `pass --template (${TEMPLATE_NAMES.join(', ')})`})
-  const template = TEMPLATES[templateName]!
+  const template = TEMPLATES[templateName]
+  if (!template) throw new UsageError(`tokenizer ${opts.tokenizer} implies template ${templateName}, which lfdata does not know`, {suggestion: `pass --template (${TEMPLATE_NAMES.join(', ')})`})
+  for (const warning of missingTemplateTokens(template, counter)) reporter.warn(warning)
   const lfOptions = processorOptionsFor(template)
 
   const all = new LengthHistogram()
@@ -228,6 +233,7 @@ export async function runStats(opts: StatsOptions, reporter: Reporter): Promise<
     examples: all.n,
     dropped,
     tokenizer: opts.tokenizer,
+    vocabulary: description ?? null,
     template: templateName,
     stage,
     lengths: summarize(all),

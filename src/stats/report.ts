@@ -9,7 +9,7 @@ export function renderStats(r: StatsResult): string {
   const L = r.lengths
   const drops = Object.entries(r.dropped)
   const out = [
-    `tokenizer ${r.tokenizer} · template ${r.template} · stage ${r.stage}`,
+    `tokenizer ${r.tokenizer}${r.vocabulary ? ` (${r.vocabulary})` : ''} · template ${r.template} · stage ${r.stage}`,
     `${n(r.examples)} examples measured${drops.length ? `, ${n(drops.reduce((a, [, c]) => a + c, 0))} dropped by LF's rules (${drops.map(([k, c]) => `${k}: ${n(c)}`).join(', ')})` : ''}`,
     `tokens: ${n(L.total)} total = ${n(r.prompt_tokens)} prompt + ${n(r.response_tokens)} response`,
     '',
