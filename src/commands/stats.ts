@@ -5,7 +5,7 @@ import {UsageError} from '../errors.js'
 import type {Stage} from '../lf/types.js'
 import {runStats, type StatsResult} from '../pipeline/stats.js'
 import {writePlot} from '../stats/render.js'
-import {renderStats} from '../stats/report.js'
+import {renderStats} from '../pipeline/stats-summary.js'
 import {TEMPLATE_NAMES} from '../templates/templates.js'
 import {PRESETS} from '../tokenize/load.js'
 

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {encodeMessages} from '../../src/templates/encode.js'
+import {encodeMessages} from '../../src/measure/encode.js'
 import {TEMPLATES} from '../../src/templates/templates.js'
 import {loadTokenizer} from '../../src/tokenize/load.js'
 import {missingTemplateTokens} from '../../src/tokenize/template-tokens.js'
