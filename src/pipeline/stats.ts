@@ -17,7 +17,7 @@ import {exampleLength, type Length} from '../measure/encode.js'
 import {processorOptionsFor, TEMPLATES, TEMPLATE_NAMES} from '../templates/templates.js'
 import type {TokenCounter} from '../tokenize/counter.js'
 import {loadTokenizer} from '../tokenize/load.js'
-import {missingTemplateTokens} from '../tokenize/template-tokens.js'
+import {missingTemplateTokens} from '../measure/template-tokens.js'
 import {LengthPool} from '../measure/pool.js'
 
 const BATCH = 512

@@ -1,5 +1,5 @@
 import type {ChatTemplate, Slot} from '../templates/templates.js'
-import type {TokenCounter} from './counter.js'
+import type {TokenCounter} from '../tokenize/counter.js'
 
 /**
  * What a template needs from a tokenizer that it lacks, said the way LF's fix_special_tokens acts on it. A stop

@@ -3,7 +3,7 @@ import {describe, expect, it} from 'vitest'
 import {encodeMessages} from '../../src/measure/encode.js'
 import {TEMPLATES} from '../../src/templates/templates.js'
 import {loadTokenizer} from '../../src/tokenize/load.js'
-import {missingTemplateTokens} from '../../src/tokenize/template-tokens.js'
+import {missingTemplateTokens} from '../../src/measure/template-tokens.js'
 
 describe('a template whose special tokens the tokenizer lacks', () => {
   const llama2 = loadTokenizer('llama2').counter
