@@ -9,6 +9,7 @@ import {DATA_ARGS_DEFAULTS, LF_TEMPLATE_NAMES} from '../lf/data-args.js'
 import type {DatasetAttr, Stage} from '../lf/types.js'
 import type {Reporter} from '../reporter.js'
 import {processorOptionsFor, TEMPLATES} from '../templates/templates.js'
+import {missingTemplateTokens} from '../measure/template-tokens.js'
 import {loadTokenizer} from '../tokenize/load.js'
 import {checkConfig, datasetNames, guess, STAGES, type TrainConfig} from '../check/config.js'
 import {loadDatasetInfo, type LoadedInfo} from '../check/dataset-info.js'
@@ -149,6 +150,7 @@ export async function runCheck(opts: CheckOptions, reporter: Reporter): Promise<
   const template = opts.template ?? (typeof values.template === 'string' ? values.template : undefined)
   if (opts.template && !LF_TEMPLATE_NAMES.includes(opts.template)) diags.add('LF103', `Template ${opts.template} does not exist.`, {}, guess(opts.template, LF_TEMPLATE_NAMES))
   const tokens = tokenSetup(opts, values, template)
+  if (tokens) for (const warning of missingTemplateTokens(tokens.template, tokens.counter)) reporter.warn(warning)
 
   const summaries: DatasetSummary[] = []
   const dataFiles: string[] = []

@@ -1,5 +1,5 @@
-import {readdirSync} from 'node:fs'
-import {resolve} from 'node:path'
+import {readdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {join, resolve} from 'node:path'
 
 import {describe, expect, it} from 'vitest'
 
@@ -49,5 +49,13 @@ describe('stats says what a preset is and what its template lacks (spawned)', ()
     const own = await lfdata(['stats', demo[1]!, '--tokenizer', 'qwen', '--template', 'qwen', '--json'])
     expect(own.code, own.stderr).toBe(0)
     expect(own.stderr).not.toContain('lacks')
+  })
+
+  it('check --tokenizer gives the same warning', async () => {
+    const dir = tempDir()
+    writeFileSync(join(dir, 'chats.jsonl'), readFileSync(demo[0]!))
+    writeFileSync(join(dir, 'dataset_info.json'), JSON.stringify({chats: {file_name: 'chats.jsonl', formatting: 'sharegpt', columns: {messages: 'messages'}}}))
+    const r = await lfdata(['check', '--dataset-dir', dir, '--tokenizer', 'gemma3', '--template', 'llama3'])
+    expect(r.stderr).toContain('template llama3 needs <|eot_id|>, <|eom_id|>, which tokenizer gemma3 lacks: LF adds them')
   })
 })
