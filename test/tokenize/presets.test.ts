@@ -3,6 +3,7 @@ import {describe, expect, it} from 'vitest'
 
 import {loadTokenizer, PRESETS} from '../../src/tokenize/load.js'
 import {longPieceCorpus, mixedCorpus} from './corpus.js'
+import {presetTokenizerPath} from './preset-files.js'
 
 /**
  * Text aimed at sentencepiece BPE (Llama 2, Gemma 3): spaces become ▁ and are merged with words, runs of spaces
@@ -18,7 +19,7 @@ function sentencepieceCorpus(n: number, seed: number): string[] {
   const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)]!
   const parts = [
     ' ', '  ', '    ', '\n', '\n\n', '\t', ' \n ', 'the', ' the', 'Hello', ' world', 'ing', 'naïve', '数据', '模型训练', '龘', '𪚥', '🎉',
-    '👩‍💻', '▁', '▁▁x', '<0x41>', '<s>', '</s>', '<unk>', '<bos>', '<start_of_turn>', '<end_of_turn>', '<|eot_id|>', '<|return|>',
+    '👩‍💻', '▁', '▁▁x', '<0x41>', '<s>', '</s>', '<unk>', '<bos>', '<start_of_turn>', '<end_of_turn>', '<|eot_id|>', '<|eom_id|>', '<|python_tag|>', '<|return|>',
     '<｜User｜>', 'def f(x):\n    return x', '1234567', 'ÿ', '\u00a0', '\u200b', 'Ωμέγα', 'कि', 'ﬁ', 'e\u0301',
   ]
   return Array.from({length: n}, () => Array.from({length: 1 + Math.floor(rand() * 10)}, () => pick(parts)).join(''))
@@ -27,7 +28,7 @@ function sentencepieceCorpus(n: number, seed: number): string[] {
 const added = ['llama3.1', 'llama2', 'gemma3', 'deepseek3', 'gpt-oss']
 
 describe.each(added)('preset %s', (name) => {
-  const source = `node_modules/${PRESETS[name]!.pkg}/models/tokenizer.json`
+  const source = presetTokenizerPath(name)
   const seed = 11
   const texts = [...mixedCorpus(1500, seed), ...longPieceCorpus(60, seed), ...sentencepieceCorpus(1500, seed)]
 

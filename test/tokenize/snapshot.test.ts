@@ -7,6 +7,7 @@ import {loadTokenizer, PRESETS} from '../../src/tokenize/load.js'
 import type {CounterSpec} from '../../src/tokenize/counter.js'
 import {decodeSnapshot, encodeSnapshot} from '../../src/tokenize/snapshot.js'
 import {longPieceCorpus, mixedCorpus} from './corpus.js'
+import {presetTokenizerPath} from './preset-files.js'
 
 /** The snapshot in dist/tokenizers (what the build wrote), tables shared with another preset resolved. */
 function builtSnapshot(name: string): CounterSpec | undefined {
@@ -14,10 +15,9 @@ function builtSnapshot(name: string): CounterSpec | undefined {
   return existsSync(path) ? decodeSnapshot(brotliDecompressSync(readFileSync(path)), builtSnapshot) : undefined
 }
 
-const presets = Object.fromEntries(Object.entries(PRESETS).map(([name, p]) => [name, p.pkg]))
 
-describe.each(Object.entries(presets))('counting snapshot of %s', (preset, pkg) => {
-  const source = `node_modules/${pkg}/models/tokenizer.json`
+describe.each(Object.keys(PRESETS))('counting snapshot of %s', (preset) => {
+  const source = presetTokenizerPath(preset)
   const fromSource = loadTokenizer(source).counter
 
   it('is what the current code builds from the tokenizer files (dist is up to date)', () => {
