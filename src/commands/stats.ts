@@ -4,7 +4,7 @@ import {BaseCommand} from '../base-command.js'
 import {UsageError} from '../errors.js'
 import type {Stage} from '../lf/types.js'
 import {runStats, type StatsResult} from '../pipeline/stats.js'
-import {writePlot} from '../stats/render.js'
+import {guardPlot, writePlot} from '../stats/render.js'
 import {renderStats} from '../pipeline/stats-summary.js'
 import {TEMPLATE_NAMES} from '../templates/templates.js'
 import {PRESETS} from '../tokenize/load.js'
@@ -37,6 +37,7 @@ export default class Stats extends BaseCommand {
     const datasets = flags.dataset ? flags.dataset.split(',').map((s) => s.trim()).filter(Boolean) : []
     if (!args.target && datasets.length === 0) throw new UsageError('give a data file or --dataset NAMES', {suggestion: 'lfdata stats train.jsonl --tokenizer qwen'})
     if (args.target && datasets.length > 0) throw new UsageError('give either a data file or --dataset, not both')
+    if (flags.plot) guardPlot(flags.plot, [args.target ?? '-', `${flags['dataset-dir']}/dataset_info.json`])
     const result = await runStats({
       files: args.target ? [args.target] : [],
       datasets,

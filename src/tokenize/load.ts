@@ -5,10 +5,9 @@ import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {brotliCompressSync, brotliDecompressSync, constants} from 'node:zlib'
 
-import {Tokenizer} from '@huggingface/tokenizers'
-
 import {UsageError, InputError} from '../errors.js'
 import {TokenCounter, type CounterSpec} from './counter.js'
+import {Tokenizer} from './hf-tokenizer.js'
 import {decodeSnapshot, encodeSnapshot, tableBytes} from './snapshot.js'
 
 /**
