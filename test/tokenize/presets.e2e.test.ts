@@ -3,6 +3,7 @@ import {join, resolve} from 'node:path'
 
 import {describe, expect, it} from 'vitest'
 
+import type {StatsResult} from '../../src/pipeline/stats.js'
 import {TEMPLATES} from '../../src/templates/templates.js'
 import {PRESETS} from '../../src/tokenize/load.js'
 import {lfdata} from '../e2e.js'
@@ -10,7 +11,8 @@ import {tempDir} from '../io/helpers.js'
 import {presetTokenizerPath} from './preset-files.js'
 
 const demo = ['fixtures/demo/chats.jsonl', 'fixtures/demo/qa.csv'].map((f) => resolve(f))
-const lengthsOf = (json: Record<string, unknown>) => ({lengths: json.lengths, prompt: json.prompt_tokens, response: json.response_tokens, histogram: json.histogram})
+const stats = (r: {json?: unknown}) => r.json as StatsResult
+const lengthsOf = (json: StatsResult) => ({lengths: json.lengths, prompt: json.prompt_tokens, response: json.response_tokens, histogram: json.histogram})
 
 describe.each(['llama3.1', 'llama2', 'gemma3', 'deepseek3', 'gpt-oss'])('stats --tokenizer %s (spawned)', (name) => {
   const preset = PRESETS[name]!
@@ -22,14 +24,14 @@ describe.each(['llama3.1', 'llama2', 'gemma3', 'deepseek3', 'gpt-oss'])('stats -
     const path = presetTokenizerPath(name)
     const byPreset = await lfdata(['stats', file, '--tokenizer', name, '--template', template, '--json'])
     expect(byPreset.code, byPreset.stderr).toBe(0)
-    expect(byPreset.json.vocabulary).toBe(`${preset.model} vocabulary, ${preset.tokens.toLocaleString('en-US')} tokens`)
-    expect(byPreset.json.lengths.total).toBeGreaterThan(0)
+    expect(stats(byPreset).vocabulary).toBe(`${preset.model} vocabulary, ${preset.tokens.toLocaleString('en-US')} tokens`)
+    expect(stats(byPreset).lengths.total).toBeGreaterThan(0)
     // Twice by path: the first run builds the counter and caches its snapshot, the second loads the snapshot.
     for (const run of [1, 2]) {
       const byPath = await lfdata(['stats', file, '--tokenizer', path, '--template', template, '--json'], {env: {LFDATA_CACHE_DIR: cache}})
       expect(byPath.code, byPath.stderr).toBe(0)
-      expect(byPath.json.vocabulary).toBeNull()
-      expect(lengthsOf(byPath.json), `run ${run}`).toEqual(lengthsOf(byPreset.json))
+      expect(stats(byPath).vocabulary).toBeNull()
+      expect(lengthsOf(stats(byPath)), `run ${run}`).toEqual(lengthsOf(stats(byPreset)))
       expect(readdirSync(cache).filter((f) => f.endsWith('.counting'))).toHaveLength(1)
     }
   })
@@ -55,7 +57,7 @@ describe('stats says what a preset is and what its template lacks (spawned)', ()
   it('knows the special tokens Llama 3.1 added to Llama 3 (the package lacks them)', async () => {
     const r = await lfdata(['stats', demo[1]!, '--tokenizer', 'llama3.1', '--json'])
     expect(r.code, r.stderr).toBe(0)
-    expect(r.json.template).toBe('llama3')
+    expect(stats(r).template).toBe('llama3')
     expect(r.stderr).not.toContain('lacks')
   })
 
