@@ -52,6 +52,7 @@ export async function* readCsv(path: string, opts: ReadOptions & {tsv?: boolean}
       if (cells.length === 1 && cells[0] === '') continue // blank line (pandas skips them)
       if (!header) {
         header = headerNames(cells)
+        if (opts.range) line = opts.range.line // the rows after the header start at the shard's range
         continue
       }
       if (cells.length > header.length) {
@@ -80,9 +81,9 @@ export async function* readCsv(path: string, opts: ReadOptions & {tsv?: boolean}
     return result
   }
 
-  for await (const text of decodeText(readBytes(path, opts.onBytes), path, opts.encoding)) {
+  for await (const text of decodeText(readBytes(path, opts.onBytes, opts.range), path, opts.encoding)) {
     if (!parser) {
-      const delimiter = opts.delimiter ?? (opts.tsv ? '\t' : sniffDelimiter(text))
+      const delimiter = opts.delimiter ?? opts.range?.delimiter ?? (opts.tsv ? '\t' : sniffDelimiter(text))
       // Classic Mac exports end lines with a lone CR; pandas reads those as line ends too.
       const newline = text.includes('\r') && !text.includes('\n') ? '\r' : '\n'
       parser = new Papa.Parser({delimiter, newline, skipEmptyLines: false})

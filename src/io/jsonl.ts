@@ -8,7 +8,7 @@ import type {ReadOptions, Row} from './types.js'
 export async function* readJsonl(path: string, opts: ReadOptions = {}): AsyncGenerator<Row> {
   let buf = ''
   let scanFrom = 0
-  let line = 0
+  let line = opts.range ? opts.range.line - 1 : 0
   const parseLine = (text: string, at: number): Row | undefined => {
     if (text.trim() === '') return undefined
     let value: unknown
@@ -28,7 +28,7 @@ export async function* readJsonl(path: string, opts: ReadOptions = {}): AsyncGen
     }
     return {record: value, source: path, line: at}
   }
-  for await (const text of decodeText(readBytes(path, opts.onBytes), path, opts.encoding)) {
+  for await (const text of decodeText(readBytes(path, opts.onBytes, opts.range), path, opts.encoding)) {
     buf += text
     let start = 0
     for (let nl = buf.indexOf('\n', scanFrom); nl !== -1; nl = buf.indexOf('\n', start)) {
