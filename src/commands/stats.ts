@@ -4,6 +4,8 @@ import {BaseCommand} from '../base-command.js'
 import {UsageError} from '../errors.js'
 import type {Stage} from '../lf/types.js'
 import {runStats, type StatsResult} from '../pipeline/stats.js'
+import {writeStatsPartial, type StatsPartialResult} from '../pipeline/stats-partial.js'
+import {parseShard} from '../shard/spec.js'
 import {writePlot} from '../stats/render.js'
 import {renderStats} from '../stats/report.js'
 import {TEMPLATE_NAMES} from '../templates/templates.js'
@@ -17,6 +19,7 @@ export default class Stats extends BaseCommand {
     '<%= config.bin %> stats train.jsonl --tokenizer qwen',
     '<%= config.bin %> stats --dataset alpaca_en_demo,identity --dataset-dir data --tokenizer llama3 --plot lengths.html',
     '<%= config.bin %> stats chats.jsonl --tokenizer ~/models/Qwen3-8B --template qwen3 --percentile 99.5 --packing --json',
+    '<%= config.bin %> stats big.jsonl --tokenizer qwen --shard 0/4 --partial parts/0.json   # then: stats merge parts/*.json',
   ]
   static override flags = {
     tokenizer: Flags.string({char: 't', required: true, summary: 'Preset (qwen, llama3), tokenizer.json, model folder, or HF repo id in the local cache'}),
@@ -30,14 +33,16 @@ export default class Stats extends BaseCommand {
     'cutoff-len': Flags.integer({summary: 'cutoff_len for the packing count (default: the suggestion)'}),
     plot: Flags.string({summary: 'Write the histogram as FILE.svg or FILE.html'}),
     workers: Flags.integer({summary: 'Worker threads for token counting (default: one per core but one for inputs over 8 MB; 0 = in-process)'}),
+    shard: Flags.string({summary: 'Measure only shard I/N of the inputs (0-based) and write --partial; `lfdata stats merge` adds the partials up', dependsOn: ['partial']}),
+    partial: Flags.string({summary: 'With --shard: where to write this shard\'s exact length counts (JSON)', dependsOn: ['shard']}),
   }
 
-  async run(): Promise<StatsResult> {
+  async run(): Promise<StatsResult | StatsPartialResult> {
     const {args, flags} = await this.parse(Stats)
     const datasets = flags.dataset ? flags.dataset.split(',').map((s) => s.trim()).filter(Boolean) : []
     if (!args.target && datasets.length === 0) throw new UsageError('give a data file or --dataset NAMES', {suggestion: 'lfdata stats train.jsonl --tokenizer qwen'})
     if (args.target && datasets.length > 0) throw new UsageError('give either a data file or --dataset, not both')
-    const result = await runStats({
+    const options = {
       files: args.target ? [args.target] : [],
       datasets,
       datasetDir: flags['dataset-dir'],
@@ -49,7 +54,13 @@ export default class Stats extends BaseCommand {
       packing: flags.packing,
       cutoffLen: flags['cutoff-len'],
       workers: flags.workers,
-    }, this.reporter())
+    }
+    if (flags.shard && flags.partial) {
+      const partial = await writeStatsPartial({...options, shard: parseShard(flags.shard)}, flags.partial, this.reporter())
+      this.log(`shard ${partial.shard.index}/${partial.shard.count}: ${partial.examples} examples measured → ${partial.partial}`)
+      return partial
+    }
+    const result = await runStats(options, this.reporter())
     if (flags.plot) {
       const {suggested} = result.cutoff_len
       await writePlot(flags.plot, result.histogram.counts, result.histogram.bucket_width, [

@@ -18,6 +18,8 @@ import {processorOptionsFor, TEMPLATES, TEMPLATE_NAMES} from '../templates/templ
 import type {TokenCounter} from '../tokenize/counter.js'
 import {loadTokenizer} from '../tokenize/load.js'
 import {LengthPool} from '../tokenize/pool.js'
+import {shardSlices, type Slice} from '../shard/plan.js'
+import type {ShardSpec} from '../shard/spec.js'
 
 const BATCH = 512
 
@@ -37,6 +39,8 @@ export interface StatsOptions {
   cutoffLen?: number
   /** Worker threads for token counting (default: one per core but one; inputs under 8 MB are counted in-process). */
   workers?: number
+  /** Measure only this shard of the inputs (src/shard/plan.ts); the caller writes a partial instead of a result. */
+  shard?: ShardSpec
 }
 
 export interface DatasetStats {
@@ -108,6 +112,8 @@ export function templateFor(spec: string, suggested?: string): string | undefine
 interface Source {
   name: string
   files: string[]
+  /** What this run reads of `files`: all of them, or a shard's slices. */
+  slices?: Slice[]
   /** The entry, or undefined to sniff from the first record. */
   attr?: DatasetAttr
   stage?: Stage
@@ -132,12 +138,52 @@ async function sourcesOf(opts: StatsOptions): Promise<Source[]> {
   return out
 }
 
+/** Everything measured, before summarising: what a shard's partial carries and `stats merge` adds up. */
+export interface StatsTally {
+  tokenizer: string
+  template: string
+  stage: Stage
+  all: LengthHistogram
+  dropped: Record<string, number>
+  prompt: number
+  response: number
+  datasets: {name: string; files: string[]; dropped: Record<string, number>; lengths: LengthHistogram}[]
+  /** Packing only (never sharded): every row's length in order, null for a dropped one. */
+  lengthsInOrder: (number | null)[]
+  firstFile?: string
+}
+
+/** A shard reads its slices of the inputs; a source without a manifest is sniffed from its first record, as one process does. */
+async function shardSources(sources: Source[], shard: ShardSpec): Promise<void> {
+  const flat = sources.flatMap((s, si) => s.files.map((file) => ({si, file})))
+  const slices = await shardSlices(flat.map((f) => f.file), shard, {})
+  for (const s of sources) s.slices = []
+  for (const slice of slices) sources[flat[slice.index]!.si]!.slices!.push(slice)
+  for (const source of sources) {
+    if (source.attr) continue
+    for (const file of source.files) {
+      const rows = readRows(file)
+      const first = await rows.next()
+      await rows.return(undefined)
+      if (first.done) continue
+      source.attr = resolveDatasetAttr(source.name, sniffEntry(file, first.value.record))
+      break
+    }
+  }
+}
+
 /**
  * lfdata stats: every record through LF's converter and processor rules, kept examples measured with the
  * real tokenizer and template layout, lengths into an exact histogram. Read → count → summarise.
  */
 export async function runStats(opts: StatsOptions, reporter: Reporter): Promise<StatsResult> {
   const started = Date.now()
+  const tally = await measureStats(opts, reporter)
+  return finishStats(tally, {percentile: opts.percentile, round: opts.round, packing: opts.packing, cutoffLen: opts.cutoffLen}, started)
+}
+
+/** Reads and measures (the whole input, or one shard of it with `opts.shard`). */
+export async function measureStats(opts: StatsOptions, reporter: Reporter): Promise<StatsTally> {
   if (!(opts.percentile > 0 && opts.percentile <= 100)) throw new UsageError('--percentile must be in (0, 100]')
   if (!Number.isInteger(opts.round) || opts.round < 1) throw new UsageError('--round must be a whole number ≥ 1')
   if (opts.template && !TEMPLATES[opts.template]) throw new UsageError(`unknown template "${opts.template}"`, {suggestion: `lfdata knows: ${TEMPLATE_NAMES.join(', ')}`})
@@ -152,10 +198,14 @@ export async function runStats(opts: StatsOptions, reporter: Reporter): Promise<
   let prompt = 0
   let response = 0
   let stage: Stage = opts.stage ?? 'sft'
-  const perDataset: DatasetStats[] = []
   const lengthsInOrder: (number | null)[] = []
   let done = 0
   const sources = await sourcesOf(opts)
+  if (opts.shard) {
+    if (opts.packing) throw new UsageError('--packing cannot be sharded: LF packs rows in batches of 1,000 in order', {suggestion: 'run stats --packing in one process'})
+    await shardSources(sources, opts.shard)
+  }
+  const datasets: StatsTally['datasets'] = []
   const pool = await measurerFor(opts, templateName, counter, sources)
   try {
     for (const source of sources) {
@@ -187,8 +237,8 @@ export async function runStats(opts: StatsOptions, reporter: Reporter): Promise<
         batch = []
         if (inFlight.length > 2 * pool.size) await settle()
       }
-      for (const file of source.files) {
-        for await (const row of readRows(file)) {
+      for (const {file, range} of source.slices ?? source.files.map((file) => ({file, range: undefined}))) {
+        for await (const row of readRows(file, range ? {range} : {})) {
           attr ??= resolveDatasetAttr(source.name, sniffEntry(file, row.record))
           const verdict = lfVerdict(row.record, attr, stage, lfOptions)
           if (++done % 1000 === 0) reporter.progress({unit: 'examples', done})
@@ -201,15 +251,21 @@ export async function runStats(opts: StatsOptions, reporter: Reporter): Promise<
       while (inFlight.length > 0) await settle()
       for (const [r, c] of Object.entries(drops)) dropped[r] = (dropped[r] ?? 0) + c
       all.merge(h)
-      perDataset.push({name: source.name, files: source.files, examples: h.n, dropped: drops, lengths: summarize(h)})
+      datasets.push({name: source.name, files: source.files, dropped: drops, lengths: h})
     }
   } finally {
     await pool.close()
   }
   reporter.finish()
+  return {tokenizer: opts.tokenizer, template: templateName, stage, all, dropped, prompt, response, datasets, lengthsInOrder, firstFile: sources[0]?.files[0]}
+}
+
+/** Percentiles, histogram, suggestion and impacts from a tally (one process's, or merged partials). */
+export function finishStats(tally: StatsTally, opts: Pick<StatsOptions, 'percentile' | 'round' | 'packing' | 'cutoffLen'>, started: number): StatsResult {
+  const {all, dropped, lengthsInOrder} = tally
   if (all.n === 0) {
     throw new InputError('E_NOTHING_KEPT', `no example would be trained on: every record is dropped by LF's rules (${JSON.stringify(dropped)})`, {
-      location: {file: sources[0]?.files[0]},
+      location: {file: tally.firstFile},
       suggestion: 'run lfdata check for the reasons, record by record',
     })
   }
@@ -227,18 +283,18 @@ export async function runStats(opts: StatsOptions, reporter: Reporter): Promise<
   return {
     examples: all.n,
     dropped,
-    tokenizer: opts.tokenizer,
-    template: templateName,
-    stage,
+    tokenizer: tally.tokenizer,
+    template: tally.template,
+    stage: tally.stage,
     lengths: summarize(all),
-    prompt_tokens: prompt,
-    response_tokens: response,
+    prompt_tokens: tally.prompt,
+    response_tokens: tally.response,
     cutoff_len: {suggested: suggestion.cutoff_len, percentile: opts.percentile, round: opts.round, truncated_examples: suggestion.truncated_examples, truncated_fraction: suggestion.truncated_fraction, tokens_lost: suggestion.tokens_lost},
     at: COMMON_CUTOFFS.map((c) => impact(all, c)),
     histogram: {bucket_width: width, counts: all.buckets(width)},
     cdf: cdfLines(all),
     packing,
-    datasets: perDataset,
+    datasets: tally.datasets.map((d) => ({name: d.name, files: d.files, examples: d.lengths.n, dropped: d.dropped, lengths: summarize(d.lengths)})),
     seconds: (Date.now() - started) / 1000,
   }
 }

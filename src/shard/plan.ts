@@ -11,6 +11,8 @@ import type {ShardSpec} from './spec.js'
 
 /** What one shard reads: a whole file, or the records of a file that start inside `range`. */
 export interface Slice {
+  /** Position of the file in the input list. */
+  index: number
   file: string
   range?: ByteRange
 }
@@ -54,13 +56,13 @@ export async function shardSlices(files: string[], shard: ShardSpec, opts: PlanO
     if (start >= to || (offset <= from && !(size === 0 && start >= from))) continue
     const split = size > 0 ? await splittable(file, opts) : undefined
     if (!split) {
-      if (start >= from) out.push({file})
+      if (start >= from) out.push({index: i, file})
       continue
     }
     const range = await recordRange(file, size, split, Math.max(0, from - start), Math.min(size, to - start))
     if (range === 'whole') {
-      if (start >= from) out.push({file})
-    } else if (range.start < range.end) out.push({file, range})
+      if (start >= from) out.push({index: i, file})
+    } else if (range.start < range.end) out.push({index: i, file, range})
   }
   return out
 }
