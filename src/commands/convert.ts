@@ -8,6 +8,7 @@ import {convert, type ConvertResult} from '../pipeline/convert.js'
 import {NEAR_FIELDS, type NearField} from '../transforms/example.js'
 import {parseMapFlags} from '../transforms/mapping.js'
 import {renderConvertSummary} from '../pipeline/convert-summary.js'
+import {parseShard} from '../shard/spec.js'
 
 export default class Convert extends BaseCommand {
   static override summary = 'Convert CSV/TSV/JSONL/JSON/Parquet/Arrow into LLaMA-Factory Alpaca or ShareGPT data'
@@ -18,6 +19,7 @@ export default class Convert extends BaseCommand {
     '<%= config.bin %> convert data.csv -o train.jsonl --map instruction=question --map output=answer --rejects rejects.jsonl',
     '<%= config.bin %> convert chats.jsonl -o chats.sharegpt.jsonl --to sharegpt --fix-roles --dedup near',
     'cat raw.jsonl.gz | <%= config.bin %> convert - -o out.json --input-format jsonl --json',
+    '<%= config.bin %> convert big.csv -o out/ --shard $SLURM_ARRAY_TASK_ID/16 --dedup near   # then: lfdata merge out/',
   ]
   static override flags = {
     output: Flags.string({char: 'o', required: true, summary: 'Output file (.jsonl, .json, .arrow) or - for stdout'}),
@@ -42,6 +44,7 @@ export default class Convert extends BaseCommand {
     'dedup-report': Flags.string({summary: 'With --dedup near: write the largest duplicate clusters to FILE.html or FILE.json'}),
     rejects: Flags.string({summary: 'Write every dropped record with its reason to this JSONL file'}),
     limit: Flags.integer({summary: 'Read at most this many input records'}),
+    shard: Flags.string({summary: 'Convert only shard I/N of the inputs (0-based) into OUTPUT/part-I-of-N.jsonl; finish with `lfdata merge OUTPUT`'}),
   }
 
   async run(): Promise<ConvertResult> {
@@ -67,6 +70,7 @@ export default class Convert extends BaseCommand {
       dedupReport: flags['dedup-report'],
       rejects: flags.rejects,
       limit: flags.limit,
+      shard: flags.shard ? parseShard(flags.shard) : undefined,
     }, this.reporter())
     if (flags.output !== '-') this.log(renderConvertSummary(result))
     return result

@@ -20,6 +20,9 @@ import {nearDedupStage} from '../transforms/near-dedup-stage.js'
 import {toExamples} from '../transforms/to-example.js'
 import {outputColumnTypes, outputLayout, toOutput, type OutputItem, type OutputLayout, type Target} from '../transforms/to-output.js'
 import {VERSION} from '../version.js'
+import {checkShardable, ShardRun} from '../shard/convert-shard.js'
+import type {Slice} from '../shard/plan.js'
+import type {ShardSpec} from '../shard/spec.js'
 
 export interface ConvertOptions {
   inputs: string[]
@@ -39,6 +42,8 @@ export interface ConvertOptions {
   dedupReport?: string
   rejects?: string
   limit?: number
+  /** Convert only this shard of the inputs into OUTPUT/part-I-of-N.jsonl, leaving dedup to `lfdata merge` (src/shard/). */
+  shard?: ShardSpec
 }
 
 export interface ConvertResult {
@@ -60,12 +65,14 @@ export interface ConvertResult {
   bytes: number
   sha256: string
   seconds: number
+  /** With --shard: the shard's log and summary for `lfdata merge` (the output is the part, before dedup). */
+  shard?: {index: number; count: number; meta: string}
 }
 
 /** Rows of every input in order, counted, with progress; stops after `limit` rows (closing the files). */
-async function* allRows(files: string[], opts: ConvertOptions, counter: {n: number; bytes: number}, total: number | undefined, reporter: Reporter): AsyncGenerator<Row> {
-  for (const file of files) {
-    for await (const row of readRows(file, {format: opts.inputFormat, delimiter: opts.delimiter, encoding: opts.encoding, onBytes: (b) => (counter.bytes += b)})) {
+async function* allRows(files: Pick<Slice, 'file' | 'range'>[], opts: ConvertOptions, counter: {n: number; bytes: number}, total: number | undefined, reporter: Reporter): AsyncGenerator<Row> {
+  for (const {file, range} of files) {
+    for await (const row of readRows(file, {format: opts.inputFormat, delimiter: opts.delimiter, encoding: opts.encoding, onBytes: (b) => (counter.bytes += b), range})) {
       if (opts.limit !== undefined && counter.n >= opts.limit) return
       counter.n++
       if ((counter.n & 1023) === 0) reporter.progress({unit: 'records', done: counter.n, bytesDone: counter.bytes, bytesTotal: total})
@@ -86,37 +93,45 @@ export async function convert(opts: ConvertOptions, reporter: Reporter): Promise
   const sizes = await Promise.all(files.map((f) => inputSize(f)))
   const total = sizes.every((s) => s !== null) ? (sizes as number[]).reduce((a, b) => a + b, 0) : undefined
   const counter = {n: 0, bytes: 0}
+  if (opts.shard) checkShardable(opts)
+  const shard = opts.shard ? await ShardRun.open({dir: opts.output, shard: opts.shard, dedup: opts.dedup, nearFields: opts.nearFields, rejects: opts.rejects,
+    plan: {format: opts.inputFormat, encoding: opts.encoding, delimiter: opts.delimiter}}, files) : undefined
 
-  // The first record decides the mapping (and so the output layout) for the whole run.
-  const rows = allRows(files, opts, counter, total, reporter)
-  const first = await rows.next()
+  // The first record decides the mapping (and so the output layout) for the whole run — in every shard too.
+  const rows = allRows(shard?.slices ?? files.map((file) => ({file})), opts, counter, total, reporter)
+  const head = shard ? allRows(files.map((file) => ({file})), opts, {n: 0, bytes: 0}, undefined, reporter) : rows
+  const first = await head.next()
+  if (shard) await head.return(undefined)
   if (first.done) throw new InputError('E_NO_RECORDS', 'no records in the input', {location: {file: files[0]}, suggestion: 'check the file (a CSV with only a header has no records)'})
   const mapping = resolveMapping(Object.keys(first.value.record), opts.map, first.value.source)
   const layout = outputLayout(mapping, opts.to, Boolean(opts.system))
   reporter.info(`mapping: ${describeMapping(mapping)} → ${layout.target}${layout.ranking ? ' (ranking)' : ''}`)
 
   const dropped: Record<string, number> = {}
-  const rejects = opts.rejects ? new RejectsWriter(opts.rejects) : undefined
+  const rejects = opts.rejects && !shard ? new RejectsWriter(opts.rejects) : undefined
   const onDrop: DropFn = (row, reason, detail, extra) => {
     dropped[reason] = (dropped[reason] ?? 0) + 1
-    rejects?.add({source: row.source, line: row.line, reason, detail, ...extra, record: row.record})
+    const entry = {source: row.source, line: row.line, reason, detail, ...extra, record: row.record}
+    if (shard) shard.drop(entry)
+    else rejects?.add(entry)
   }
   const sourceIds = new Map(files.map((f, i) => [f, i]))
   const repaired = opts.fixRoles ? emptyRepairCounts() : undefined
 
   async function* withFirst(): AsyncGenerator<Row> {
-    yield first.value as Row
+    if (!shard) yield first.value as Row
     yield* rows
   }
   let items: AsyncIterable<Item> = toExamples({mapping, normalize: makeNormalizer(opts.normalize), system: opts.system}, onDrop)(withFirst())
   if (repaired) items = fixRoles(repaired)(items)
   items = contentFilters(opts.filters, onDrop)(items)
   let out: AsyncIterable<OutputItem> = lfRules(layout, opts.output, onDrop)(toOutput(layout, onDrop)(items))
-  if (opts.dedup !== 'none') out = (await exactDedup(onDrop, (s) => sourceIds.get(s) ?? 0, (i) => files[i] ?? '?'))(out)
-  if (opts.dedup === 'near') out = await nearDedupStage({threshold: opts.nearThreshold, fields: opts.nearFields, report: opts.dedupReport}, onDrop)(out)
+  if (shard) out = shard.record((s) => sourceIds.get(s) ?? 0)(out)
+  else if (opts.dedup !== 'none') out = (await exactDedup(onDrop, (s) => sourceIds.get(s) ?? 0, (i) => files[i] ?? '?'))(out)
+  if (opts.dedup === 'near' && !shard) out = await nearDedupStage({threshold: opts.nearThreshold, fields: opts.nearFields, report: opts.dedupReport}, onDrop)(out)
 
-  const format = outputFormatFor(opts.output)
-  const sink = await RecordSink.open(opts.output, await encoderFor(format, outputColumnTypes(layout, mapping.kind)))
+  const format = shard ? 'jsonl' : outputFormatFor(opts.output)
+  const sink = await RecordSink.open(shard?.partPath ?? opts.output, await encoderFor(format, outputColumnTypes(layout, mapping.kind)))
   let written = 0
   let result
   try {
@@ -125,7 +140,7 @@ export async function convert(opts: ConvertOptions, reporter: Reporter): Promise
       written++
     }
     reporter.finish()
-    if (written === 0) {
+    if (written === 0 && !shard) {
       throw new InputError('E_NOTHING_KEPT', `every one of the ${counter.n} records was dropped (${Object.entries(dropped).map(([r, n]) => `${r}: ${n}`).join(', ')})`, {
         location: {file: files[0]},
         suggestion: opts.rejects ? `see ${opts.rejects} for why` : 'rerun with --rejects rejects.jsonl to see why',
@@ -136,10 +151,22 @@ export async function convert(opts: ConvertOptions, reporter: Reporter): Promise
   } catch (error) {
     await sink.abort()
     rejects?.abort()
+    shard?.abort()
     throw error
   }
 
   const inputs = await Promise.all(files.map(async (f, i) => ({path: f, bytes: sizes[i] ?? null, format: opts.inputFormat ?? f.split('.').pop() ?? ''})))
+  const options = {to: layout.target, map: opts.map, system: opts.system, dedup: opts.dedup, near_threshold: opts.dedup === 'near' ? opts.nearThreshold : undefined, near_fields: opts.dedup === 'near' ? opts.nearFields : undefined, fix_roles: opts.fixRoles, normalize: opts.normalize, filters: opts.filters, limit: opts.limit}
+  const summary = {
+    output: opts.output, manifest: null, rejects: opts.rejects ?? null, format, formatting: layout.formatting, ranking: layout.ranking, stage: layout.stage,
+    columns: layout.columns, tags: layout.tags ?? null, mapping: mapping.columns, mapping_auto: (Object.keys(mapping.columns) as Field[]).filter((f) => !mapping.explicit.includes(f)),
+  }
+  if (shard) {
+    const meta = await shard.commit({run: {inputs, options, near_threshold: opts.nearThreshold, count: opts.shard!.count}, rejects: opts.rejects ?? null, dedup_report: opts.dedupReport ?? null,
+      result: summary, records_in: counter.n, dropped, repaired: repaired ?? null}, result.sha256)
+    return {...summary, records_in: counter.n, records_out: written, dropped, repaired: repaired ?? null, bytes: result.bytes, sha256: result.sha256,
+      seconds: (Date.now() - started) / 1000, shard: {...opts.shard!, meta}}
+  }
   const manifestPath = opts.output === '-' ? null : manifestPathFor(opts.output)
   if (manifestPath) {
     const manifest: Manifest = {
@@ -156,7 +183,7 @@ export async function convert(opts: ConvertOptions, reporter: Reporter): Promise
       records_out: written,
       dropped,
       inputs,
-      options: {to: layout.target, map: opts.map, system: opts.system, dedup: opts.dedup, near_threshold: opts.dedup === 'near' ? opts.nearThreshold : undefined, near_fields: opts.dedup === 'near' ? opts.nearFields : undefined, fix_roles: opts.fixRoles, normalize: opts.normalize, filters: opts.filters, limit: opts.limit},
+      options,
     }
     await writeManifest(opts.output, manifest)
   }
