@@ -1,10 +1,11 @@
-import {existsSync, readFileSync} from 'node:fs'
+import {existsSync} from 'node:fs'
 import {dirname, isAbsolute, join, resolve} from 'node:path'
 
 import {LfdataError} from '../errors.js'
-import {lineColumn, parseDatasetInfoText, validateDatasetInfo, type DatasetInfo} from '../lf/dataset-info.js'
+import {readDatasetInfoFile} from '../io/dataset-files.js'
+import {lineColumn, validateDatasetInfo, type DatasetInfo} from '../lf/dataset-info.js'
 import {COLUMN_KEYS, TAG_KEYS} from '../lf/types.js'
-import {topLevelSpans} from '../registry/json-spans.js'
+import {topLevelSpans} from '../io/json-spans.js'
 import {closest, type Diagnostics} from './diagnostics.js'
 
 export interface LoadedInfo {
@@ -40,26 +41,16 @@ export function loadDatasetInfo(datasetDir: string, diags: Diagnostics, configFi
     diags.add('LF201', 'dataset_info.json not found', {file: path}, `Cannot open ${path} (resolved from ${process.cwd()})${hint}`)
     return undefined
   }
-  const bytes = readFileSync(path)
-  let text: string
+  let file: {text: string; info: unknown}
   try {
-    text = new TextDecoder('utf-8', {fatal: true, ignoreBOM: true}).decode(bytes)
-  } catch {
-    diags.add('LF202', 'dataset_info.json is not valid JSON', {file: path}, 'not UTF-8 text (UnicodeDecodeError)')
-    return undefined
-  }
-  if (text.charCodeAt(0) === 0xfeff) {
-    diags.add('LF202', 'dataset_info.json is not valid JSON', {file: path, line: 1}, 'starts with a UTF-8 BOM: json.load fails with "Unexpected UTF-8 BOM"')
-    return undefined
-  }
-  let info: DatasetInfo
-  try {
-    info = parseDatasetInfoText(text, path) as DatasetInfo
+    file = readDatasetInfoFile(path)
   } catch (error) {
     if (!(error instanceof LfdataError)) throw error
-    diags.add('LF202', 'dataset_info.json is not valid JSON', {file: path, line: error.location?.line}, error.message.replace(/ — .*$/, ''))
+    diags.add('LF202', 'dataset_info.json is not valid JSON', {file: path, line: error.location?.line}, error.message.replace(/ — .*$/, '').replace(/^dataset_info.json is not valid JSON: /, ''))
     return undefined
   }
+  const text = file.text
+  const info = file.info as DatasetInfo
   const lines = new Map<string, number>()
   if (info !== null && typeof info === 'object' && !Array.isArray(info)) {
     const seen = new Set<string>()

@@ -1,7 +1,8 @@
 import {closeSync, openSync, readSync, realpathSync, statSync} from 'node:fs'
 import {basename, extname, isAbsolute, join} from 'node:path'
 
-import {FILEEXT2TYPE, insideDatasetDir, lfFolderFiles} from '../lf/dataset-files.js'
+import {insideDatasetDir, lfFolderFiles} from '../io/dataset-files.js'
+import {FILEEXT2TYPE} from '../lf/constants.js'
 import type {DatasetAttr} from '../lf/types.js'
 import type {Code} from './codes.js'
 import type {Diagnostics} from './diagnostics.js'

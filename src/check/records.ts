@@ -4,6 +4,7 @@ import type {InputFormat, RawRecord, Row} from '../io/types.js'
 import type {DatasetInfoEntry} from '../lf/dataset-info.js'
 import {LF_REASONS} from '../lf/drop-reasons.js'
 import {lfVerdict, type ProcessorOptions} from '../lf/processor.js'
+import {pyTruthy} from '../lf/py.js'
 import type {AlignedExample, ColumnKey, DatasetAttr, Stage} from '../lf/types.js'
 import type {Reporter} from '../reporter.js'
 import {REASON_CODE, type Code} from './codes.js'
@@ -12,7 +13,7 @@ import type {Dedup} from './dedup.js'
 import type {Diagnostics, Location} from './diagnostics.js'
 import {firstChar, type DataFile} from './files.js'
 import {mediaProblems, type MediaContext} from './media.js'
-import {PartialBlocks, truthy} from './partial-blocks.js'
+import {PartialBlocks} from './partial-blocks.js'
 import type {TokenTally} from './tokens.js'
 import {TypeTracker} from './type-tracker.js'
 
@@ -228,7 +229,7 @@ function examineKept(ex: AlignedExample, o: RecordCheckOptions, at: Location, di
   }
   if (o.attr.ranking && ex.response.length === 2 && ex.response[0]!.content === ex.response[1]!.content) diags.add('LF430', 'chosen and rejected are identical', at)
   // LF json.loads a non-empty tools value; a list or object (JSON data) is a TypeError, not a string to parse.
-  if (o.attr.formatting !== 'openai' && ex.tools !== null && typeof ex.tools === 'object' && truthy(ex.tools)) {
+  if (o.attr.formatting !== 'openai' && ex.tools !== null && typeof ex.tools === 'object' && pyTruthy(ex.tools)) {
     diags.add('LF415', 'tools is not a JSON string', at, `tools is a ${Array.isArray(ex.tools) ? 'list' : 'object'}; write it as a JSON-encoded string`)
   }
   for (const p of mediaProblems(ex, o.media)) diags.add(p.code, p.message, at, p.detail)

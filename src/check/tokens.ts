@@ -1,6 +1,6 @@
 import type {AlignedExample, Stage} from '../lf/types.js'
-import {LengthHistogram} from '../stats/length-histogram.js'
-import {exampleLength} from '../templates/encode.js'
+import {LengthHistogram} from '../measure/length-histogram.js'
+import {exampleLength} from '../measure/encode.js'
 import type {ChatTemplate} from '../templates/templates.js'
 import type {TokenCounter} from '../tokenize/counter.js'
 import type {Diagnostics} from './diagnostics.js'

@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../base-command.js'
 import type {Diagnostic, Occurrence} from '../check/diagnostics.js'
-import {runCheck, type CheckResult} from '../check/run.js'
+import {runCheck, type CheckResult} from '../pipeline/check.js'
 import {CheckFailedError, ExitCode} from '../errors.js'
 import type {Stage} from '../lf/types.js'
 

@@ -7,7 +7,7 @@ import {runStats, type StatsResult} from '../pipeline/stats.js'
 import {writeStatsPartial, type StatsPartialResult} from '../pipeline/stats-partial.js'
 import {parseShard} from '../shard/spec.js'
 import {writePlot} from '../stats/render.js'
-import {renderStats} from '../stats/report.js'
+import {renderStats} from '../pipeline/stats-summary.js'
 import {TEMPLATE_NAMES} from '../templates/templates.js'
 import {PRESETS} from '../tokenize/load.js'
 

@@ -3,8 +3,10 @@
  * InputError (exit 3) naming the file and line/offset on malformed input.
  */
 
+import type {RawRecord} from '../lf/types.js'
+
 /** One input record. Keys come from the data; the object has a null prototype so `__proto__` is plain data. */
-export type RawRecord = Record<string, unknown>
+export type {RawRecord}
 
 export interface Row {
   record: RawRecord

@@ -1,8 +1,7 @@
-import type {RawRecord} from '../io/types.js'
 import {alignExample, type AlignOptions} from './align.js'
 import type {LfReason} from './drop-reasons.js'
 import {pyJsonDumps, pyTruthy, pyTypeName} from './py.js'
-import type {AlignedExample, DatasetAttr, LfMessage, Stage} from './types.js'
+import type {AlignedExample, DatasetAttr, LfMessage, RawRecord, Stage} from './types.js'
 
 export interface ProcessorOptions {
   /**

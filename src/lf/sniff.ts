@@ -1,5 +1,6 @@
-import type {RawRecord} from '../io/types.js'
+import {SHAREGPT_TAGS} from './attr.js'
 import type {DatasetInfoEntry} from './dataset-info.js'
+import type {RawRecord} from './types.js'
 
 /**
  * A dataset_info.json entry for a file nobody registered, guessed from its first record: conversations
@@ -28,6 +29,6 @@ export function sniffEntry(file: string, record: RawRecord): DatasetInfoEntry {
     columns,
     tags: openai
       ? {role_tag: 'role', content_tag: 'content', user_tag: 'user', assistant_tag: 'assistant', observation_tag: 'tool', function_tag: 'function_call', system_tag: 'system'}
-      : {role_tag: 'from', content_tag: 'value', user_tag: 'human', assistant_tag: 'gpt', observation_tag: 'observation', function_tag: 'function_call', system_tag: 'system'},
+      : {...SHAREGPT_TAGS},
   }
 }

@@ -3,9 +3,9 @@ import {join} from 'node:path'
 import {UsageError} from '../errors.js'
 import {readManifest} from '../io/manifest.js'
 import {readRows} from '../io/read.js'
-import {resolveDataset} from '../lf/dataset-files.js'
+import {resolveDataset} from '../io/dataset-files.js'
 import type {DatasetInfo, DatasetInfoEntry} from '../lf/dataset-info.js'
-import {LF_TEMPLATE_NAMES, MIX_STRATEGIES, type MixStrategy} from '../lf/data-args.js'
+import {DATA_ARGS_DEFAULTS, LF_TEMPLATE_NAMES, MIX_STRATEGIES, type MixStrategy} from '../lf/data-args.js'
 import type {Stage} from '../lf/types.js'
 import {loadDatasetInfo, saveDatasetInfo, withEntry, withoutEntry} from '../registry/dataset-info-file.js'
 import {buildEntry, type EntryOptions} from '../registry/entry.js'
@@ -109,7 +109,7 @@ export async function register(opts: RegisterOptions, reporter: Reporter): Promi
   if (opts.yaml) {
     const model = opts.model ?? 'Qwen/Qwen2.5-7B-Instruct'
     const template = opts.template ?? templateFor(model) ?? 'default'
-    let cutoffLen = 2048
+    let cutoffLen: number = DATA_ARGS_DEFAULTS.cutoff_len
     if (opts.cutoffLen === 'auto') {
       const tokenizer = opts.tokenizer ?? (template.startsWith('qwen') ? 'qwen' : template.startsWith('llama3') ? 'llama3' : undefined)
       if (!tokenizer) throw new UsageError('--cutoff-len auto needs --tokenizer for this template')

@@ -5,7 +5,7 @@ import {writeFileAtomic} from '../io/atomic.js'
 import type {Stage} from '../lf/types.js'
 import type {Reporter} from '../reporter.js'
 import type {ShardSpec} from '../shard/spec.js'
-import {LengthHistogram} from '../stats/length-histogram.js'
+import {LengthHistogram} from '../measure/length-histogram.js'
 import {VERSION} from '../version.js'
 import {finishStats, measureStats, type StatsOptions, type StatsResult, type StatsTally} from './stats.js'
 

@@ -4,20 +4,20 @@ import {availableParallelism} from 'node:os'
 import {InputError, UsageError} from '../errors.js'
 import {readManifest} from '../io/manifest.js'
 import {expandInputs, readRows} from '../io/read.js'
-import {resolveDatasetAttr} from '../lf/attr.js'
-import {readDatasetInfo, resolveDataset} from '../lf/dataset-files.js'
+import {datasetStage, resolveDatasetAttr} from '../lf/attr.js'
+import {readDatasetInfo, resolveDataset} from '../io/dataset-files.js'
 import {lfVerdict} from '../lf/processor.js'
 import {sniffEntry} from '../lf/sniff.js'
 import type {AlignedExample, DatasetAttr, Stage} from '../lf/types.js'
 import type {Reporter} from '../reporter.js'
-import {LengthHistogram} from '../stats/length-histogram.js'
+import {LengthHistogram} from '../measure/length-histogram.js'
 import {bucketWidth, cdfLines} from '../stats/render.js'
 import {COMMON_CUTOFFS, impact, PackingCounter, suggestCutoff, summarize, type CutoffImpact, type LengthSummary} from '../stats/summary.js'
-import {exampleLength, type Length} from '../templates/encode.js'
+import {exampleLength, type Length} from '../measure/encode.js'
 import {processorOptionsFor, TEMPLATES, TEMPLATE_NAMES} from '../templates/templates.js'
 import type {TokenCounter} from '../tokenize/counter.js'
 import {loadTokenizer} from '../tokenize/load.js'
-import {LengthPool} from '../tokenize/pool.js'
+import {LengthPool} from '../measure/pool.js'
 import {shardSlices, type Slice} from '../shard/plan.js'
 import type {ShardSpec} from '../shard/spec.js'
 
@@ -209,7 +209,7 @@ export async function measureStats(opts: StatsOptions, reporter: Reporter): Prom
   const pool = await measurerFor(opts, templateName, counter, sources)
   try {
     for (const source of sources) {
-      stage = opts.stage ?? source.stage ?? (source.attr?.ranking ? 'dpo' : 'sft')
+      stage = opts.stage ?? source.stage ?? (source.attr ? datasetStage(source.attr) : 'sft')
       const h = new LengthHistogram()
       const drops: Record<string, number> = {}
       let attr = source.attr
@@ -239,7 +239,10 @@ export async function measureStats(opts: StatsOptions, reporter: Reporter): Prom
       }
       for (const {file, range} of source.slices ?? source.files.map((file) => ({file, range: undefined}))) {
         for await (const row of readRows(file, range ? {range} : {})) {
-          attr ??= resolveDatasetAttr(source.name, sniffEntry(file, row.record))
+          if (attr === undefined) {
+            attr = resolveDatasetAttr(source.name, sniffEntry(file, row.record))
+            stage = opts.stage ?? datasetStage(attr)
+          }
           const verdict = lfVerdict(row.record, attr, stage, lfOptions)
           if (++done % 1000 === 0) reporter.progress({unit: 'examples', done})
           if (!verdict.kept) drops[verdict.reason] = (drops[verdict.reason] ?? 0) + 1

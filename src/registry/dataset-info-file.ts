@@ -1,10 +1,11 @@
-import {copyFile, readFile} from 'node:fs/promises'
+import {copyFile} from 'node:fs/promises'
 import {existsSync} from 'node:fs'
 
 import {writeFileAtomic} from '../io/atomic.js'
+import {readDatasetInfoFile} from '../io/dataset-files.js'
 import {InputError} from '../errors.js'
-import {parseDatasetInfoText, validateDatasetInfo, type DatasetInfo, type DatasetInfoEntry} from '../lf/dataset-info.js'
-import {topLevelSpans} from './json-spans.js'
+import {parseDatasetInfoJson, validateDatasetInfo, type DatasetInfo, type DatasetInfoEntry} from '../lf/dataset-info.js'
+import {topLevelSpans} from '../io/json-spans.js'
 
 /** dataset_info.json as text plus its parsed value; edits splice the text so untouched entries keep their bytes. */
 export interface DatasetInfoFile {
@@ -16,9 +17,8 @@ export interface DatasetInfoFile {
 /** Reads and checks an existing dataset_info.json (a missing file is an empty one). A broken file is an error, never overwritten. */
 export async function loadDatasetInfo(path: string): Promise<DatasetInfoFile> {
   if (!existsSync(path)) return {path, text: '{}\n', info: {}}
-  const raw = await readFile(path, 'utf8')
-  const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw
-  const info = parseDatasetInfoText(text, path)
+  // A BOM is refused like any other json.load failure: LF cannot read the file, and editing it would hide that.
+  const {text, info} = readDatasetInfoFile(path)
   if (typeof info !== 'object' || info === null || Array.isArray(info)) {
     throw new InputError('E_DINFO_SHAPE', 'dataset_info.json must be a JSON object of entries', {location: {file: path}})
   }
@@ -72,8 +72,9 @@ export function withoutEntry(file: DatasetInfoFile, name: string): string {
 
 /** Writes the new text atomically; `backup` keeps the previous file as `.bak`. The result must still parse and validate. */
 export async function saveDatasetInfo(file: DatasetInfoFile, text: string, backup: boolean): Promise<void> {
-  const parsed = parseDatasetInfoText(text, file.path)
-  const problems = validateDatasetInfo(parsed).filter((p) => !p.message.startsWith('unknown key'))
+  const parsed = parseDatasetInfoJson(text)
+  if (!parsed.ok) throw new Error(`refusing to write dataset_info.json that is not JSON: ${parsed.message}`)
+  const problems = validateDatasetInfo(parsed.value).filter((p) => !p.message.startsWith('unknown key'))
   if (problems.length > 0) throw new Error(`refusing to write an invalid dataset_info.json: ${problems[0]!.path} ${problems[0]!.message}`)
   if (backup && existsSync(file.path)) await copyFile(file.path, `${file.path}.bak`)
   await writeFileAtomic(file.path, text)

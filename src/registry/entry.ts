@@ -5,8 +5,8 @@ import {basename, join, relative, resolve} from 'node:path'
 import {InputError, UsageError} from '../errors.js'
 import {readManifest} from '../io/manifest.js'
 import {readRows} from '../io/read.js'
-import {completeColumns, completeTags} from '../lf/attr.js'
-import {insideDatasetDir, lfFolderFiles} from '../lf/dataset-files.js'
+import {completeColumns, completeTags, datasetStage} from '../lf/attr.js'
+import {insideDatasetDir, lfFolderFiles} from '../io/dataset-files.js'
 import type {DatasetInfoEntry} from '../lf/dataset-info.js'
 import {sniffEntry} from '../lf/sniff.js'
 import type {ColumnKey, Formatting, Stage, TagKey} from '../lf/types.js'
@@ -57,13 +57,6 @@ async function placeFile(opts: EntryOptions): Promise<{fileName: string; path: s
   })
 }
 
-function stageOf(entry: DatasetInfoEntry): Stage {
-  if (entry.ranking) return 'dpo'
-  if (entry.columns?.kto_tag) return 'kto'
-  if (entry.formatting === 'alpaca' && entry.columns?.prompt === 'text' && !entry.columns.response) return 'pt'
-  return 'sft'
-}
-
 /** The dataset_info.json entry for a file: from its manifest (convert wrote it) or sniffed, flags on top, blocks complete. */
 export async function buildEntry(opts: EntryOptions): Promise<BuiltEntry> {
   const {fileName, path} = await placeFile(opts)
@@ -91,5 +84,5 @@ export async function buildEntry(opts: EntryOptions): Promise<BuiltEntry> {
   if (ranking) entry.ranking = true
   entry.columns = completeColumns(formatting, {...base.columns, ...opts.columns})
   if (formatting !== 'alpaca') entry.tags = completeTags({...base.tags, ...opts.tags})
-  return {entry, stage: stage && opts.ranking === undefined ? stage : stageOf(entry), size: manifest?.records_out, files}
+  return {entry, stage: stage && opts.ranking === undefined ? stage : datasetStage(entry), size: manifest?.records_out, files}
 }

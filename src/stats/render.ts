@@ -1,5 +1,5 @@
 import {writeFileAtomic} from '../io/atomic.js'
-import type {LengthHistogram} from './length-histogram.js'
+import type {LengthHistogram} from '../measure/length-histogram.js'
 
 /** The lines LF's scripts/stat_utils/length_cdf.py prints, for the same interval. */
 export function cdfLines(h: LengthHistogram, interval = 1000): string[] {

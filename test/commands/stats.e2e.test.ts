@@ -30,7 +30,8 @@ describe('lfdata stats (spawned)', () => {
     const dir = tempDir()
     writeFileSync(join(dir, 'a.json'), JSON.stringify([{instruction: 'q', input: '', output: 'a'}, {instruction: 'x', output: 5}]))
     writeFileSync(join(dir, 'dataset_info.json'), JSON.stringify({a: {file_name: 'a.json'}, b: {file_name: 'a.json', columns: {prompt: 'instruction'}}}))
-    const r = await lfdata(['stats', '--dataset', 'a,b', '--dataset-dir', dir, '--tokenizer', 'llama3', '--json'])
+    // --stage sft: without it, b (a prompt and no response column) reads as pre-training data (datasetStage).
+    const r = await lfdata(['stats', '--dataset', 'a,b', '--dataset-dir', dir, '--tokenizer', 'llama3', '--stage', 'sft', '--json'])
     expect(r.code, r.stderr).toBe(0)
     expect(r.json.datasets.map((d: {examples: number}) => d.examples)).toEqual([1, 0])
     expect(r.json.dropped).toEqual({non_string_response: 3})

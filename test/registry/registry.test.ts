@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {parseDatasetInfoText} from '../../src/lf/dataset-info.js'
+import {parseDatasetInfoJson} from '../../src/lf/dataset-info.js'
 import {withEntry, withoutEntry} from '../../src/registry/dataset-info-file.js'
 import {planMix, resolveProbs} from '../../src/registry/mix-plan.js'
 
@@ -18,7 +18,9 @@ export function lfStyleInfo(n: number): string {
 describe('dataset_info.json edits', () => {
   it('adds an entry and leaves a 104-entry LF-style file byte-for-byte intact otherwise', () => {
     const text = lfStyleInfo(104)
-    const info = parseDatasetInfoText(text, 'x') as Record<string, unknown>
+    const parsed = parseDatasetInfoJson(text)
+    if (!parsed.ok) throw new Error(parsed.message)
+    const info = parsed.value as Record<string, unknown>
     const entry = {file_name: 'new.jsonl', columns: {prompt: 'instruction', response: 'output'}}
     const out = withEntry({path: 'x', text, info: info as never}, 'new_one', entry)
     expect(out).toBe(JSON.stringify({...info, new_one: entry}, null, 2) + '\n')

@@ -3,7 +3,7 @@ import {Args} from '@oclif/core'
 import {BaseCommand} from '../../base-command.js'
 import {mergeStatsPartials} from '../../pipeline/stats-partial.js'
 import type {StatsResult} from '../../pipeline/stats.js'
-import {renderStats} from '../../stats/report.js'
+import {renderStats} from '../../pipeline/stats-summary.js'
 
 export default class StatsMerge extends BaseCommand {
   static override summary = 'Add up the partials of a sharded stats run: exactly the single-run result'

@@ -1,8 +1,8 @@
 import type {AlignedExample, LfMessage, Stage} from '../lf/types.js'
 import {AddedTokenSplitter} from '../tokenize/added-tokens.js'
 import type {TokenCounter} from '../tokenize/counter.js'
-import type {ChatTemplate, Slot} from './templates.js'
-import {formatFunctionCall, formatTools} from './tools.js'
+import type {ChatTemplate, Slot} from '../templates/templates.js'
+import {formatFunctionCall, formatTools} from '../templates/tools.js'
 
 export interface Length {
   prompt: number

@@ -1,13 +1,18 @@
-import {existsSync, readFileSync, realpathSync, statSync} from 'node:fs'
+import {existsSync, readdirSync, readFileSync, realpathSync, statSync} from 'node:fs'
 import {isAbsolute, join, relative, resolve} from 'node:path'
 
 import {InputError, UsageError} from '../errors.js'
-import {resolveDatasetAttr} from './attr.js'
-import {DATA_CONFIG, lfFolderFiles} from './constants.js'
-import {parseDatasetInfoText, type DatasetInfo} from './dataset-info.js'
-import type {DatasetAttr} from './types.js'
+import {resolveDatasetAttr} from '../lf/attr.js'
+import {DATA_CONFIG, lfFolderRule, type FolderResult} from '../lf/constants.js'
+import {parseDatasetInfoJson, type DatasetInfo} from '../lf/dataset-info.js'
+import type {DatasetAttr} from '../lf/types.js'
 
-export {FILEEXT2TYPE, lfFolderFiles, type FolderResult} from './constants.js'
+/** The file side of LF's dataset rules (src/lf holds the rules; this module reads the disk for them). */
+
+/** The files LF loads for a folder `file_name` (lfFolderRule over the folder's listing). */
+export function lfFolderFiles(dir: string): FolderResult {
+  return lfFolderRule(dir, readdirSync(dir))
+}
 
 /**
  * Whether `path` really lives under `datasetDir`, symlinks resolved (a link pointing out is outside). LF joins
@@ -20,10 +25,39 @@ export function insideDatasetDir(datasetDir: string, path: string): boolean {
   return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel)
 }
 
+/** os.path.isfile: false for anything missing or unreadable. */
+export function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile()
+  } catch {
+    return false
+  }
+}
+
+/**
+ * The one dataset_info.json reader: strict UTF-8, then LF's json.load rules (parseDatasetInfoJson: a BOM,
+ * comments or trailing commas fail with Python's message and line). Throws E_DINFO_JSON naming file and line.
+ */
+export function readDatasetInfoFile(path: string): {text: string; info: unknown} {
+  let text: string
+  try {
+    text = new TextDecoder('utf-8', {fatal: true, ignoreBOM: true}).decode(readFileSync(path))
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== undefined) throw error
+    throw new InputError('E_DINFO_JSON', 'dataset_info.json is not valid JSON: not UTF-8 text (UnicodeDecodeError)', {location: {file: path}, suggestion: 'save the file as UTF-8'})
+  }
+  const parsed = parseDatasetInfoJson(text)
+  if (parsed.ok) return {text, info: parsed.value}
+  throw new InputError('E_DINFO_JSON', `dataset_info.json is not valid JSON: ${parsed.message}`, {
+    location: {file: path, line: parsed.line},
+    suggestion: parsed.bom ? 'save the file as UTF-8 without a BOM' : 'LF reads it with Python json.load: double quotes only, no trailing commas, no comments',
+  })
+}
+
 export function readDatasetInfo(datasetDir: string): DatasetInfo {
   const path = join(datasetDir, DATA_CONFIG)
   if (!existsSync(path)) throw new UsageError(`no dataset_info.json in ${datasetDir}`, {code: 'E_NO_DINFO', suggestion: 'pass --dataset-dir pointing at the folder that holds dataset_info.json'})
-  return parseDatasetInfoText(readFileSync(path, 'utf8'), path) as DatasetInfo
+  return readDatasetInfoFile(path).info as DatasetInfo
 }
 
 export interface ResolvedDataset {

@@ -1,7 +1,7 @@
 import {beforeAll, describe, expect, it} from 'vitest'
 
 import type {AlignedExample} from '../../src/lf/types.js'
-import {exampleLength} from '../../src/templates/encode.js'
+import {exampleLength} from '../../src/measure/encode.js'
 import {TEMPLATES} from '../../src/templates/templates.js'
 import {pyDumps} from '../../src/templates/tools.js'
 import type {TokenCounter} from '../../src/tokenize/counter.js'

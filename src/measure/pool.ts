@@ -3,8 +3,8 @@ import {Worker} from 'node:worker_threads'
 
 import {LfdataError, ExitCode} from '../errors.js'
 import type {AlignedExample, Stage} from '../lf/types.js'
-import type {Length} from '../templates/encode.js'
-import type {CounterSpec} from './counter.js'
+import type {Length} from './encode.js'
+import type {CounterSpec} from '../tokenize/counter.js'
 
 /** What a worker needs: `counter` (shared BPE tables) when the main thread has one, else the spec to load. */
 export interface WorkerSpec {

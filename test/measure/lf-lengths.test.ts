@@ -3,7 +3,7 @@ import {readFileSync} from 'node:fs'
 import {afterAll, beforeAll, describe, expect, it, vi} from 'vitest'
 
 import type {AlignedExample} from '../../src/lf/types.js'
-import {exampleLength} from '../../src/templates/encode.js'
+import {exampleLength} from '../../src/measure/encode.js'
 import {TEMPLATES} from '../../src/templates/templates.js'
 import type {TokenCounter} from '../../src/tokenize/counter.js'
 import {loadTokenizer} from '../../src/tokenize/load.js'

@@ -1,10 +1,10 @@
 import {parentPort, workerData} from 'node:worker_threads'
 
 import type {AlignedExample} from '../lf/types.js'
-import {exampleLength, type Length} from '../templates/encode.js'
+import {exampleLength, type Length} from './encode.js'
 import {TEMPLATES} from '../templates/templates.js'
-import {TokenCounter} from './counter.js'
-import {loadTokenizer} from './load.js'
+import {TokenCounter} from '../tokenize/counter.js'
+import {loadTokenizer} from '../tokenize/load.js'
 import type {WorkerSpec} from './pool.js'
 
 /** Worker side of LengthPool: sets up counting once, then measures batches of examples. */

@@ -4,21 +4,22 @@ import {join, resolve} from 'node:path'
 import xxhash from 'xxhash-wasm'
 
 import {UsageError} from '../errors.js'
-import {DATA_STAGE, resolveDatasetAttr} from '../lf/attr.js'
-import {LF_TEMPLATE_NAMES} from '../lf/data-args.js'
+import {DATA_STAGE, datasetStage, resolveDatasetAttr} from '../lf/attr.js'
+import {DATA_ARGS_DEFAULTS, LF_TEMPLATE_NAMES} from '../lf/data-args.js'
 import type {DatasetAttr, Stage} from '../lf/types.js'
 import type {Reporter} from '../reporter.js'
 import {processorOptionsFor, TEMPLATES} from '../templates/templates.js'
 import {loadTokenizer} from '../tokenize/load.js'
-import {checkConfig, datasetNames, guess, STAGES, type TrainConfig} from './config.js'
-import {loadDatasetInfo, type LoadedInfo} from './dataset-info.js'
-import {closest, Diagnostics, type Diagnostic} from './diagnostics.js'
-import {entryFiles} from './files.js'
-import {REASONING_TEMPLATES, templateMedia, type Media} from './lf-templates.js'
-import {Dedup} from './dedup.js'
-import {checkRecords} from './records.js'
-import {summarize, type DatasetSummary} from './summary.js'
-import {TokenTally, type TokenSetup} from './tokens.js'
+import {checkConfig, datasetNames, guess, STAGES, type TrainConfig} from '../check/config.js'
+import {loadDatasetInfo, type LoadedInfo} from '../check/dataset-info.js'
+import {closest, Diagnostics, type Diagnostic} from '../check/diagnostics.js'
+import {entryFiles} from '../check/files.js'
+import {REASONING_TEMPLATES, templateMedia, type Media} from '../check/lf-templates.js'
+import {Dedup} from '../check/dedup.js'
+import {FingerprintSet} from '../transforms/fingerprint-set.js'
+import {checkRecords} from '../check/records.js'
+import {summarize, type DatasetSummary} from '../check/summary.js'
+import {TokenTally, type TokenSetup} from '../check/tokens.js'
 
 export interface CheckOptions {
   /** Folder with dataset_info.json (default: the YAML's dataset_dir, else "data"), relative to the launch directory. */
@@ -45,21 +46,13 @@ export interface CheckResult {
   datasets: DatasetSummary[]
 }
 
-/** The stage a dataset is meant for, read off its entry: what LF's demo entries imply. */
-function inferStage(attr: DatasetAttr): Stage {
-  if (attr.ranking) return 'dpo'
-  if (attr.columns.kto_tag) return 'kto'
-  if (attr.formatting === 'alpaca' && attr.columns.response === null && attr.columns.prompt !== null) return 'pt'
-  return 'sft'
-}
-
 function tokenSetup(opts: CheckOptions, values: Record<string, unknown>, templateName: string | undefined): TokenSetup | undefined {
   if (!opts.tokenizer) return undefined
   const {counter, suggestedTemplate} = loadTokenizer(opts.tokenizer)
   const name = templateName ?? suggestedTemplate
   const template = name ? TEMPLATES[name] : undefined
   if (!template) throw new UsageError(`lfdata cannot measure tokens with template ${name ?? '(none)'}`, {suggestion: `pass --template, one of ${Object.keys(TEMPLATES).join(', ')}`})
-  const cutoffLen = opts.cutoffLen ?? (typeof values.cutoff_len === 'number' ? values.cutoff_len : 2048)
+  const cutoffLen = opts.cutoffLen ?? (typeof values.cutoff_len === 'number' ? values.cutoff_len : DATA_ARGS_DEFAULTS.cutoff_len)
   return {counter, template, cutoffLen, packing: typeof values.packing === 'boolean' ? values.packing : undefined, neatPacking: values.neat_packing === true}
 }
 
@@ -111,7 +104,7 @@ async function checkDataset(name: string, ctx: RunContext): Promise<{summary?: D
     diags.add('LF210', 'hub, script or cloud dataset: not checked offline', {file: dinfo.path, line: at.line}, `${name} (${attr.loadFrom}: ${attr.datasetName})`)
     return {files: []}
   }
-  const stage = ctx.stage ?? inferStage(attr)
+  const stage = ctx.stage ?? datasetStage(attr)
   if (STAGES.includes(stage) && (DATA_STAGE[stage] === 'rm') !== attr.ranking) diags.add('LF208', 'ranking does not match the stage', at, `ranking: ${attr.ranking}, stage: ${stage}`)
   if (attr.formatting === 'openai') diags.add('LF212', 'formatting openai rewrites the system prompt', at)
 
@@ -164,7 +157,7 @@ export async function runCheck(opts: CheckOptions, reporter: Reporter): Promise<
   if (online) diags.add('LF210', 'datasets come from the hub: not checked offline', {}, `dataset_dir: ${datasetDir}`)
   const dinfo = online ? undefined : loadDatasetInfo(datasetDir, diags, opts.config)
   if (dinfo) {
-    dedup = new Dedup((await xxhash()).h64)
+    dedup = new Dedup((await xxhash()).h64, new FingerprintSet())
     // With a YAML, LF's default stage is sft; with neither YAML nor --stage, each entry says what it is for.
     const ctx: RunContext = {diags, reporter, datasetDir, dinfo, values, stage: opts.stage ?? (cfg ? ((values.stage as Stage | undefined) ?? 'sft') : undefined), template, tokens, dedup}
     const names = opts.datasets.length > 0 ? opts.datasets : cfg ? [...datasetNames(values.dataset), ...datasetNames(values.eval_dataset)] : Object.keys(dinfo.info)

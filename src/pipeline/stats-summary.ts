@@ -1,5 +1,5 @@
-import type {StatsResult} from '../pipeline/stats.js'
-import {terminalHistogram} from './render.js'
+import type {StatsResult} from './stats.js'
+import {terminalHistogram} from '../stats/render.js'
 
 const n = (x: number) => x.toLocaleString('en-US')
 const pct = (x: number) => `${(x * 100).toFixed(2)}%`
