@@ -21,6 +21,7 @@ import {toExamples} from '../transforms/to-example.js'
 import {outputColumnTypes, outputLayout, toOutput, type OutputItem, type OutputLayout, type Target} from '../transforms/to-output.js'
 import {VERSION} from '../version.js'
 import {checkShardable, ShardRun} from '../shard/convert-shard.js'
+import {convertWithJobs, jobsFor} from '../shard/jobs.js'
 import type {Slice} from '../shard/plan.js'
 import type {ShardSpec} from '../shard/spec.js'
 
@@ -44,6 +45,8 @@ export interface ConvertOptions {
   limit?: number
   /** Convert only this shard of the inputs into OUTPUT/part-I-of-N.jsonl, leaving dedup to `lfdata merge` (src/shard/). */
   shard?: ShardSpec
+  /** Processes to convert with (the shard machinery inside one machine, src/shard/jobs.ts); default: cores, for large inputs. */
+  jobs?: number
 }
 
 export interface ConvertResult {
@@ -93,6 +96,9 @@ export async function convert(opts: ConvertOptions, reporter: Reporter): Promise
   const sizes = await Promise.all(files.map((f) => inputSize(f)))
   const total = sizes.every((s) => s !== null) ? (sizes as number[]).reduce((a, b) => a + b, 0) : undefined
   const counter = {n: 0, bytes: 0}
+  if (opts.jobs !== undefined && (!Number.isInteger(opts.jobs) || opts.jobs < 1)) throw new UsageError('--jobs must be a whole number ≥ 1')
+  const jobs = jobsFor(opts, total)
+  if (jobs > 1) return convertWithJobs(opts, jobs, reporter)
   if (opts.shard) checkShardable(opts)
   const shard = opts.shard ? await ShardRun.open({dir: opts.output, shard: opts.shard, dedup: opts.dedup, nearFields: opts.nearFields, rejects: opts.rejects,
     plan: {format: opts.inputFormat, encoding: opts.encoding, delimiter: opts.delimiter}}, files) : undefined

@@ -1,8 +1,7 @@
 import {createHash} from 'node:crypto'
 import {createReadStream} from 'node:fs'
-import {readdir, readFile, rename, rm} from 'node:fs/promises'
+import {readdir, readFile, rename, rm, stat} from 'node:fs/promises'
 import {join} from 'node:path'
-import {createInterface} from 'node:readline'
 
 import {InputError, UsageError} from '../errors.js'
 import {writeManifest, manifestPathFor, type Manifest} from '../io/manifest.js'
@@ -37,20 +36,30 @@ interface Candidate {
   hi: number
   lo: number
   text: string
-  line: string
+  line: Buffer
+}
+
+/** Non-empty "\n"-terminated lines of a file as bytes, without decoding (parts are copied through as they are). */
+async function* byteLines(path: string): AsyncGenerator<Buffer> {
+  let carry: Buffer | undefined
+  for await (const raw of createReadStream(path, {highWaterMark: 1 << 20})) {
+    const chunk = carry ? Buffer.concat([carry, raw as Buffer]) : (raw as Buffer)
+    let start = 0
+    for (let nl = chunk.indexOf(10); nl !== -1; nl = chunk.indexOf(10, start)) {
+      if (nl > start) yield chunk.subarray(start, nl)
+      start = nl + 1
+    }
+    carry = start < chunk.length ? chunk.subarray(start) : undefined
+  }
+  if (carry?.length) yield carry
 }
 
 async function* lines(path: string): AsyncGenerator<string> {
-  const rl = createInterface({input: createReadStream(path), crlfDelay: Infinity})
-  try {
-    for await (const line of rl) if (line !== '') yield line
-  } finally {
-    rl.close()
-  }
+  for await (const line of byteLines(path)) yield line.toString('utf8')
 }
 
 /** The shards' summaries, checked to be every shard 0..N-1 of one run, each part as that shard wrote it. */
-async function readShards(dir: string): Promise<ShardMeta[]> {
+async function readShards(dir: string, verify = true): Promise<ShardMeta[]> {
   const work = join(dir, WORK_DIR)
   let names: string[]
   try {
@@ -73,7 +82,7 @@ async function readShards(dir: string): Promise<ShardMeta[]> {
   const have = new Set(metas.map((m) => m.shard.index))
   const missing = Array.from({length: count}, (_, i) => i).filter((i) => !have.has(i))
   if (missing.length > 0) throw new UsageError(`missing shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${count}`).join(', ')} in ${dir}`, {suggestion: 'run the missing shards (or check they finished without error), then merge again'})
-  for (const m of metas) {
+  for (const m of verify ? metas : []) {
     const sha = createHash('sha256')
     for await (const chunk of createReadStream(m.part.path)) sha.update(chunk as Buffer)
     if (sha.digest('hex') !== m.part.sha256) {
@@ -90,7 +99,7 @@ async function* candidates(dir: string, metas: ShardMeta[], onReject?: (entry: R
   const files = (metas[0]!.run.inputs as {path: string}[]).map((i) => i.path)
   let ordinal = 0
   for (const m of metas) {
-    const out = withLines ? lines(m.part.path)[Symbol.asyncIterator]() : undefined
+    const out = withLines ? byteLines(m.part.path)[Symbol.asyncIterator]() : undefined
     for await (const text of lines(join(dir, WORK_DIR, `${partName(m.shard)}.log.jsonl`))) {
       const entry = JSON.parse(text) as LogEntry
       if ('d' in entry) {
@@ -100,7 +109,7 @@ async function* candidates(dir: string, metas: ShardMeta[], onReject?: (entry: R
       const [hi, lo, source, line] = entry.c
       const record = out ? await out.next() : undefined
       if (record?.done) throw new InputError('E_SHARD_PART', 'part has fewer records than its log', {location: {file: m.part.path}})
-      yield {row: {source: files[source] ?? '?', line, record: entry.r ?? {}}, shard: m.shard.index, ordinal: ordinal++, hi, lo, text: entry.t ?? '', line: record?.value ?? ''}
+      yield {row: {source: files[source] ?? '?', line, record: entry.r ?? {}}, shard: m.shard.index, ordinal: ordinal++, hi, lo, text: entry.t ?? '', line: record?.value ?? EMPTY}
     }
     await out?.return?.(undefined)
   }
@@ -174,7 +183,9 @@ async function exactDecider(dir: string, run: Record<string, unknown>, files: st
   return async (c) => seen.addOrGet(c.hi, c.lo, sourceIds.get(c.row.source) ?? 0, c.row.line)
 }
 
-const rawLines: RecordEncoder = {start: () => '', encode: (r) => `${r.line as string}\n`, finish: () => ''}
+const EMPTY = Buffer.alloc(0)
+const NEWLINE = Buffer.from('\n')
+const rawLines: RecordEncoder = {start: () => '', encode: (r) => Buffer.concat([r.line as Buffer, NEWLINE]), finish: () => ''}
 
 /**
  * `lfdata merge DIR`: replays dedup over every shard's records in global input order — exact (first occurrence
@@ -182,12 +193,13 @@ const rawLines: RecordEncoder = {start: () => '', encode: (r) => `${r.line as st
  * writes rejects in the same order. Kept records stay in their shard's part; empty parts are removed; one
  * manifest (DIR.lfdata.json) describes the folder, with the sha256 of the parts' concatenation.
  */
-export async function mergeShards(dir: string, reporter: Reporter): Promise<MergeResult> {
+export async function mergeShards(dir: string, reporter: Reporter, into?: string): Promise<MergeResult> {
   const started = Date.now()
-  const metas = await readShards(dir)
+  const metas = await readShards(dir, !into)
   const {run, result: summary} = metas[0]!
   const options = run.options as {dedup: 'exact' | 'near' | 'none'; near_fields?: NearField[]}
   const files = (run.inputs as {path: string}[]).map((i) => i.path)
+  // `into`: convert --jobs writes one file (its own output path, rejects path) instead of the folder's parts.
   const rejectsPath = metas[0]!.rejects
   const dropped: Record<string, number> = {}
   const repaired: Record<string, number> | null = metas[0]!.repaired ? {} : null
@@ -231,19 +243,23 @@ export async function mergeShards(dir: string, reporter: Reporter): Promise<Merg
   let current = -1
   let written = 0
   try {
+    if (into) sink = await RecordSink.open(into, rawLines)
     for await (const c of items) {
-      while (current < c.shard) {
+      while (!into && current < c.shard) {
         if (sink) parts[current]!.bytes = (await sink.commit()).bytes
         current++
         sink = await RecordSink.open(final(current), rawLines)
       }
       await sink!.write({line: c.line})
-      whole.update(`${c.line}\n`)
-      parts[current]!.records++
+      whole.update(c.line).update(NEWLINE)
+      if (!into) parts[current]!.records++
       written++
       if ((written & 4095) === 0) reporter.progress({unit: 'records', done: written})
     }
-    if (sink) parts[current]!.bytes = (await sink.commit()).bytes
+    if (sink) {
+      const {bytes} = await sink.commit()
+      if (!into) parts[current]!.bytes = bytes
+    }
     reporter.finish()
     if (written === 0) {
       throw new InputError('E_NOTHING_KEPT', `every one of the ${recordsIn} records was dropped (${Object.entries(dropped).map(([r, n]) => `${r}: ${n}`).join(', ')})`, {
@@ -256,6 +272,7 @@ export async function mergeShards(dir: string, reporter: Reporter): Promise<Merg
     rejects?.abort()
     throw error
   }
+  if (into) return intoFile(into, dir, metas, {recordsIn, written, dropped, repaired, rejectsPath, sha256: whole.digest('hex'), started})
   // Only now do the parts change: every final part replaces its shard's part; a part left empty is removed
   // (LF refuses empty files in a dataset folder), and the shards' work folder goes.
   for (const [i, p] of parts.entries()) {
@@ -292,5 +309,25 @@ export async function mergeShards(dir: string, reporter: Reporter): Promise<Merg
     ...(summary as unknown as ConvertResult), output: out, manifest: manifestPathFor(out), rejects: rejectsPath, format: 'jsonl',
     records_in: recordsIn, records_out: written, dropped, repaired: repaired as ConvertResult['repaired'], bytes, sha256,
     seconds: (Date.now() - started) / 1000, parts: kept,
+  }
+}
+
+/** convert --jobs: the one output file is complete; its manifest is the one a single process writes. */
+async function intoFile(output: string, dir: string, metas: ShardMeta[], t: {recordsIn: number; written: number; dropped: Record<string, number>; repaired: Record<string, number> | null; rejectsPath: string | null; sha256: string; started: number}): Promise<MergeResult> {
+  const {run, result: summary} = metas[0]!
+  await rm(dir, {recursive: true, force: true})
+  const bytes = (await stat(output)).size
+  const manifest: Manifest = {
+    manifest_version: 1, tool: {name: 'lfdata', version: VERSION}, created: new Date().toISOString(),
+    output: {path: output, format: 'jsonl', bytes, sha256: t.sha256},
+    formatting: summary.formatting as Manifest['formatting'], ranking: summary.ranking as boolean, columns: summary.columns as Manifest['columns'],
+    ...(summary.tags ? {tags: summary.tags as Manifest['tags']} : {}), stage: summary.stage as Manifest['stage'],
+    records_in: t.recordsIn, records_out: t.written, dropped: t.dropped, inputs: run.inputs as Manifest['inputs'], options: run.options as Record<string, unknown>,
+  }
+  await writeManifest(output, manifest)
+  return {
+    ...(summary as unknown as ConvertResult), output, manifest: manifestPathFor(output), rejects: t.rejectsPath, format: 'jsonl',
+    records_in: t.recordsIn, records_out: t.written, dropped: t.dropped, repaired: t.repaired as ConvertResult['repaired'], bytes, sha256: t.sha256,
+    seconds: (Date.now() - t.started) / 1000, parts: [],
   }
 }
