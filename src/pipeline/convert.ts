@@ -97,7 +97,7 @@ export async function convert(opts: ConvertOptions, reporter: Reporter): Promise
   const total = sizes.every((s) => s !== null) ? (sizes as number[]).reduce((a, b) => a + b, 0) : undefined
   const counter = {n: 0, bytes: 0}
   if (opts.jobs !== undefined && (!Number.isInteger(opts.jobs) || opts.jobs < 1)) throw new UsageError('--jobs must be a whole number ≥ 1')
-  const jobs = jobsFor(opts, total)
+  const jobs = jobsFor(opts, files, total)
   if (jobs > 1) return convertWithJobs(opts, jobs, reporter)
   if (opts.shard) checkShardable(opts)
   const shard = opts.shard ? await ShardRun.open({dir: opts.output, shard: opts.shard, dedup: opts.dedup, nearFields: opts.nearFields, rejects: opts.rejects,

@@ -39,19 +39,19 @@ interface Candidate {
   line: Buffer
 }
 
-/** Non-empty "\n"-terminated lines of a file as bytes, without decoding (parts are copied through as they are). */
+/** Non-empty lines of a file as bytes with their "\n", without decoding (parts are copied through as they are). */
 async function* byteLines(path: string): AsyncGenerator<Buffer> {
   let carry: Buffer | undefined
   for await (const raw of createReadStream(path, {highWaterMark: 1 << 20})) {
     const chunk = carry ? Buffer.concat([carry, raw as Buffer]) : (raw as Buffer)
     let start = 0
     for (let nl = chunk.indexOf(10); nl !== -1; nl = chunk.indexOf(10, start)) {
-      if (nl > start) yield chunk.subarray(start, nl)
+      if (nl > start) yield chunk.subarray(start, nl + 1)
       start = nl + 1
     }
     carry = start < chunk.length ? chunk.subarray(start) : undefined
   }
-  if (carry?.length) yield carry
+  if (carry?.length) yield Buffer.concat([carry, NEWLINE])
 }
 
 async function* lines(path: string): AsyncGenerator<string> {
@@ -185,7 +185,7 @@ async function exactDecider(dir: string, run: Record<string, unknown>, files: st
 
 const EMPTY = Buffer.alloc(0)
 const NEWLINE = Buffer.from('\n')
-const rawLines: RecordEncoder = {start: () => '', encode: (r) => Buffer.concat([r.line as Buffer, NEWLINE]), finish: () => ''}
+const rawLines: RecordEncoder = {start: () => '', encode: (r) => r.line as Buffer, finish: () => ''}
 
 /**
  * `lfdata merge DIR`: replays dedup over every shard's records in global input order — exact (first occurrence
@@ -242,6 +242,7 @@ export async function mergeShards(dir: string, reporter: Reporter, into?: string
   let sink: RecordSink | undefined
   let current = -1
   let written = 0
+  let intoSha = ''
   try {
     if (into) sink = await RecordSink.open(into, rawLines)
     for await (const c of items) {
@@ -251,14 +252,15 @@ export async function mergeShards(dir: string, reporter: Reporter, into?: string
         sink = await RecordSink.open(final(current), rawLines)
       }
       await sink!.write({line: c.line})
-      whole.update(c.line).update(NEWLINE)
+      if (!into) whole.update(c.line)
       if (!into) parts[current]!.records++
       written++
       if ((written & 4095) === 0) reporter.progress({unit: 'records', done: written})
     }
     if (sink) {
-      const {bytes} = await sink.commit()
+      const {bytes, sha256} = await sink.commit()
       if (!into) parts[current]!.bytes = bytes
+      else intoSha = sha256
     }
     reporter.finish()
     if (written === 0) {
@@ -272,7 +274,7 @@ export async function mergeShards(dir: string, reporter: Reporter, into?: string
     rejects?.abort()
     throw error
   }
-  if (into) return intoFile(into, dir, metas, {recordsIn, written, dropped, repaired, rejectsPath, sha256: whole.digest('hex'), started})
+  if (into) return intoFile(into, dir, metas, {recordsIn, written, dropped, repaired, rejectsPath, sha256: intoSha, started})
   // Only now do the parts change: every final part replaces its shard's part; a part left empty is removed
   // (LF refuses empty files in a dataset folder), and the shards' work folder goes.
   for (const [i, p] of parts.entries()) {

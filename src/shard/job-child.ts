@@ -8,10 +8,11 @@ import type {Reporter} from '../reporter.js'
 
 process.once('message', async (opts: ConvertOptions) => {
   const infos: string[] = []
-  const reporter: Reporter = {warn: (m) => infos.push(m), info: (m) => infos.push(m), progress() {}, finish() {}}
+  const warnings: string[] = []
+  const reporter: Reporter = {warn: (m) => warnings.push(m), info: (m) => infos.push(m), progress() {}, finish() {}}
   try {
     const result = await convert(opts, reporter)
-    process.send!({result, infos}, () => process.exit(0))
+    process.send!({result, infos, warnings}, () => process.exit(0))
   } catch (error) {
     const e = error instanceof LfdataError ? {...error.toJSON(), message: error.message} : {code: 'E_INTERNAL', exit: 1, message: String((error as Error)?.stack ?? error)}
     process.send!({error: e}, () => process.exit(0))

@@ -11,8 +11,10 @@ import type {Reporter} from '../reporter.js'
 export const JOBS_AFTER_BYTES = 32 << 20
 
 /** How many processes a convert uses: --jobs, else one per core for large inputs that the shard machinery can split. */
-export function jobsFor(opts: ConvertOptions, totalBytes: number | undefined): number {
-  const shardable = opts.shard === undefined && opts.limit === undefined && totalBytes !== undefined && /\.jsonl$/i.test(opts.output) && !opts.inputs.includes('-')
+export function jobsFor(opts: ConvertOptions, files: string[], totalBytes: number | undefined): number {
+  // One file that cannot be cut (gzip, Parquet, …) would leave every worker but one idle.
+  const splits = files.length > 1 || /\.(csv|tsv|tab|jsonl|ndjson)$/i.test(files[0] ?? '')
+  const shardable = splits && opts.shard === undefined && opts.limit === undefined && totalBytes !== undefined && /\.jsonl$/i.test(opts.output) && !files.includes('-')
   if (!shardable) return 1
   return opts.jobs ?? (totalBytes >= JOBS_AFTER_BYTES ? availableParallelism() : 1)
 }
@@ -20,6 +22,7 @@ export function jobsFor(opts: ConvertOptions, totalBytes: number | undefined): n
 interface ChildReply {
   result?: ConvertResult
   infos?: string[]
+  warnings?: string[]
   error?: {code: string; exit: number; message: string; suggestion?: string}
 }
 
@@ -47,6 +50,7 @@ export async function convertWithJobs(opts: ConvertOptions, jobs: number, report
     const failed = replies.find((r) => r.error)?.error
     if (failed) throw new LfdataError(failed.code, failed.exit as ExitCode, failed.message, {suggestion: failed.suggestion})
     for (const m of replies[0]!.infos ?? []) reporter.info(m)
+    for (const r of replies) for (const w of r.warnings ?? []) reporter.warn(w)
     const {mergeShards} = await import('../pipeline/merge.js')
     const merged = await mergeShards(dir, reporter, opts.output)
     const {parts: _parts, ...result} = merged
