@@ -81,7 +81,7 @@ function schemaProblems(info: DatasetInfo, file: string, lines: Map<string, numb
     } else {
       const formatting = block === 'formatting' ? (info[dataset ?? '']?.formatting as unknown) : undefined
       const hint = typeof formatting === 'string' ? closest(formatting, ['alpaca', 'sharegpt', 'openai']) : undefined
-      diags.add('LF203', 'entry does not match the dataset_info.json schema', at, `${rest || '(entry)'}: ${p.message}${hint ? ` — did you mean "${hint}"? ("Dataset converter ${formatting} not found")` : ''}`)
+      diags.add('LF203', 'entry does not match the dataset_info.json schema', at, `${rest || '(entry)'}: ${p.message}${hint ? ` — did you mean "${hint}"? ("Dataset converter ${String(formatting)} not found")` : ''}`)
     }
   }
 }

@@ -44,7 +44,7 @@ export class PartialBlocks {
       const role = (m as RawRecord | null)?.[roleTag]
       const key = typeof role === 'string' ? this.roles.get(role) : undefined
       if (!key) continue
-      this.diags.add('LF206', 'partial tags block: a role the data uses is not recognised', at, `tags omits ${key}, so LF nulls it and "${role}" turns break the example`)
+      this.diags.add('LF206', 'partial tags block: a role the data uses is not recognised', at, `tags omits ${key}, so LF nulls it and "${String(role)}" turns break the example`)
       this.roles.delete(role as string)
     }
   }

@@ -58,7 +58,7 @@ function readColumns(attr: DatasetAttr): [ColumnKey, string][] {
   const keys: ColumnKey[] = attr.formatting === 'alpaca' ? ['prompt', 'query', 'history', 'system', 'tools', 'images', 'videos', 'audios', 'kto_tag'] : ['messages', 'system', 'tools', 'images', 'videos', 'audios', 'kto_tag']
   if (attr.ranking) keys.push('chosen', 'rejected')
   else if (attr.formatting === 'alpaca') keys.push('response')
-  return keys.flatMap((k) => (attr.columns[k] === null ? [] : [[k, attr.columns[k]!] as [ColumnKey, string]]))
+  return keys.flatMap((k) => (attr.columns[k] === null ? [] : [[k, attr.columns[k]] as [ColumnKey, string]]))
 }
 
 /** How to parse a file LF loads with its `json` builder: both extensions may hold JSON Lines or one array. */

@@ -11,7 +11,7 @@ const where = (o: Occurrence & {dataset?: string}): string =>
 
 function render(r: CheckResult): string {
   const out: string[] = []
-  for (const d of r.diagnostics as Diagnostic[]) {
+  for (const d of r.diagnostics) {
     out.push(`${d.severity.padEnd(7)} ${d.code} ${d.message}${d.count > 1 ? ` (${d.count}×)` : ''}`)
     for (const o of [d, ...(d.more ?? [])]) {
       const loc = where({...o, dataset: d.dataset})

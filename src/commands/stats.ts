@@ -6,7 +6,7 @@ import type {Stage} from '../lf/types.js'
 import {runStats, type StatsResult} from '../pipeline/stats.js'
 import {writeStatsPartial, type StatsPartialResult} from '../pipeline/stats-partial.js'
 import {parseShard} from '../shard/spec.js'
-import {writePlot} from '../stats/render.js'
+import {guardPlot, writePlot} from '../stats/render.js'
 import {renderStats} from '../pipeline/stats-summary.js'
 import {TEMPLATE_NAMES} from '../templates/templates.js'
 import {PRESETS} from '../tokenize/load.js'
@@ -42,6 +42,7 @@ export default class Stats extends BaseCommand {
     const datasets = flags.dataset ? flags.dataset.split(',').map((s) => s.trim()).filter(Boolean) : []
     if (!args.target && datasets.length === 0) throw new UsageError('give a data file or --dataset NAMES', {suggestion: 'lfdata stats train.jsonl --tokenizer qwen'})
     if (args.target && datasets.length > 0) throw new UsageError('give either a data file or --dataset, not both')
+    if (flags.plot) guardPlot(flags.plot, [args.target ?? '-', `${flags['dataset-dir']}/dataset_info.json`])
     const options = {
       files: args.target ? [args.target] : [],
       datasets,

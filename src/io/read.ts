@@ -12,14 +12,14 @@ import type {InputFormat, ReadOptions, Reader, Row} from './types.js'
 
 /** The one place that knows file formats: commands ask for rows and never see a parser. */
 const READERS: Record<InputFormat, () => Promise<Reader>> = {
-  csv: async () => readCsv,
-  tsv: async () => (path, opts) => readCsv(path, {...opts, tsv: true}),
-  jsonl: async () => readJsonl,
-  json: async () => readJsonArray,
+  csv: () => Promise.resolve(readCsv),
+  tsv: () => Promise.resolve((path, opts) => readCsv(path, {...opts, tsv: true})),
+  jsonl: () => Promise.resolve(readJsonl),
+  json: () => Promise.resolve(readJsonArray),
   // Binary formats load their libraries only when used, keeping start-up fast for text inputs.
   parquet: async () => (await import('./parquet.js')).readParquet,
   arrow: async () => (await import('./arrow.js')).readArrow,
-  text: async () => readText,
+  text: () => Promise.resolve(readText),
 }
 
 const EXTENSIONS: Record<string, InputFormat> = {

@@ -329,7 +329,7 @@ function openaiSystem(system: unknown, tools: unknown): unknown {
       : isDict(s) && (Object.hasOwn(s, 'detailed thinking on') || Object.hasOwn(s, SHORT_SYSTEM)))
   const append = (s: unknown, suffix: string): unknown => {
     if (typeof s === 'string') return s + suffix
-    if (Array.isArray(s)) return [...s, ...suffix] // list += str extends the list with characters
+    if (Array.isArray(s)) return [...(s as unknown[]), ...suffix] // list += str extends the list with characters
     throw new Crash('non_string_content', `TypeError: the system prompt is a ${pyTypeName(s)}, not a string`)
   }
   if (!pyTruthy(system)) return pyTruthy(tools) ? system : SHORT_SYSTEM

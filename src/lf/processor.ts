@@ -56,7 +56,7 @@ function functionProblem(content: string, opts: ProcessorOptions): string | null
   }
   const parsed = parseJson(json)
   if (!parsed.ok) return `Invalid JSON format in function message: [${preview(content)}]`
-  const calls = Array.isArray(parsed.value) ? parsed.value : [parsed.value]
+  const calls: unknown[] = Array.isArray(parsed.value) ? parsed.value : [parsed.value]
   const bad = calls.find((c) => !isDict(c) || !Object.hasOwn(c, 'name') || !Object.hasOwn(c, 'arguments'))
   if (bad !== undefined) return `a function call is ${pyJsonDumps(bad)}, not {"name": …, "arguments": …} (LF: KeyError/TypeError)`
   return null

@@ -21,7 +21,7 @@ const countFns = new WeakMap<TokenCounter, Map<string, Count>>()
  */
 function countFor(template: ChatTemplate, counter: TokenCounter): Count {
   let byTemplate = countFns.get(counter)
-  if (!byTemplate) countFns.set(counter, (byTemplate = new Map()))
+  if (!byTemplate) countFns.set(counter, (byTemplate = new Map<string, Count>()))
   let count = byTemplate.get(template.name)
   if (count) return count
   // A stop word the tokenizer already counts as one token (its own special token) needs nothing.

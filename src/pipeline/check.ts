@@ -6,7 +6,7 @@ import xxhash from 'xxhash-wasm'
 import {UsageError} from '../errors.js'
 import {DATA_STAGE, datasetStage, resolveDatasetAttr} from '../lf/attr.js'
 import {DATA_ARGS_DEFAULTS, LF_TEMPLATE_NAMES} from '../lf/data-args.js'
-import type {DatasetAttr, Stage} from '../lf/types.js'
+import type {Stage} from '../lf/types.js'
 import type {Reporter} from '../reporter.js'
 import {processorOptionsFor, TEMPLATES} from '../templates/templates.js'
 import {loadTokenizer} from '../tokenize/load.js'
@@ -157,7 +157,8 @@ export async function runCheck(opts: CheckOptions, reporter: Reporter): Promise<
   if (online) diags.add('LF210', 'datasets come from the hub: not checked offline', {}, `dataset_dir: ${datasetDir}`)
   const dinfo = online ? undefined : loadDatasetInfo(datasetDir, diags, opts.config)
   if (dinfo) {
-    dedup = new Dedup((await xxhash()).h64, new FingerprintSet())
+    const hasher = await xxhash()
+    dedup = new Dedup(hasher.h64.bind(hasher), new FingerprintSet())
     // With a YAML, LF's default stage is sft; with neither YAML nor --stage, each entry says what it is for.
     const ctx: RunContext = {diags, reporter, datasetDir, dinfo, values, stage: opts.stage ?? (cfg ? ((values.stage as Stage | undefined) ?? 'sft') : undefined), template, tokens, dedup}
     const names = opts.datasets.length > 0 ? opts.datasets : cfg ? [...datasetNames(values.dataset), ...datasetNames(values.eval_dataset)] : Object.keys(dinfo.info)

@@ -1,9 +1,12 @@
-import {stat} from 'node:fs/promises'
+import {createHash} from 'node:crypto'
+import {dirname, relative, resolve} from 'node:path'
 
 import {UsageError, InputError} from '../errors.js'
+import {commitAll, PendingFile} from '../io/atomic.js'
 import {inputSize} from '../io/bytes.js'
 import {encoderFor, outputFormatFor} from '../io/encoders.js'
-import {writeManifest, manifestPathFor, type Manifest} from '../io/manifest.js'
+import {pendingManifest, manifestPathFor, type Manifest, type ManifestFile} from '../io/manifest.js'
+import {guardOutputs} from '../io/output-guard.js'
 import {expandInputs, readRows} from '../io/read.js'
 import {RejectsWriter} from '../io/rejects.js'
 import {RecordSink} from '../io/sink.js'
@@ -90,16 +93,28 @@ async function* allRows(files: Pick<Slice, 'file' | 'range'>[], opts: ConvertOpt
  */
 export async function convert(opts: ConvertOptions, reporter: Reporter): Promise<ConvertResult> {
   const started = Date.now()
-  if (opts.output !== '-' && opts.inputs.includes(opts.output)) throw new UsageError('the output would overwrite an input')
+  const format = outputFormatFor(opts.output)
+  if (opts.shard) checkShardable(opts)
+  // A shard writes DIR/part-I-of-N.jsonl and no manifest (`lfdata merge` writes the folder's).
+  const manifestPath = opts.output === '-' || opts.shard ? null : manifestPathFor(opts.output)
+  // Before anything is read or written: no output may be an input or another output, a link out, or a device.
+  const [outPath, rejectsPath, reportPath, manifestTarget] = guardOutputs({
+    inputs: opts.inputs,
+    outputs: [
+      {path: opts.shard ? '-' : opts.output, what: '-o'},
+      {path: (!opts.shard && opts.rejects) || '-', what: '--rejects'},
+      {path: (opts.dedup === 'near' && !opts.shard && opts.dedupReport) || '-', what: '--dedup-report'},
+      {path: manifestPath ?? '-', what: 'the manifest'},
+    ],
+  })
   if (opts.limit !== undefined && (!Number.isInteger(opts.limit) || opts.limit < 1)) throw new UsageError('--limit must be a whole number ≥ 1')
   const files = await expandInputs(opts.inputs)
   const sizes = await Promise.all(files.map((f) => inputSize(f)))
-  const total = sizes.every((s) => s !== null) ? (sizes as number[]).reduce((a, b) => a + b, 0) : undefined
+  const total = sizes.every((s) => s !== null) ? (sizes).reduce((a, b) => a + b, 0) : undefined
   const counter = {n: 0, bytes: 0}
   if (opts.jobs !== undefined && (!Number.isInteger(opts.jobs) || opts.jobs < 1)) throw new UsageError('--jobs must be a whole number ≥ 1')
   const jobs = jobsFor(opts, files, total)
   if (jobs > 1) return convertWithJobs(opts, jobs, reporter)
-  if (opts.shard) checkShardable(opts)
   const shard = opts.shard ? await ShardRun.open({dir: opts.output, shard: opts.shard, dedup: opts.dedup, nearFields: opts.nearFields, rejects: opts.rejects,
     plan: {format: opts.inputFormat, encoding: opts.encoding, delimiter: opts.delimiter}}, files) : undefined
 
@@ -114,7 +129,7 @@ export async function convert(opts: ConvertOptions, reporter: Reporter): Promise
   reporter.info(`mapping: ${describeMapping(mapping)} → ${layout.target}${layout.ranking ? ' (ranking)' : ''}`)
 
   const dropped: Record<string, number> = {}
-  const rejects = opts.rejects && !shard ? new RejectsWriter(opts.rejects) : undefined
+  const rejects = opts.rejects && !shard ? new RejectsWriter(rejectsPath!) : undefined
   const onDrop: DropFn = (row, reason, detail, extra) => {
     dropped[reason] = (dropped[reason] ?? 0) + 1
     const entry = {source: row.source, line: row.line, reason, detail, ...extra, record: row.record}
@@ -134,10 +149,18 @@ export async function convert(opts: ConvertOptions, reporter: Reporter): Promise
   let out: AsyncIterable<OutputItem> = lfRules(layout, opts.output, onDrop)(toOutput(layout, onDrop)(items))
   if (shard) out = shard.record((s) => sourceIds.get(s) ?? 0)(out)
   else if (opts.dedup !== 'none') out = (await exactDedup(onDrop, (s) => sourceIds.get(s) ?? 0, (i) => files[i] ?? '?'))(out)
-  if (opts.dedup === 'near' && !shard) out = await nearDedupStage({threshold: opts.nearThreshold, fields: opts.nearFields, report: opts.dedupReport}, onDrop)(out)
+  let reportText: string | undefined
+  const report = opts.dedupReport && reportPath !== '-' ? {path: opts.dedupReport, take: (text: string) => (reportText = text)} : undefined
+  if (opts.dedup === 'near' && !shard) out = await nearDedupStage({threshold: opts.nearThreshold, fields: opts.nearFields, report}, onDrop)(out)
 
-  const format = shard ? 'jsonl' : outputFormatFor(opts.output)
-  const sink = await RecordSink.open(shard?.partPath ?? opts.output, await encoderFor(format, outputColumnTypes(layout, mapping.kind)))
+  let sink: RecordSink
+  try {
+    sink = await RecordSink.open(shard?.partPath ?? outPath!, await encoderFor(shard ? 'jsonl' : format, outputColumnTypes(layout, mapping.kind)))
+  } catch (error) {
+    rejects?.abort()
+    throw error
+  }
+  const pending: PendingFile[] = []
   let written = 0
   let result
   try {
@@ -152,34 +175,62 @@ export async function convert(opts: ConvertOptions, reporter: Reporter): Promise
         suggestion: opts.rejects ? `see ${opts.rejects} for why` : 'rerun with --rejects rejects.jsonl to see why',
       })
     }
-    result = await sink.commit()
-    rejects?.commit()
+    result = await sink.finish()
+    if (shard) {
+      await commitAll([sink.file!])
+      const meta = await shard.commit({run: {inputs: inputsOf(), options: optionsOf(), near_threshold: opts.nearThreshold, count: opts.shard!.count}, rejects: opts.rejects ?? null,
+        dedup_report: opts.dedupReport ?? null, result: {...summaryOf(), format: 'jsonl', manifest: null}, records_in: counter.n, dropped, repaired: repaired ?? null}, result.sha256)
+      return {...summaryOf(), format: 'jsonl', manifest: null, records_in: counter.n, records_out: written, dropped, repaired: repaired ?? null, bytes: result.bytes, sha256: result.sha256,
+        seconds: (Date.now() - started) / 1000, shard: {...opts.shard!, meta}}
+    }
+    // Committed together, in this order, the manifest last: a crash between renames leaves the old manifest,
+    // which no longer matches the new output, so register and stats refuse it (E_MANIFEST_MISMATCH).
+    const described: ManifestFile[] = []
+    const near = (path: string) => relative(dirname(resolve(opts.output)), resolve(path))
+    if (sink.file) {
+      pending.push(sink.file)
+      described.push({role: 'output', path: near(opts.output), bytes: result.bytes, sha256: result.sha256})
+    }
+    if (rejects) {
+      pending.push(rejects.file)
+      described.push({role: 'rejects', path: near(opts.rejects!), ...rejects.finish()})
+    }
+    if (report && reportText !== undefined) {
+      const file = PendingFile.create(reportPath!)
+      pending.push(file)
+      file.writeSync(reportText)
+      described.push({role: 'dedup_report', path: near(report.path), bytes: Buffer.byteLength(reportText), sha256: createHash('sha256').update(reportText).digest('hex')})
+    }
+    if (manifestPath) pending.push(pendingManifest(manifestTarget!, buildManifest(result, described)))
+    await commitAll(pending)
   } catch (error) {
     await sink.abort()
     rejects?.abort()
+    for (const f of pending) f.abort()
     shard?.abort()
     throw error
   }
 
-  const inputs = await Promise.all(files.map(async (f, i) => ({path: f, bytes: sizes[i] ?? null, format: opts.inputFormat ?? f.split('.').pop() ?? ''})))
-  const options = {to: layout.target, map: opts.map, system: opts.system, dedup: opts.dedup, near_threshold: opts.dedup === 'near' ? opts.nearThreshold : undefined, near_fields: opts.dedup === 'near' ? opts.nearFields : undefined, fix_roles: opts.fixRoles, normalize: opts.normalize, filters: opts.filters, limit: opts.limit}
-  const summary = {
-    output: opts.output, manifest: null, rejects: opts.rejects ?? null, format, formatting: layout.formatting, ranking: layout.ranking, stage: layout.stage,
-    columns: layout.columns, tags: layout.tags ?? null, mapping: mapping.columns, mapping_auto: (Object.keys(mapping.columns) as Field[]).filter((f) => !mapping.explicit.includes(f)),
+  function inputsOf() {
+    return files.map((f, i) => ({path: f, bytes: sizes[i] ?? null, format: opts.inputFormat ?? f.split('.').pop() ?? ''}))
   }
-  if (shard) {
-    const meta = await shard.commit({run: {inputs, options, near_threshold: opts.nearThreshold, count: opts.shard!.count}, rejects: opts.rejects ?? null, dedup_report: opts.dedupReport ?? null,
-      result: summary, records_in: counter.n, dropped, repaired: repaired ?? null}, result.sha256)
-    return {...summary, records_in: counter.n, records_out: written, dropped, repaired: repaired ?? null, bytes: result.bytes, sha256: result.sha256,
-      seconds: (Date.now() - started) / 1000, shard: {...opts.shard!, meta}}
+  function optionsOf() {
+    return {to: layout.target, map: opts.map, system: opts.system, dedup: opts.dedup, near_threshold: opts.dedup === 'near' ? opts.nearThreshold : undefined, near_fields: opts.dedup === 'near' ? opts.nearFields : undefined, fix_roles: opts.fixRoles, normalize: opts.normalize, filters: opts.filters, limit: opts.limit}
   }
-  const manifestPath = opts.output === '-' ? null : manifestPathFor(opts.output)
-  if (manifestPath) {
-    const manifest: Manifest = {
+  /** What a result says about the run apart from its counts (a shard hands it to the merge). */
+  function summaryOf() {
+    return {output: opts.output, manifest: manifestPath, rejects: opts.rejects ?? null, format, formatting: layout.formatting, ranking: layout.ranking, stage: layout.stage,
+      columns: layout.columns, tags: layout.tags ?? null, mapping: mapping.columns, mapping_auto: (Object.keys(mapping.columns) as Field[]).filter((f) => !mapping.explicit.includes(f))}
+  }
+
+  function buildManifest(output: {bytes: number; sha256: string}, described: ManifestFile[]): Manifest {
+    const inputs = inputsOf()
+    return {
       manifest_version: 1,
       tool: {name: 'lfdata', version: VERSION},
       created: new Date().toISOString(),
-      output: {path: opts.output, format, bytes: (await stat(opts.output)).size, sha256: result.sha256},
+      output: {path: opts.output, format, bytes: output.bytes, sha256: output.sha256},
+      files: described,
       formatting: layout.formatting,
       ranking: layout.ranking,
       columns: layout.columns,
@@ -189,9 +240,8 @@ export async function convert(opts: ConvertOptions, reporter: Reporter): Promise
       records_out: written,
       dropped,
       inputs,
-      options,
+      options: optionsOf(),
     }
-    await writeManifest(opts.output, manifest)
   }
   return {
     output: opts.output,

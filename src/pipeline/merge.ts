@@ -4,7 +4,8 @@ import {readdir, readFile, rename, rm, stat} from 'node:fs/promises'
 import {join} from 'node:path'
 
 import {InputError, UsageError} from '../errors.js'
-import {writeManifest, manifestPathFor, type Manifest} from '../io/manifest.js'
+import {commitAll} from '../io/atomic.js'
+import {pendingManifest, manifestPathFor, type Manifest} from '../io/manifest.js'
 import {RejectsWriter} from '../io/rejects.js'
 import {RecordSink} from '../io/sink.js'
 import type {RecordEncoder, Row} from '../io/types.js'
@@ -142,7 +143,8 @@ export async function mergePartition(dir: string, partition: ShardSpec): Promise
         out.add({k: c.ordinal, s: first.source, l: first.line})
       }
     }
-    out.commit()
+    out.finish()
+    await commitAll([out.file])
   } catch (error) {
     out.abort()
     throw error
@@ -268,7 +270,10 @@ export async function mergeShards(dir: string, reporter: Reporter, into?: string
         location: {file: files[0]}, suggestion: rejectsPath ? `see ${rejectsPath} for why` : 'rerun with --rejects rejects.jsonl to see why',
       })
     }
-    rejects?.commit()
+    if (rejects) {
+      rejects.finish()
+      await commitAll([rejects.file])
+    }
   } catch (error) {
     await sink?.abort()
     rejects?.abort()
@@ -306,7 +311,7 @@ export async function mergeShards(dir: string, reporter: Reporter, into?: string
     options: run.options as Record<string, unknown>,
     parts: kept,
   }
-  await writeManifest(out, manifest)
+  await commitAll([pendingManifest(manifestPathFor(out), manifest)])
   return {
     ...(summary as unknown as ConvertResult), output: out, manifest: manifestPathFor(out), rejects: rejectsPath, format: 'jsonl',
     records_in: recordsIn, records_out: written, dropped, repaired: repaired as ConvertResult['repaired'], bytes, sha256,
@@ -326,7 +331,7 @@ async function intoFile(output: string, dir: string, metas: ShardMeta[], t: {rec
     ...(summary.tags ? {tags: summary.tags as Manifest['tags']} : {}), stage: summary.stage as Manifest['stage'],
     records_in: t.recordsIn, records_out: t.written, dropped: t.dropped, inputs: run.inputs as Manifest['inputs'], options: run.options as Record<string, unknown>,
   }
-  await writeManifest(output, manifest)
+  await commitAll([pendingManifest(manifestPathFor(output), manifest)])
   return {
     ...(summary as unknown as ConvertResult), output, manifest: manifestPathFor(output), rejects: t.rejectsPath, format: 'jsonl',
     records_in: t.recordsIn, records_out: t.written, dropped: t.dropped, repaired: t.repaired as ConvertResult['repaired'], bytes, sha256: t.sha256,

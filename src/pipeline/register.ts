@@ -1,6 +1,7 @@
 import {join} from 'node:path'
 
 import {UsageError} from '../errors.js'
+import {guardOutputs} from '../io/output-guard.js'
 import {readManifest} from '../io/manifest.js'
 import {readRows} from '../io/read.js'
 import {resolveDataset} from '../io/dataset-files.js'
@@ -65,13 +66,19 @@ export async function register(opts: RegisterOptions, reporter: Reporter): Promi
     const entries = Object.entries(file.info).map(([name, e]) => ({name, source: e.file_name ?? e.hf_hub_url ?? e.ms_hub_url ?? e.om_hub_url ?? e.script_url ?? e.cloud_file_name ?? '?', formatting: e.formatting ?? 'alpaca'}))
     return {action: 'listed', name: null, entry: null, entries, ...base}
   }
+  // Before anything is read or written: the YAML and the backup must not be an input, each other, a link out
+  // of their folder or a device. (dataset_info.json itself is guarded where it is written.)
+  guardOutputs({
+    inputs: [opts.file ?? '-', dinfoPath],
+    outputs: [{path: opts.yaml ?? '-', what: '--yaml'}, {path: opts.force || opts.remove ? `${dinfoPath}.bak` : '-', what: 'the backup'}],
+  })
   if (opts.remove) {
     const name = opts.remove
     return withLock(dinfoPath, async () => {
       const file = await loadDatasetInfo(dinfoPath)
       if (!file.info[name]) throw new UsageError(`no dataset named ${name} in ${dinfoPath}`)
       await saveDatasetInfo(file, withoutEntry(file, name), true)
-      return {action: 'removed', name, entry: file.info[name]!, ...base}
+      return {action: 'removed', name, entry: file.info[name], ...base}
     })
   }
   if (!opts.file || !opts.name) throw new UsageError('register needs FILE and --name', {suggestion: 'lfdata register data/train.jsonl --name my_data'})

@@ -84,7 +84,7 @@ async function measurerFor(opts: StatsOptions, template: string, counter: TokenC
   if (!Number.isInteger(workers) || workers < 0) throw new UsageError('--workers must be a whole number ≥ 0')
   if (workers === 0) {
     const tpl = TEMPLATES[template]!
-    return {size: 1, measure: async (examples, stage) => examples.map((ex) => exampleLength(ex, tpl, counter, stage)), close: async () => {}}
+    return {size: 1, measure: (examples, stage) => Promise.resolve(examples.map((ex) => exampleLength(ex, tpl, counter, stage))), close: () => Promise.resolve()}
   }
   const pools = new Map<Stage, LengthPool>()
   return {

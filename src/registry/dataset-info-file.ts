@@ -1,7 +1,6 @@
-import {copyFile} from 'node:fs/promises'
 import {existsSync} from 'node:fs'
 
-import {writeFileAtomic} from '../io/atomic.js'
+import {copyFileAtomic, writeFileAtomic} from '../io/atomic.js'
 import {readDatasetInfoFile} from '../io/dataset-files.js'
 import {InputError} from '../errors.js'
 import {parseDatasetInfoJson, validateDatasetInfo, type DatasetInfo, type DatasetInfoEntry} from '../lf/dataset-info.js'
@@ -15,8 +14,8 @@ export interface DatasetInfoFile {
 }
 
 /** Reads and checks an existing dataset_info.json (a missing file is an empty one). A broken file is an error, never overwritten. */
-export async function loadDatasetInfo(path: string): Promise<DatasetInfoFile> {
-  if (!existsSync(path)) return {path, text: '{}\n', info: {}}
+export function loadDatasetInfo(path: string): Promise<DatasetInfoFile> {
+  if (!existsSync(path)) return Promise.resolve({path, text: '{}\n', info: {}})
   // A BOM is refused like any other json.load failure: LF cannot read the file, and editing it would hide that.
   const {text, info} = readDatasetInfoFile(path)
   if (typeof info !== 'object' || info === null || Array.isArray(info)) {
@@ -29,7 +28,7 @@ export async function loadDatasetInfo(path: string): Promise<DatasetInfoFile> {
       suggestion: 'fix the entry by hand (or run lfdata check) before registering more; lfdata does not rewrite a broken file',
     })
   }
-  return {path, text, info: info as DatasetInfo}
+  return Promise.resolve({path, text, info: info as DatasetInfo})
 }
 
 /** The indentation unit of the file (2 spaces for LF's own file), from its first member. */
@@ -76,6 +75,6 @@ export async function saveDatasetInfo(file: DatasetInfoFile, text: string, backu
   if (!parsed.ok) throw new Error(`refusing to write dataset_info.json that is not JSON: ${parsed.message}`)
   const problems = validateDatasetInfo(parsed.value).filter((p) => !p.message.startsWith('unknown key'))
   if (problems.length > 0) throw new Error(`refusing to write an invalid dataset_info.json: ${problems[0]!.path} ${problems[0]!.message}`)
-  if (backup && existsSync(file.path)) await copyFile(file.path, `${file.path}.bak`)
+  if (backup && existsSync(file.path)) await copyFileAtomic(file.path, `${file.path}.bak`)
   await writeFileAtomic(file.path, text)
 }

@@ -1,8 +1,9 @@
 import {existsSync, realpathSync, statSync} from 'node:fs'
-import {copyFile} from 'node:fs/promises'
 import {basename, join, relative, resolve} from 'node:path'
 
 import {InputError, UsageError} from '../errors.js'
+import {copyFileAtomic} from '../io/atomic.js'
+import {guardOutputs} from '../io/output-guard.js'
 import {readManifest} from '../io/manifest.js'
 import {readRows} from '../io/read.js'
 import {completeColumns, completeTags, datasetStage} from '../lf/attr.js'
@@ -44,10 +45,12 @@ async function placeFile(opts: EntryOptions): Promise<{fileName: string; path: s
   if (opts.copy) {
     if (statSync(real).isDirectory()) throw new UsageError('--copy takes a file, not a folder')
     const target = join(dir, basename(opts.file))
-    if (existsSync(target)) throw new UsageError(`--copy: ${target} already exists`, {suggestion: 'rename the file or register the one in the dataset dir'})
-    await copyFile(real, target)
     const manifest = `${real}.lfdata.json`
-    if (existsSync(manifest)) await copyFile(manifest, `${target}.lfdata.json`)
+    guardOutputs({inputs: [real, manifest], outputs: [{path: target, what: '--copy'}, {path: `${target}.lfdata.json`, what: "--copy's manifest"}]})
+    if (existsSync(target)) throw new UsageError(`--copy: ${target} already exists`, {suggestion: 'rename the file or register the one in the dataset dir'})
+    // The data first, its manifest last (the manifest's sha256 describes the copy).
+    await copyFileAtomic(real, target)
+    if (existsSync(manifest)) await copyFileAtomic(manifest, `${target}.lfdata.json`)
     return {fileName: basename(opts.file), path: target}
   }
   if (opts.allowOutside) return {fileName: real, path: real}

@@ -82,9 +82,9 @@ const keepNumberSource = (tags: Tags): Tags =>
     if (typeof tag === 'string' || !('tag' in tag) || (tag.tag !== 'tag:yaml.org,2002:float' && tag.tag !== 'tag:yaml.org,2002:int') || !tag.stringify) return tag
     const original = tag.stringify
     return {...tag, stringify: (item, ctx, onComment, onChompKeep) => {
-      const source = (item as Scalar).source
-      return typeof source === 'string' && Number(source) === Number((item as Scalar).value) ? source : original(item, ctx, onComment, onChompKeep)
-    }} as ScalarTag
+      const source = (item).source
+      return typeof source === 'string' && Number(source) === Number((item).value) ? source : original(item, ctx, onComment, onChompKeep)
+    }}
   })
 
 /** Sets the dataset keys of a document, keeping every other key, the order and the comments. */

@@ -5,7 +5,7 @@ import {join} from 'node:path'
 import xxhash from 'xxhash-wasm'
 
 import {UsageError} from '../errors.js'
-import {writeFileAtomic} from '../io/atomic.js'
+import {commitAll, writeFileAtomic} from '../io/atomic.js'
 import {RejectsWriter} from '../io/rejects.js'
 import {dedupKey} from '../transforms/exact-dedup.js'
 import type {NearField} from '../transforms/example.js'
@@ -94,7 +94,8 @@ export class ShardRun {
   }
 
   async commit(meta: Omit<ShardMeta, 'lfdata_convert_shard' | 'shard' | 'candidates' | 'part'>, sha256: string): Promise<string> {
-    this.log.commit()
+    this.log.finish()
+    await commitAll([this.log.file])
     const full: ShardMeta = {
       lfdata_convert_shard: 1, shard: this.opts.shard, ...meta, candidates: this.candidates,
       part: {path: this.partPath, bytes: (await stat(this.partPath)).size, sha256},

@@ -1,4 +1,5 @@
 import {writeFileAtomic} from '../io/atomic.js'
+import {guardOutputs} from '../io/output-guard.js'
 import type {LengthHistogram} from '../measure/length-histogram.js'
 
 /** The lines LF's scripts/stat_utils/length_cdf.py prints, for the same interval. */
@@ -31,6 +32,11 @@ export function terminalHistogram(counts: number[], width: number, cols = 40): s
   const pad = Math.max(...counts.map((_, i) => label(i).length))
   const first = Math.max(0, counts.findIndex((c) => c > 0))
   return counts.slice(first).map((c, k) => `${label(first + k).padStart(pad)} │${'█'.repeat(Math.round((c / top) * cols))} ${c}`)
+}
+
+/** The output-path guard for --plot (run before anything is read): not an input, no link out of its folder, no device. */
+export function guardPlot(path: string, inputs: string[]): void {
+  guardOutputs({inputs, outputs: [{path, what: '--plot'}]})
 }
 
 /** A self-contained SVG (or HTML page holding it) of the histogram with percentile and cutoff lines. */

@@ -145,7 +145,7 @@ export class BpeTables {
     const level2 = sharedInt32(1 << 16, EMPTY)
     const tables = new BpeTables({
       byteIds: byteIds.buffer as SharedArrayBuffer, pairs: pairs.buffer as SharedArrayBuffer, trie: trie.buffer as SharedArrayBuffer,
-      terminal: terminal.buffer as SharedArrayBuffer, level2: level2.buffer as SharedArrayBuffer, ignoreMerges: model.ignore_merges === true,
+      terminal: terminal.buffer, level2: level2.buffer as SharedArrayBuffer, ignoreMerges: model.ignore_merges === true,
     })
     for (let first = 0; first < 256; first++) {
       const node = tables.child(tables.root, first)

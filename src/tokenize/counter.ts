@@ -1,20 +1,9 @@
-import {Tokenizer} from '@huggingface/tokenizers'
 
 import {AddedTokenSplitter} from './added-tokens.js'
 import {BpeTables, type SharedBpeTables} from './bpe-tables.js'
 import {PieceCounter} from './bpe.js'
+import {checkTokenizerInternals, Tokenizer, type TokenizerInternals} from './hf-tokenizer.js'
 import {rawSplitter} from './raw-pieces.js'
-
-/** The parts of @huggingface/tokenizers' Tokenizer that counting reuses (runtime fields its typings mark private). */
-interface TokenizerInternals {
-  added_tokens: {content: string; normalized: boolean}[]
-  added_tokens_map: Map<string, {lstrip: boolean; rstrip: boolean}>
-  normalizer: ((text: string) => string) | null
-  pre_tokenizer: ((text: string, opts: {section_index: number}) => string[]) | null
-  model: (pieces: string[]) => string[]
-  remove_space: boolean
-  do_lowercase_and_remove_accent: boolean
-}
 
 /** `tokens[i]` trims at the sides an added token asks for (lstrip/rstrip), as the library does. */
 function stripAround(parts: string[], added: TokenizerInternals['added_tokens_map']): void {
@@ -78,7 +67,8 @@ export class TokenCounter {
     private readonly splitting: Record<string, unknown>,
     private readonly config: Record<string, unknown>,
   ) {
-    this.t = splitter as unknown as TokenizerInternals
+    checkTokenizerInternals(splitter)
+    this.t = splitter
     const {added_tokens: added, normalizer} = this.t
     this.unnormalized = new AddedTokenSplitter(added.filter((a) => !(a.normalized && normalizer)).map((a) => a.content))
     this.normalized = new AddedTokenSplitter(normalizer ? added.filter((a) => a.normalized).map((a) => normalizer(a.content)) : [])

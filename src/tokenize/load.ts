@@ -4,10 +4,9 @@ import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {brotliCompressSync, brotliDecompressSync, constants} from 'node:zlib'
 
-import {Tokenizer} from '@huggingface/tokenizers'
-
 import {UsageError, InputError} from '../errors.js'
 import {TokenCounter} from './counter.js'
+import {Tokenizer} from './hf-tokenizer.js'
 import {decodeSnapshot, encodeSnapshot} from './snapshot.js'
 
 /**

@@ -1,6 +1,5 @@
 import {availableParallelism} from 'node:os'
 
-import {writeFileAtomic} from '../io/atomic.js'
 import {UsageError} from '../errors.js'
 import {LshIndex} from './near-dedup/lsh-index.js'
 import {lshParams, type LshShape, type SketchBatch} from './near-dedup/minhash.js'
@@ -152,15 +151,13 @@ export function createNearDedupReport(maxClusters = 50, maxPerCluster = 10) {
     clusters(): Cluster[] {
       return [...clusters.values()].sort((a, b) => b.size - a.size).slice(0, maxClusters)
     },
-    async write(path: string): Promise<void> {
+    /** The report as JSON (for a .json path) or a self-contained HTML page. */
+    render(path: string): string {
       const top = this.clusters()
-      if (path.endsWith('.json')) {
-        await writeFileAtomic(path, JSON.stringify({clusters: top}, null, 2) + '\n')
-        return
-      }
+      if (path.endsWith('.json')) return JSON.stringify({clusters: top}, null, 2) + '\n'
       const rows = top.map((c) => `<section><h2>${c.size} removed · kept ${escape(c.kept.source)}:${c.kept.line}</h2><div class="kept">${escape(c.kept.text)}</div>${
         c.removed.map((r) => `<div class="dup"><b>${r.similarity.toFixed(2)}</b> ${escape(r.source)}:${r.line}<br>${escape(r.text)}</div>`).join('')}</section>`)
-      await writeFileAtomic(path, `<!doctype html><meta charset="utf-8"><title>lfdata near-duplicate clusters</title><style>body{font:14px system-ui;margin:2em}section{margin-bottom:2em}.kept{background:#e8f5e9;padding:.5em;white-space:pre-wrap}.dup{background:#fff3e0;padding:.5em;margin:.3em 0 0 2em;white-space:pre-wrap}</style><h1>Largest near-duplicate clusters</h1>${rows.join('')}`)
+      return `<!doctype html><meta charset="utf-8"><title>lfdata near-duplicate clusters</title><style>body{font:14px system-ui;margin:2em}section{margin-bottom:2em}.kept{background:#e8f5e9;padding:.5em;white-space:pre-wrap}.dup{background:#fff3e0;padding:.5em;margin:.3em 0 0 2em;white-space:pre-wrap}</style><h1>Largest near-duplicate clusters</h1>${rows.join('')}`
     },
   }
 }

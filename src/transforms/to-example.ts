@@ -71,7 +71,7 @@ function toTurns(value: unknown, norm: (s: string) => string): Turn[] {
     if (role === 'assistant' && Array.isArray(toolCalls) && toolCalls.length > 0) {
       // OpenAI tool calls become one function turn holding the called functions, as LF's openai converter does.
       flushTools()
-      const calls = toolCalls.map((call) => (isPlainObject(call) && Object.hasOwn(call, 'function') ? call.function : call))
+      const calls = toolCalls.map((call) => (isPlainObject(call) && Object.hasOwn(call, 'function') ? call.function : (call as unknown)))
       turns.push({role: 'function', content: JSON.stringify(calls)})
       return
     }
@@ -116,7 +116,7 @@ export interface ToExampleOptions {
 /** Builds the canonical Example of one record, or throws a Reject. */
 function buildExample(record: RawRecord, opts: ToExampleOptions): Example {
   const {mapping, normalize: norm} = opts
-  const col = (f: Field) => own(record, mapping.columns[f] as string)
+  const col = (f: Field) => own(record, mapping.columns[f])
   const text = (f: Field) => norm(asText(col(f), f))
   if (mapping.shape === 'text') return {kind: 'text', text: text('text')}
 

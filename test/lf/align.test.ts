@@ -6,7 +6,7 @@ import type {DatasetInfoEntry} from '../../src/lf/dataset-info.js'
 
 // Every expectation is derived by reading LF's converter.py (Alpaca/Sharegpt/OpenAIDatasetConverter)
 // and DatasetConverter._find_medias; the test names say which branch.
-const attr = (entry: Record<string, unknown>) => resolveDatasetAttr('d', {file_name: 'd.json', ...entry} as DatasetInfoEntry)
+const attr = (entry: Record<string, unknown>) => resolveDatasetAttr('d', {file_name: 'd.json', ...entry})
 const ok = (o: AlignOutcome) => {
   if (o.kind !== 'ok') throw new Error(`expected ok, got ${JSON.stringify(o)}`)
   return o.example

@@ -56,7 +56,7 @@ describe('template layouts (LF template.py)', () => {
   })
 
   it('qwen with tools: tool prompt in the system slot, <tool_call> function turn, tool_response observation', () => {
-    const wrapped = '\n' + pyDumps({type: 'function', function: JSON.parse(tools)[0]})
+    const wrapped = '\n' + pyDumps({type: 'function', function: (JSON.parse(tools) as unknown[])[0]})
     expect(wrapped).toBe('\n{"type": "function", "function": {"name": "get_weather", "description": "Weather of a city", "parameters": {"type": "object", "properties": {"city": {"type": "string", "description": "City name"}}, "required": ["city"]}}}')
     const toolPrompt = '\n\n# Tools\n\nYou may call one or more functions to assist with the user query.\n\nYou are provided with function signatures within <tools></tools> XML tags:\n<tools>' + wrapped +
       '\n</tools>\n\nFor each function call, return a json object with function name and arguments within <tool_call></tool_call> XML tags:\n<tool_call>\n{"name": <function-name>, "arguments": <args-json-object>}\n</tool_call>'

@@ -26,14 +26,14 @@ describe('dataset_info.json edits', () => {
     expect(out).toBe(JSON.stringify({...info, new_one: entry}, null, 2) + '\n')
     expect(out.startsWith(text.slice(0, text.lastIndexOf('}', text.length - 3)))).toBe(true)
     // Removing it again gives the original bytes back.
-    expect(withoutEntry({path: 'x', text: out, info: {} as never}, 'new_one')).toBe(text)
+    expect(withoutEntry({path: 'x', text: out, info: {}}, 'new_one')).toBe(text)
   })
 
   it('keeps an unusual layout (4-space indent, odd spacing) of the entries it does not touch', () => {
     const text = '{\n    "a": {"file_name": "a.json"},\n    "b":   {\n        "file_name": "b.json"\n    }\n}\n'
-    const out = withEntry({path: 'x', text, info: {} as never}, 'a', {file_name: 'a2.json'})
+    const out = withEntry({path: 'x', text, info: {}}, 'a', {file_name: 'a2.json'})
     expect(out).toBe('{\n    "a": {\n        "file_name": "a2.json"\n    },\n    "b":   {\n        "file_name": "b.json"\n    }\n}\n')
-    expect(withEntry({path: 'x', text: '{}\n', info: {} as never}, 'z', {file_name: 'z.json'})).toBe('{\n  "z": {\n    "file_name": "z.json"\n  }\n}\n')
+    expect(withEntry({path: 'x', text: '{}\n', info: {}}, 'z', {file_name: 'z.json'})).toBe('{\n  "z": {\n    "file_name": "z.json"\n  }\n}\n')
   })
 })
 

@@ -17,7 +17,7 @@ async function* itemsOf(examples: Example[]): AsyncGenerator<Item> {
   let line = 1
   for (const example of examples) {
     await Promise.resolve()
-    yield {row: {record: {}, source: 'a.jsonl', line: line++} as Row, example}
+    yield {row: {record: {}, source: 'a.jsonl', line: line++}, example}
   }
 }
 async function drain<T>(it: AsyncIterable<T>): Promise<T[]> {
