@@ -93,7 +93,7 @@ async function* allRows(files: Pick<Slice, 'file' | 'range'>[], opts: ConvertOpt
  */
 export async function convert(opts: ConvertOptions, reporter: Reporter): Promise<ConvertResult> {
   const started = Date.now()
-  const format = outputFormatFor(opts.output)
+  const format = opts.shard ? 'jsonl' : outputFormatFor(opts.output)
   if (opts.shard) checkShardable(opts)
   // A shard writes DIR/part-I-of-N.jsonl and no manifest (`lfdata merge` writes the folder's).
   const manifestPath = opts.output === '-' || opts.shard ? null : manifestPathFor(opts.output)

@@ -4,7 +4,7 @@ import {readdir, readFile, rename, rm, stat} from 'node:fs/promises'
 import {join} from 'node:path'
 
 import {InputError, UsageError} from '../errors.js'
-import {commitAll} from '../io/atomic.js'
+import {commitAll, writeFileAtomic} from '../io/atomic.js'
 import {pendingManifest, manifestPathFor, type Manifest} from '../io/manifest.js'
 import {RejectsWriter} from '../io/rejects.js'
 import {RecordSink} from '../io/sink.js'
@@ -233,9 +233,12 @@ export async function mergeShards(dir: string, reporter: Reporter, into?: string
       }
     })()
   }
+  const reportPath = metas[0]!.dedup_report
+  let reportText: string | undefined
   if (options.dedup === 'near') {
     const threshold = run.near_threshold as number
-    items = await nearDedupStage<Candidate>({threshold, fields: options.near_fields ?? [], report: metas[0]!.dedup_report ?? undefined}, onDrop, (c) => c.text)(items)
+    const report = reportPath ? {path: reportPath, take: (text: string) => (reportText = text)} : undefined
+    items = await nearDedupStage<Candidate>({threshold, fields: options.near_fields ?? [], report}, onDrop, (c) => c.text)(items)
   }
 
   const final = (i: number) => join(dir, WORK_DIR, `${partName(metas[i]!.shard)}.final.jsonl`)
@@ -274,6 +277,7 @@ export async function mergeShards(dir: string, reporter: Reporter, into?: string
       rejects.finish()
       await commitAll([rejects.file])
     }
+    if (reportPath && reportText !== undefined) await writeFileAtomic(reportPath, reportText)
   } catch (error) {
     await sink?.abort()
     rejects?.abort()
