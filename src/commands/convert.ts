@@ -44,7 +44,7 @@ export default class Convert extends BaseCommand {
     'dedup-report': Flags.string({summary: 'With --dedup near: write the largest duplicate clusters to FILE.html or FILE.json'}),
     rejects: Flags.string({summary: 'Write every dropped record with its reason to this JSONL file'}),
     limit: Flags.integer({summary: 'Read at most this many input records'}),
-    jobs: Flags.integer({summary: 'Processes to convert with, output identical to --jobs 1 (default: one per core for .jsonl output from inputs over 32 MB)'}),
+    jobs: Flags.integer({summary: 'Processes to convert with (.jsonl output); output identical to --jobs 1, the default'}),
     shard: Flags.string({summary: 'Convert only shard I/N of the inputs (0-based) into OUTPUT/part-I-of-N.jsonl; finish with `lfdata merge OUTPUT`'}),
   }
 

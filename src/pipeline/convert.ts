@@ -48,7 +48,7 @@ export interface ConvertOptions {
   limit?: number
   /** Convert only this shard of the inputs into OUTPUT/part-I-of-N.jsonl, leaving dedup to `lfdata merge` (src/shard/). */
   shard?: ShardSpec
-  /** Processes to convert with (the shard machinery inside one machine, src/shard/jobs.ts); default: cores, for large inputs. */
+  /** Processes to convert with (the shard machinery inside one machine, src/shard/jobs.ts); default 1. */
   jobs?: number
 }
 
