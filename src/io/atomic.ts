@@ -123,7 +123,10 @@ export class PendingFile {
     })
   }
 
-  /** A write stream into the temp file for large streamed outputs; end it (await finished()) before prepare(). */
+  /**
+   * A write stream into the temp file for large streamed outputs. It never closes the file on its own
+   * (autoClose off, so prepare() can fsync after 'finish'); destroying it closes the file, which abort() relies on.
+   */
   stream(highWaterMark: number): WriteStream {
     this.writer = createWriteStream('', {fd: this.fd!, autoClose: false, highWaterMark})
     return this.writer
@@ -147,6 +150,8 @@ export class PendingFile {
     io(this.target, () => fsyncSync(this.fd!))
     closeSync(this.fd!)
     this.fd = undefined
+    // Finished and closed by us: never destroyed later (that would close the fd number again).
+    this.writer = undefined
     this.state = 'prepared'
   }
 
@@ -162,15 +167,10 @@ export class PendingFile {
   /** Throws the new content away; the target is untouched. Safe to call at any point, also twice. */
   abort(): void {
     if (this.state === 'done') return
-    this.writer?.destroy()
-    if (this.fd !== undefined) {
-      try {
-        closeSync(this.fd)
-      } catch {
-        // already closed by the stream
-      }
-      this.fd = undefined
-    }
+    // A stream owns the fd once made: destroying it closes the fd (closing it here too could close a reused number).
+    if (this.writer) this.writer.destroy()
+    else if (this.fd !== undefined) closeSync(this.fd)
+    this.fd = undefined
     rmSync(this.temp, {force: true})
     live.delete(this.temp)
     this.state = 'done'
@@ -197,7 +197,7 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array)
   const file = PendingFile.create(target)
   try {
     file.writeSync(data)
-    file.prepareSync()
+    await file.prepare()
     file.publish()
   } catch (error) {
     file.abort()

@@ -72,7 +72,7 @@ export function resolveDataset(name: string, info: DatasetInfo, datasetDir: stri
   const attr = resolveDatasetAttr(name, entry)
   if (attr.loadFrom !== 'file') throw new UsageError(`dataset "${name}" loads from ${attr.loadFrom}; lfdata reads local files only`)
   const path = isAbsolute(attr.datasetName) ? attr.datasetName : join(datasetDir, attr.datasetName)
-  if (!existsSync(path)) throw new InputError('E_FILE_NOT_FOUND', `File ${path} not found (dataset ${name})`, {location: {file: path}})
+  if (!existsSync(path)) throw new UsageError(`File ${path} not found (dataset ${name})`, {code: 'E_FILE_NOT_FOUND', location: {file: path}})
   if (statSync(path).isDirectory()) {
     const folder = lfFolderFiles(path)
     if (!folder.ok) throw new InputError('E_FOLDER', folder.message, {location: {file: path}})

@@ -82,21 +82,24 @@ export class RecordSink {
     await this.out(data)
   }
 
-  private async out(data: Uint8Array): Promise<void> {
+  private throwIfFailed(): void {
     if (this.failed) throw this.failed
+  }
+
+  private async out(data: Uint8Array): Promise<void> {
+    this.throwIfFailed()
     this.hash.update(data)
     this.bytes += data.length
     // once() rejects on 'error'; the listener above has already recorded it.
     if (!this.stream.write(data)) await once(this.stream, 'drain').catch(() => undefined)
-    // Set by the 'error' listener while the drain was awaited.
-    if (this.failed as Error | undefined) throw this.failed!
+    this.throwIfFailed()
   }
 
   /** Writes the encoder's tail and makes the temp file durable, without moving it into place (see commitAll). */
   async finish(): Promise<SinkResult> {
     await this.push(this.encoder.finish())
     await this.flush()
-    if (this.failed) throw this.failed
+    this.throwIfFailed()
     await this.file?.prepare()
     return {bytes: this.bytes, sha256: this.hash.digest('hex')}
   }
@@ -109,7 +112,8 @@ export class RecordSink {
   }
 
   /** Throws the output away; the previous file at `path` (if any) is untouched. */
-  async abort(): Promise<void> {
+  abort(): Promise<void> {
     this.file?.abort()
+    return Promise.resolve()
   }
 }

@@ -27,9 +27,19 @@ describe('the error table', () => {
     expect([...used].filter((code) => !(code in ERROR_TABLE))).toEqual([])
   })
 
+  it('agrees with the class each call site uses (UsageError 2, InputError 3, EnvError 5)', () => {
+    const disagree: string[] = []
+    for (const file of sources(join(ROOT, 'src'))) {
+      const text = readFileSync(file, 'utf8')
+      const sites: [RegExp, number][] = [[/new UsageError\((?:(?!new \w+Error|\n\s*\n)[\s\S]){0,400}?code: '(E_\w+)'/g, 2], [/new InputError\('(E_\w+)'/g, 3], [/new EnvError\('(E_\w+)'/g, 5]]
+      for (const [re, exit] of sites) for (const m of text.matchAll(re)) if (ERROR_TABLE[m[1]!] !== exit) disagree.push(`${m[1]} (${exit}) in ${file}`)
+    }
+    expect(disagree).toEqual([])
+  })
+
   it('decides the exit code whatever a call site passes', () => {
     expect(new LfdataError('E_LOCKED', ExitCode.badInput, 'locked').exit).toBe(5)
-    expect(new InputError('E_FILE_NOT_FOUND', 'missing').exit).toBe(2)
+    expect(new InputError('E_MAPPING', 'unmapped').exit).toBe(2)
   })
 
   it("matches the README's exit-code table", () => {

@@ -3,6 +3,7 @@
 // error", signals left temp files), then fixed. Each test checks the exit code, the one-line message and
 // that the bytes that must survive did.
 import {execFileSync, spawn, spawnSync} from 'node:child_process'
+import {createHash} from 'node:crypto'
 import {chmodSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs'
 import {createServer} from 'node:net'
 import {join} from 'node:path'
@@ -186,7 +187,17 @@ describe('5. environment errors: their own message naming the path, exit 5, neve
     refused(r, 5, /permission denied: .*locked\/out\.jsonl/)
   })
 
-  it('too many open files', async () => {
+  it('a lock held by a live process times out with exit 5 naming dataset_info.json', async () => {
+    const dir = workspace()
+    mkdirSync(join(dir, 'data'))
+    writeFileSync(join(dir, 'data', 'd.jsonl'), rows(3))
+    // This test's own process holds the lock for the whole run (register waits 20 s before giving up).
+    writeFileSync(join(dir, 'data', 'dataset_info.json.lock'), `${process.pid} ${Date.now()}\n`)
+    refused(await lfdata(['register', 'data/d.jsonl', '--name', 'd'], {cwd: dir}), 5, /dataset_info\.json is locked by process \d+/)
+    expect(existsSync(join(dir, 'data', 'dataset_info.json'))).toBe(false)
+  }, 60_000)
+
+  it('too many open files', () => {
     // Under a low descriptor limit the run fails somewhere (loading a module, opening the output): whatever
     // fails, it is exit 5 and says so.
     const dir = workspace()
@@ -254,7 +265,6 @@ describe('7. outputs are committed together, the manifest last, and a manifest t
     const r = await lfdata(['convert', 'a.jsonl', '-o', 'o.jsonl', '--rejects', 'rej.jsonl', '--dedup', 'near', '--dedup-report', 'rep.json'], {cwd: dir})
     expect(r.code, r.stderr).toBe(0)
     const manifest = JSON.parse(readFileSync(join(dir, 'o.jsonl.lfdata.json'), 'utf8')) as {files: unknown}
-    const {createHash} = await import('node:crypto')
     const sha = (f: string) => createHash('sha256').update(readFileSync(join(dir, f))).digest('hex')
     expect(manifest.files).toEqual([
       {role: 'output', path: 'o.jsonl', bytes: readFileSync(join(dir, 'o.jsonl')).length, sha256: sha('o.jsonl')},
