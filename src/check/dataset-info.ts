@@ -1,11 +1,12 @@
 import {existsSync} from 'node:fs'
 import {dirname, isAbsolute, join, resolve} from 'node:path'
 
+import jsonc from 'jsonc-parser'
+
 import {LfdataError} from '../errors.js'
 import {readDatasetInfoFile} from '../io/dataset-files.js'
-import {lineColumn, validateDatasetInfo, type DatasetInfo} from '../lf/dataset-info.js'
+import {validateDatasetInfo, type DatasetInfo} from '../lf/dataset-info.js'
 import {COLUMN_KEYS, TAG_KEYS} from '../lf/types.js'
-import {topLevelSpans} from '../io/json-spans.js'
 import {closest, type Diagnostics} from './diagnostics.js'
 
 export interface LoadedInfo {
@@ -54,11 +55,17 @@ export function loadDatasetInfo(datasetDir: string, diags: Diagnostics, configFi
   const lines = new Map<string, number>()
   if (info !== null && typeof info === 'object' && !Array.isArray(info)) {
     const seen = new Set<string>()
-    for (const m of topLevelSpans(text).members) {
-      const line = lineColumn(text, m.start).line
-      if (seen.has(m.key)) diags.add('LF213', 'dataset defined twice in dataset_info.json', {file: path, line, dataset: m.key})
-      seen.add(m.key)
-      lines.set(m.key, line)
+    // Keys come in offset order: count lines from the previous key, not from the start (40k entries stay linear).
+    let line = 1
+    let from = 0
+    for (const member of jsonc.parseTree(text)?.children ?? []) {
+      const key = member.children![0]!
+      const name = key.value as string
+      for (let i = text.indexOf('\n', from); i !== -1 && i < key.offset; i = text.indexOf('\n', i + 1)) line++
+      from = key.offset
+      if (seen.has(name)) diags.add('LF213', 'dataset defined twice in dataset_info.json', {file: path, line, dataset: name})
+      seen.add(name)
+      lines.set(name, line)
     }
   }
   schemaProblems(info, path, lines, diags)

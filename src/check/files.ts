@@ -48,7 +48,11 @@ export function entryFiles(attr: DatasetAttr, datasetDir: string, diags: Diagnos
     return {files: [], failed: 'LF301'}
   }
   // register refuses these unless told (--allow-outside); a hand-written entry gets the same scrutiny here.
-  if (!insideDatasetDir(datasetDir, path)) diags.add('LF311', 'data file lies outside the dataset dir', at, `file_name "${attr.datasetName}" resolves to ${realpathSync(path)}, outside ${datasetDir}`)
+  if (!insideDatasetDir(datasetDir, path)) {
+    diags.add('LF311', 'data file lies outside the dataset dir', at, `file_name "${attr.datasetName}" resolves to ${realpathSync(path)}, outside ${datasetDir}`)
+    // Whatever is found in it is reported by path and line only: check must not print a file nobody put in the dataset dir.
+    diags.redact(path)
+  }
   let files: DataFile[]
   if (stat.isDirectory()) {
     const folder = lfFolderFiles(path)

@@ -67,7 +67,7 @@ export interface ResolvedDataset {
 
 /** A registered dataset's attributes and the local files LF would load for it. */
 export function resolveDataset(name: string, info: DatasetInfo, datasetDir: string): ResolvedDataset {
-  const entry = info[name]
+  const entry = Object.hasOwn(info, name) ? info[name] : undefined
   if (!entry) throw new UsageError(`dataset "${name}" is not in dataset_info.json`, {code: 'E_UNDEFINED_DATASET', suggestion: `registered: ${Object.keys(info).slice(0, 20).join(', ')}`})
   const attr = resolveDatasetAttr(name, entry)
   if (attr.loadFrom !== 'file') throw new UsageError(`dataset "${name}" loads from ${attr.loadFrom}; lfdata reads local files only`)

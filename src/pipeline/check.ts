@@ -88,7 +88,7 @@ interface RunContext {
 /** One registered name: its entry, its files and every record. Returns its summary and the files read. */
 async function checkDataset(name: string, ctx: RunContext): Promise<{summary?: DatasetSummary; files: string[]}> {
   const {diags, dinfo, values} = ctx
-  const entry = dinfo.info[name]
+  const entry = Object.hasOwn(dinfo.info, name) ? dinfo.info[name] : undefined
   const at = {file: dinfo.path, line: dinfo.lines.get(name), dataset: name}
   if (entry === undefined) {
     const best = closest(name, Object.keys(dinfo.info))

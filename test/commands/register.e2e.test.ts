@@ -1,5 +1,5 @@
 import {spawn} from 'node:child_process'
-import {existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs'
+import {existsSync, lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {describe, expect, it} from 'vitest'
@@ -128,5 +128,76 @@ describe('lfdata register (spawned)', () => {
       for (const name of Object.keys(original)) expect(info[name]).toEqual(original[name])
       expect(extra.every((name) => /^k\d$/.test(name))).toBe(true)
     }
+  })
+})
+
+describe('register edits any valid dataset_info.json (spawned)', () => {
+  it('one-line file: --force replaces, --remove removes and says so only when it did', async () => {
+    const {dir, data} = fixture()
+    const path = join(data, 'dataset_info.json')
+    writeFileSync(path, '{"x": {"file_name": "a.jsonl"}, "y": {"file_name": "b.jsonl"}}')
+    const forced = await lfdata(['register', 'data/a.jsonl', '--name', 'y', '--force', '--json'], {cwd: dir})
+    expect(forced.code, forced.stderr).toBe(0)
+    expect(forced.json.action).toBe('updated')
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({x: {file_name: 'a.jsonl'}, y: forced.json.entry})
+    expect(readFileSync(path, 'utf8').startsWith('{"x": {"file_name": "a.jsonl"}, "y": ')).toBe(true)
+    const removed = await lfdata(['register', '--remove', 'x', '--dataset-dir', 'data'], {cwd: dir})
+    expect(removed.code, removed.stderr).toBe(0)
+    expect(removed.stdout).toContain('removed x')
+    expect(Object.keys(JSON.parse(readFileSync(path, 'utf8')))).toEqual(['y'])
+    const again = await lfdata(['register', '--remove', 'x', '--dataset-dir', 'data'], {cwd: dir})
+    expect(again.code).toBe(2)
+    expect(again.stdout).not.toContain('removed')
+    expect(again.stderr).toContain('no dataset named x')
+  })
+
+  it('tab-indented CRLF file: the new entry uses tabs and CRLF, the old bytes stay', async () => {
+    const {dir, data} = fixture()
+    const before = '{\r\n\t"x": {\r\n\t\t"file_name": "a.jsonl"\r\n\t}\r\n}\r\n'
+    writeFileSync(join(data, 'dataset_info.json'), before)
+    const r = await lfdata(['register', 'data/b.jsonl', '--name', 'z'], {cwd: dir})
+    expect(r.code, r.stderr).toBe(0)
+    const after = readFileSync(join(data, 'dataset_info.json'), 'utf8')
+    expect(after.startsWith('{\r\n\t"x": {\r\n\t\t"file_name": "a.jsonl"\r\n\t},\r\n\t"z": {\r\n\t\t"file_name": "b.jsonl",')).toBe(true)
+    expect(after.replace(/\r\n/g, '')).not.toContain('\n')
+  })
+
+  it('names like __proto__ and constructor are ordinary names, never "already registered"', async () => {
+    const {dir, data} = fixture()
+    for (const name of ['__proto__', 'constructor', 'hasOwnProperty', 'prototype', 'toString']) {
+      const r = await lfdata(['register', 'data/a.jsonl', '--name', name, '--json'], {cwd: dir})
+      expect(r.code, r.stderr).toBe(0)
+      expect(r.json.action).toBe('added')
+    }
+    const text = readFileSync(join(data, 'dataset_info.json'), 'utf8')
+    expect(Object.keys(JSON.parse(text))).toEqual(['__proto__', 'constructor', 'hasOwnProperty', 'prototype', 'toString'])
+    const mixed = await lfdata(['register', 'data/b.jsonl', '--name', 'b', '--with', '__proto__,constructor', '--mix', 'interleave_under', '--probs', 'b=0.5,__proto__=0.3,constructor=0.2', '--json'], {cwd: dir})
+    expect(mixed.code, mixed.stderr).toBe(0)
+    expect(mixed.json.mix.probs).toEqual(JSON.parse('{"b": 0.5, "__proto__": 0.3, "constructor": 0.2}'))
+    const removed = await lfdata(['register', '--remove', '__proto__', '--dataset-dir', 'data'], {cwd: dir})
+    expect(removed.code, removed.stderr).toBe(0)
+    expect(Object.hasOwn(JSON.parse(readFileSync(join(data, 'dataset_info.json'), 'utf8')), '__proto__')).toBe(false)
+  })
+
+  it('a symlinked dataset_info.json is updated in its target and the link survives', async () => {
+    const {dir, data} = fixture()
+    mkdirSync(join(data, 'meta'))
+    writeFileSync(join(data, 'meta', 'info.json'), '{}\n')
+    symlinkSync('meta/info.json', join(data, 'dataset_info.json'))
+    const r = await lfdata(['register', 'data/a.jsonl', '--name', 'a'], {cwd: dir})
+    expect(r.code, r.stderr).toBe(0)
+    expect(lstatSync(join(data, 'dataset_info.json')).isSymbolicLink()).toBe(true)
+    expect(Object.keys(JSON.parse(readFileSync(join(data, 'meta', 'info.json'), 'utf8')))).toEqual(['a'])
+  })
+
+  it('a symlinked dataset_info.json pointing out of the dataset dir is refused (exit 2), the target untouched', async () => {
+    const {dir, data} = fixture()
+    writeFileSync(join(dir, 'elsewhere.json'), '{}\n')
+    symlinkSync(join(dir, 'elsewhere.json'), join(data, 'dataset_info.json'))
+    const r = await lfdata(['register', 'data/a.jsonl', '--name', 'a'], {cwd: dir})
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/dataset_info\.json is a symlink to .*elsewhere\.json, outside data; lfdata does not write through it/)
+    expect(readFileSync(join(dir, 'elsewhere.json'), 'utf8')).toBe('{}\n')
+    expect(lstatSync(join(data, 'dataset_info.json')).isSymbolicLink()).toBe(true)
   })
 })

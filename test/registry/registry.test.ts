@@ -86,3 +86,39 @@ describe('mix planner', () => {
     expect(() => resolveProbs('a=1', {a: 1, b: 1})).toThrow(/no probability for b/)
   })
 })
+
+describe('dataset_info.json edits in any valid layout (jsonc-parser)', () => {
+  const entry = {file_name: 'n.jsonl'}
+  const file = (text: string) => ({path: 'x', text, info: {} as never})
+  const parsed = (text: string) => {
+    const r = parseDatasetInfoJson(text)
+    if (!r.ok) throw new Error(r.message)
+    return r.value as object
+  }
+
+  it('edits a one-line file on its line, leaving the other entries as they were', () => {
+    const text = '{"x": {"file_name": "a.jsonl"}, "y": {"file_name": "b.jsonl"}}'
+    expect(withEntry(file(text), 'y', entry)).toBe('{"x": {"file_name": "a.jsonl"}, "y": {"file_name":"n.jsonl"}}')
+    expect(withEntry(file(text), 'z', entry)).toBe('{"x": {"file_name": "a.jsonl"}, "y": {"file_name": "b.jsonl"},"z": {"file_name":"n.jsonl"}}')
+    expect(withoutEntry(file(text), 'x')).toBe('{"y": {"file_name": "b.jsonl"}}')
+  })
+
+  it('writes tab indents and CRLF into a tab-indented CRLF file', () => {
+    const text = '{\r\n\t"x": {\r\n\t\t"file_name": "a.jsonl"\r\n\t}\r\n}\r\n'
+    expect(withEntry(file(text), 'z', entry)).toBe('{\r\n\t"x": {\r\n\t\t"file_name": "a.jsonl"\r\n\t},\r\n\t"z": {\r\n\t\t"file_name": "n.jsonl"\r\n\t}\r\n}\r\n')
+  })
+
+  it('with a duplicated name, replaces the definition LF reads (the last) and drops the others; removes them all', () => {
+    const text = '{\n  "x": {"file_name": "1"},\n  "y": {"file_name": "2"},\n  "x": {"file_name": "3"}\n}\n'
+    const out = withEntry(file(text), 'x', entry)
+    expect(parsed(out)).toEqual({y: {file_name: '2'}, x: entry})
+    expect(out.indexOf('"y"')).toBeLessThan(out.indexOf('"x"'))
+    expect(parsed(withoutEntry(file(text), 'x'))).toEqual({y: {file_name: '2'}})
+  })
+
+  it('treats __proto__ as an ordinary name', () => {
+    const out = withEntry(file('{}\n'), '__proto__', entry)
+    expect(Object.hasOwn(parsed(out), '__proto__')).toBe(true)
+    expect(withoutEntry(file(out), '__proto__')).toBe('{\n}\n')
+  })
+})
