@@ -81,6 +81,7 @@ export const CODES = {
   LF429: {severity: 'warning', title: 'KTO data has only one label ("Your dataset only has one preference type")', fix: 'include both desirable and undesirable examples'},
   LF430: {severity: 'warning', title: 'chosen equals rejected', fix: 'remove pairs that teach nothing'},
   LF431: {severity: 'info', title: 'the exact-duplicate check stopped at its memory bound', fix: 'run lfdata convert --dedup exact, which compares every record'},
+  LF432: {severity: 'error', title: 'string holds a lone UTF-16 surrogate (a "\\ud800"-style escape with no partner): it has no UTF-8 form and LF\'s loader fails on it', fix: 'repair or drop the record (lfdata convert drops it as lone_surrogate)'},
   // Tokens (--tokenizer)
   LF501: {severity: 'warning', title: 'examples longer than cutoff_len are truncated (with packing: cutoff_len - 1)', fix: 'raise cutoff_len (lfdata stats suggests one) or drop long examples'},
   LF503: {severity: 'error', title: 'pre-training text too short to fill one block ("Cannot find sufficient samples")', fix: 'add data or lower cutoff_len'},

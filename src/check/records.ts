@@ -1,4 +1,5 @@
 import {InputError} from '../errors.js'
+import {loneSurrogate} from '../io/record.js'
 import {readRows} from '../io/read.js'
 import type {InputFormat, RawRecord, Row} from '../io/types.js'
 import type {DatasetInfoEntry} from '../lf/dataset-info.js'
@@ -72,6 +73,27 @@ function unreadConversation(record: RawRecord, read: ReadonlySet<string>): strin
   return Object.keys(record).find((k) => !read.has(k) && Array.isArray(record[k]) && (record[k] as unknown[]).some((m) => m !== null && typeof m === 'object' && !Array.isArray(m)))
 }
 
+/** Where the first lone surrogate of a JSON record is ("field.path: \\ud800 at character N"), or undefined. */
+function loneSurrogateIn(value: unknown, path = ''): string | undefined {
+  if (typeof value === 'string') {
+    const at = loneSurrogate(value)
+    return at === -1 ? undefined : `${path || 'key'}: \\u${value.charCodeAt(at).toString(16)} at character ${at + 1}`
+  }
+  if (typeof value !== 'object' || value === null) return undefined
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const hit = loneSurrogateIn(item, `${path}[]`)
+      if (hit) return hit
+    }
+    return undefined
+  }
+  for (const [key, item] of Object.entries(value)) {
+    const hit = loneSurrogate(key) === -1 ? loneSurrogateIn(item, path ? `${path}.${key}` : key) : `key of ${path || 'the record'}`
+    if (hit) return hit
+  }
+  return undefined
+}
+
 /**
  * What HF datasets' loaders make of the rows before LF's converter sees them: pandas' reading of CSV (nulls,
  * numbers, per-chunk types) and Arrow's one type per JSON field. Reports what breaks or changes the data.
@@ -86,6 +108,8 @@ class LoaderModel {
   visit(row: Row | TypedRow, record: RawRecord, file: DataFile, at: Location): void {
     if ('typed' in row) this.csv(row, record, at)
     else if (file.type === 'json') {
+      const lone = loneSurrogateIn(record)
+      if (lone) this.diags.add('LF432', 'a string holds a lone UTF-16 surrogate', at, lone)
       this.types.visit(record, file.path, row.line, (t) => {
         this.diags.add('LF421', `field "${t.path}" changes type between rows`, at, `${t.now} here, ${t.was} at ${t.firstFile}:${t.firstLine}`)
         this.fatal('LF421')

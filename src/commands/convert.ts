@@ -17,14 +17,14 @@ export default class Convert extends BaseCommand {
   static override examples = [
     '<%= config.bin %> convert data.csv -o train.jsonl --map instruction=question --map output=answer --rejects rejects.jsonl',
     '<%= config.bin %> convert chats.jsonl -o chats.sharegpt.jsonl --to sharegpt --fix-roles --dedup near',
-    'cat raw.jsonl.gz | <%= config.bin %> convert - -o out.json --input-format jsonl --json',
+    'cat raw.jsonl.gz | <%= config.bin %> convert - -o out.json --json',
   ]
   static override flags = {
     output: Flags.string({char: 'o', required: true, summary: 'Output file (.jsonl, .json, .arrow) or - for stdout'}),
     to: Flags.string({options: ['alpaca', 'sharegpt'], summary: 'Output format (default: alpaca for flat rows, sharegpt for conversations)'}),
     map: Flags.string({multiple: true, summary: 'FIELD=COLUMN, e.g. instruction=question (fields: instruction input output system history messages tools text chosen rejected kto_tag)'}),
     system: Flags.string({summary: 'Constant system prompt for records that have none'}),
-    'input-format': Flags.string({options: INPUT_FORMATS, summary: 'Input format (default: from the extension)'}),
+    'input-format': Flags.string({options: INPUT_FORMATS, summary: 'Input format (default: from the extension; sniffed from the data for stdin)'}),
     delimiter: Flags.string({summary: 'CSV delimiter (default: sniffed)'}),
     encoding: Flags.string({summary: 'Input text encoding, e.g. gb18030, utf-16le (default: strict UTF-8)'}),
     nfc: Flags.boolean({default: true, allowNo: true, summary: 'Unicode NFC normalisation'}),
@@ -42,6 +42,7 @@ export default class Convert extends BaseCommand {
     'dedup-report': Flags.string({summary: 'With --dedup near: write the largest duplicate clusters to FILE.html or FILE.json'}),
     rejects: Flags.string({summary: 'Write every dropped record with its reason to this JSONL file'}),
     limit: Flags.integer({summary: 'Read at most this many input records'}),
+    'on-error': Flags.string({options: ['fail', 'skip'], default: 'fail', summary: 'A line or row that does not parse: stop (fail), or skip it as a parse_error reject (skip)'}),
   }
 
   async run(): Promise<ConvertResult> {
@@ -67,6 +68,7 @@ export default class Convert extends BaseCommand {
       dedupReport: flags['dedup-report'],
       rejects: flags.rejects,
       limit: flags.limit,
+      onError: flags['on-error'] as 'fail' | 'skip',
     }, this.reporter())
     if (flags.output !== '-') this.log(renderConvertSummary(result))
     return result

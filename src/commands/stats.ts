@@ -12,10 +12,11 @@ import {PRESETS} from '../tokenize/load.js'
 export default class Stats extends BaseCommand {
   static override summary = 'Token lengths exactly as LLaMA-Factory computes them, and a cutoff_len suggestion'
   static override description = `Runs every record through LF's converter and processor rules, measures kept examples with the real tokenizer and chat template layout, and reports percentiles, a histogram, LF's length_cdf lines and what each cutoff_len truncates. Tokenizer presets: ${Object.keys(PRESETS).join(', ')}; or a tokenizer.json / model folder / HF repo id in the local cache. Templates: ${TEMPLATE_NAMES.join(', ')}.`
-  static override args = {target: Args.string({description: 'Data file (or folder); omit with --dataset'})}
+  static override args = {target: Args.string({description: 'Data file (or folder, or - for stdin); omit with --dataset'})}
   static override examples = [
     '<%= config.bin %> stats train.jsonl --tokenizer qwen',
     '<%= config.bin %> stats --dataset alpaca_en_demo,identity --dataset-dir data --tokenizer llama3 --plot lengths.html',
+    'zcat train.jsonl.gz | <%= config.bin %> stats - --tokenizer qwen',
     '<%= config.bin %> stats chats.jsonl --tokenizer ~/models/Qwen3-8B --template qwen3 --percentile 99.5 --packing --json',
   ]
   static override flags = {
@@ -29,6 +30,7 @@ export default class Stats extends BaseCommand {
     packing: Flags.boolean({summary: 'Also count the packed sequences LF would build'}),
     'cutoff-len': Flags.integer({summary: 'cutoff_len for the packing count (default: the suggestion)'}),
     plot: Flags.string({summary: 'Write the histogram as FILE.svg or FILE.html'}),
+    'on-error': Flags.string({options: ['fail', 'skip'], default: 'fail', summary: 'A line or row that does not parse: stop (fail), or count it as dropped parse_error and go on (skip)'}),
     workers: Flags.integer({summary: 'Worker threads for token counting (default: one per core but one for inputs over 8 MB; 0 = in-process)'}),
   }
 
@@ -50,6 +52,7 @@ export default class Stats extends BaseCommand {
       packing: flags.packing,
       cutoffLen: flags['cutoff-len'],
       workers: flags.workers,
+      onError: flags['on-error'] as 'fail' | 'skip',
     }, this.reporter())
     if (flags.plot) {
       const {suggested} = result.cutoff_len

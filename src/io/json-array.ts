@@ -1,7 +1,7 @@
 import {InputError} from '../errors.js'
 import {readBytes} from './bytes.js'
 import {decodeText} from './decode.js'
-import {isPlainObject, oneLine, preview} from './record.js'
+import {DEPTH_HINT, isPlainObject, MAX_DEPTH, oneLine, preview, tooDeep} from './record.js'
 import type {ReadOptions, Row} from './types.js'
 
 const QUOTE = 34
@@ -48,18 +48,27 @@ export async function* readJsonArray(path: string, opts: ReadOptions = {}): Asyn
     cursor = index
     return cursorLine
   }
-  const finishElement = (end: number): Row => {
+  /** The element's row, or undefined when it is bad and `onError` skips it. */
+  const finishElement = (end: number): Row | undefined => {
     const text = buf.slice(elementStart, end)
+    const bad = (code: string, message: string, suggestion: string): undefined => {
+      const error = new InputError(code, message, {location: {file: path, line: elementLine}, suggestion})
+      if (!opts.onError) throw error
+      opts.onError(error, text)
+      return undefined
+    }
     let value: unknown
     try {
       value = JSON.parse(text)
     } catch (error) {
-      fail('E_JSON_PARSE', `invalid JSON (${oneLine((error as Error).message)})`, elementLine, 'fix the record or re-export the file')
+      return bad('E_JSON_PARSE', `invalid JSON (${oneLine((error as Error).message)})`, 'fix the record or re-export the file')
     }
-    if (!isPlainObject(value)) {
-      fail('E_JSON_NOT_OBJECT', `array element is not an object: ${preview(value)}`, elementLine, 'the array must hold one JSON object per record')
-    }
-    return {record: value as Row['record'], source: path, line: elementLine}
+    if (!isPlainObject(value)) return bad('E_JSON_NOT_OBJECT', `array element is not an object: ${preview(value)}`, 'the array must hold one JSON object per record')
+    if (tooDeep(value)) return bad('E_JSON_DEPTH', `record nests deeper than ${MAX_DEPTH} levels`, DEPTH_HINT)
+    return {record: value, source: path, line: elementLine}
+  }
+  const push = (rows: Row[], row: Row | undefined) => {
+    if (row) rows.push(row)
   }
 
   for await (const text of decodeText(readBytes(path, opts.onBytes), path, opts.encoding)) {
@@ -86,14 +95,14 @@ export async function* readJsonArray(path: string, opts: ReadOptions = {}): Asyn
         else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
           if (depth === 0) {
             // The array's own "]" right after a scalar element.
-            rows.push(finishElement(pos))
+            push(rows, finishElement(pos))
             state = 'after'
           } else if (--depth === 0) {
-            rows.push(finishElement(pos + 1))
+            push(rows, finishElement(pos + 1))
             state = 'between'
           }
         } else if (c === COMMA && depth === 0) {
-          rows.push(finishElement(pos))
+          push(rows, finishElement(pos))
           state = 'between'
         }
         pos++

@@ -1,3 +1,5 @@
+import type {InputError} from '../errors.js'
+
 /**
  * The contract every reader keeps. A reader turns one input (file or stdin) into Rows, streaming, and throws
  * InputError (exit 3) naming the file and line/offset on malformed input.
@@ -26,10 +28,19 @@ export interface ReadOptions {
   format?: InputFormat
   /** CSV only: the delimiter; sniffed when absent. */
   delimiter?: string
+  /** CSV only: a repeated header name is an error (exit 3) instead of pandas' renaming to "q.1" (as LF reads it). */
+  refuseDuplicateHeaders?: boolean
   /** Source text encoding (default utf-8, strict). Any label WHATWG TextDecoder knows, e.g. gb18030, utf-16le. */
   encoding?: string
   /** Called with the number of (compressed) bytes consumed, for progress. */
   onBytes?: (bytes: number) => void
+  /**
+   * `--on-error skip`: a record-level error (a JSON line or array element that does not parse, is not an
+   * object or nests too deeply; a CSV row with too many fields or a malformed quote) is handed here with the
+   * record's text, and the reader goes on with the next record. Without it the reader throws. Errors of the
+   * whole input (encoding, gzip, an array that never closes) always throw.
+   */
+  onError?: (error: InputError, text: string) => void
 }
 
 export type Reader = (path: string, opts: ReadOptions) => AsyncGenerator<Row>

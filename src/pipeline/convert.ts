@@ -7,7 +7,8 @@ import {inputSize} from '../io/bytes.js'
 import {encoderFor, outputFormatFor} from '../io/encoders.js'
 import {pendingManifest, manifestPathFor, type Manifest, type ManifestFile} from '../io/manifest.js'
 import {guardOutputs} from '../io/output-guard.js'
-import {expandInputs, readRows} from '../io/read.js'
+import {expandInputs, stdinFormat} from '../io/read.js'
+import {planInputs, type InputPlan} from './input-plan.js'
 import {RejectsWriter} from '../io/rejects.js'
 import {RecordSink} from '../io/sink.js'
 import type {InputFormat, Row} from '../io/types.js'
@@ -17,7 +18,7 @@ import type {DropFn, Item, NearField} from '../transforms/example.js'
 import {contentFilters, type FilterOptions} from '../transforms/filters.js'
 import {emptyRepairCounts, fixRoles, type RepairCounts} from '../transforms/fix-roles.js'
 import {lfRules} from '../transforms/lf-rules.js'
-import {describeMapping, resolveMapping, type Field, type Mapping} from '../transforms/mapping.js'
+import {describeMapping, mapFlags, type Field, type Mapping} from '../transforms/mapping.js'
 import {makeNormalizer, type NormalizeOptions} from '../transforms/normalize.js'
 import {nearDedupStage} from '../transforms/near-dedup-stage.js'
 import {toExamples} from '../transforms/to-example.js'
@@ -42,6 +43,8 @@ export interface ConvertOptions {
   dedupReport?: string
   rejects?: string
   limit?: number
+  /** What a line or row that does not parse does: stop the run (default) or become a `parse_error` reject. */
+  onError?: 'fail' | 'skip'
 }
 
 export interface ConvertResult {
@@ -65,15 +68,13 @@ export interface ConvertResult {
   seconds: number
 }
 
-/** Rows of every input in order, counted, with progress; stops after `limit` rows (closing the files). */
-async function* allRows(files: string[], opts: ConvertOptions, counter: {n: number; bytes: number}, total: number | undefined, reporter: Reporter): AsyncGenerator<Row> {
-  for (const file of files) {
-    for await (const row of readRows(file, {format: opts.inputFormat, delimiter: opts.delimiter, encoding: opts.encoding, onBytes: (b) => (counter.bytes += b)})) {
-      if (opts.limit !== undefined && counter.n >= opts.limit) return
-      counter.n++
-      if ((counter.n & 1023) === 0) reporter.progress({unit: 'records', done: counter.n, bytesDone: counter.bytes, bytesTotal: total})
-      yield row
-    }
+/** Rows in order, counted, with progress; stops after `limit` rows (closing the files). */
+async function* counted(rows: AsyncIterable<Row>, opts: ConvertOptions, counter: {n: number; bytes: number}, total: number | undefined, reporter: Reporter): AsyncGenerator<Row> {
+  for await (const row of rows) {
+    if (opts.limit !== undefined && counter.n >= opts.limit) return
+    counter.n++
+    if ((counter.n & 1023) === 0) reporter.progress({unit: 'records', done: counter.n, bytesDone: counter.bytes, bytesTotal: total})
+    yield row
   }
 }
 
@@ -101,28 +102,40 @@ export async function convert(opts: ConvertOptions, reporter: Reporter): Promise
   const total = sizes.every((s) => s !== null) ? (sizes).reduce((a, b) => a + b, 0) : undefined
   const counter = {n: 0, bytes: 0}
 
-  // The first record decides the mapping (and so the output layout) for the whole run.
-  const rows = allRows(files, opts, counter, total, reporter)
-  const first = await rows.next()
-  if (first.done) throw new InputError('E_NO_RECORDS', 'no records in the input', {location: {file: files[0]}, suggestion: 'check the file (a CSV with only a header has no records)'})
-  const mapping = resolveMapping(Object.keys(first.value.record), opts.map, first.value.source)
-  const layout = outputLayout(mapping, opts.to, Boolean(opts.system))
-  reporter.info(`mapping: ${describeMapping(mapping)} → ${layout.target}${layout.ranking ? ' (ranking)' : ''}`)
-
   const dropped: Record<string, number> = {}
   const rejects = opts.rejects ? new RejectsWriter(rejectsPath!) : undefined
   const onDrop: DropFn = (row, reason, detail, extra) => {
     dropped[reason] = (dropped[reason] ?? 0) + 1
     rejects?.add({source: row.source, line: row.line, reason, detail, ...extra, record: row.record})
   }
+  // --on-error skip: a line or row that does not parse is a reject with its text (there is no record).
+  const onError = opts.onError === 'skip' ? (error: InputError, text: string) => {
+    counter.n++
+    dropped.parse_error = (dropped.parse_error ?? 0) + 1
+    rejects?.add({source: error.location?.file, line: error.location?.line, reason: 'parse_error', detail: error.message.replace(/ — [^—]*$/, ''), code: error.code, text})
+  } : undefined
+
+  // Every input's columns (all of them, not the first record's) decide its mapping and so the output layout.
+  let plan: InputPlan, layout: OutputLayout
+  try {
+    plan = await planInputs(files, {format: opts.inputFormat, delimiter: opts.delimiter, encoding: opts.encoding, refuseDuplicateHeaders: true, onBytes: (b) => (counter.bytes += b), onError}, opts.map)
+    layout = outputLayout(plan.mapping, opts.to, Boolean(opts.system))
+  } catch (error) {
+    rejects?.abort()
+    throw error
+  }
+  const mapping = plan.mapping
+  for (const group of plan.groups) {
+    const which = plan.groups.length > 1 ? ` (${group.sources.join(', ')})` : ''
+    reporter.info(`mapping${which}: ${describeMapping(group.mapping)} → ${layout.target}${layout.ranking ? ' (ranking)' : ''}`)
+    // Unsure: say so, with the flags that pin it (or fix it) ready to paste.
+    if (group.mapping.guessed.length > 0) reporter.warn(`mapping of ${group.mapping.guessed.join(', ')} guessed from words in column names; check it, and pin it with: ${mapFlags(group.mapping.columns)}`)
+  }
   const sourceIds = new Map(files.map((f, i) => [f, i]))
   const repaired = opts.fixRoles ? emptyRepairCounts() : undefined
 
-  async function* withFirst(): AsyncGenerator<Row> {
-    yield first.value as Row
-    yield* rows
-  }
-  let items: AsyncIterable<Item> = toExamples({mapping, normalize: makeNormalizer(opts.normalize), system: opts.system}, onDrop)(withFirst())
+  const rows = counted(plan.rows(), opts, counter, total, reporter)
+  let items: AsyncIterable<Item> = toExamples({mapping, mappingOf: plan.mappingOf, normalize: makeNormalizer(opts.normalize), system: opts.system}, onDrop)(rows)
   if (repaired) items = fixRoles(repaired)(items)
   items = contentFilters(opts.filters, onDrop)(items)
   let out: AsyncIterable<OutputItem> = lfRules(layout, opts.output, onDrop)(toOutput(layout, onDrop)(items))
@@ -182,7 +195,7 @@ export async function convert(opts: ConvertOptions, reporter: Reporter): Promise
   }
 
   function buildManifest(output: {bytes: number; sha256: string}, described: ManifestFile[]): Manifest {
-    const inputs = files.map((f, i) => ({path: f, bytes: sizes[i] ?? null, format: opts.inputFormat ?? f.split('.').pop() ?? ''}))
+    const inputs = files.map((f, i) => ({path: f, bytes: sizes[i] ?? null, format: opts.inputFormat ?? (f === '-' ? stdinFormat() : undefined) ?? f.split('.').pop() ?? ''}))
     return {
       manifest_version: 1,
       tool: {name: 'lfdata', version: VERSION},
@@ -198,7 +211,7 @@ export async function convert(opts: ConvertOptions, reporter: Reporter): Promise
       records_out: written,
       dropped,
       inputs,
-      options: {to: layout.target, map: opts.map, system: opts.system, dedup: opts.dedup, near_threshold: opts.dedup === 'near' ? opts.nearThreshold : undefined, near_fields: opts.dedup === 'near' ? opts.nearFields : undefined, fix_roles: opts.fixRoles, normalize: opts.normalize, filters: opts.filters, limit: opts.limit},
+      options: {on_error: opts.onError ?? 'fail', to: layout.target, map: opts.map, system: opts.system, dedup: opts.dedup, near_threshold: opts.dedup === 'near' ? opts.nearThreshold : undefined, near_fields: opts.dedup === 'near' ? opts.nearFields : undefined, fix_roles: opts.fixRoles, normalize: opts.normalize, filters: opts.filters, limit: opts.limit},
     }
   }
   return {

@@ -5,7 +5,9 @@ import {pMapIterable} from 'p-map'
 
 import {InputError, UsageError} from '../errors.js'
 import {readManifest} from '../io/manifest.js'
-import {expandInputs, readRows} from '../io/read.js'
+import {expandInputs, readRows, scanKeys} from '../io/read.js'
+import type {ReadOptions, Row} from '../io/types.js'
+import {lateColumnError, readAhead, STDIN_LOOKAHEAD} from './input-plan.js'
 import {datasetStage, resolveDatasetAttr} from '../lf/attr.js'
 import {readDatasetInfo, resolveDataset} from '../io/dataset-files.js'
 import {lfVerdict} from '../lf/processor.js'
@@ -37,6 +39,8 @@ export interface StatsOptions {
   packing: boolean
   /** cutoff_len used for the packing count (default: the suggestion). */
   cutoffLen?: number
+  /** A line or row that does not parse: stop (default) or count it as dropped (parse_error) and go on. */
+  onError?: 'fail' | 'skip'
   /** Worker threads for token counting (default: one per core but one; inputs under 8 MB are counted in-process). */
   workers?: number
 }
@@ -135,6 +139,40 @@ async function sourcesOf(opts: StatsOptions): Promise<Source[]> {
 }
 
 /**
+ * Rows of one file; when its entry is sniffed, the first row carries the keys of the whole file (a key scan,
+ * or for stdin the first STDIN_LOOKAHEAD records, past which a key that changes the sniffed entry stops the run).
+ */
+async function* sniffedRows(file: string, sniff: boolean, opts: ReadOptions): AsyncGenerator<Row & {keys?: Set<string>}> {
+  if (!sniff) {
+    yield* readRows(file, opts)
+    return
+  }
+  if (file !== '-') {
+    const keys = new Set(await scanKeys(file) ?? [])
+    let first = true
+    for await (const row of readRows(file, opts)) {
+      yield first ? {...row, keys} : row
+      first = false
+    }
+    return
+  }
+  const {buffered, rest, keys} = await readAhead(file, opts, STDIN_LOOKAHEAD)
+  if (buffered.length === 0) return
+  const columns = (k: Set<string>) => JSON.stringify(sniffEntry(file, buffered[0]!.record, k).columns)
+  const sniffed = columns(keys)
+  yield {...buffered[0]!, keys}
+  yield* buffered.slice(1)
+  for await (const row of rest) {
+    for (const key of Object.keys(row.record)) {
+      if (keys.has(key)) continue
+      keys.add(key)
+      if (columns(keys) !== sniffed) throw lateColumnError(key, key, row, 'or register it (lfdata convert writes a manifest stats reads)')
+    }
+    yield row
+  }
+}
+
+/**
  * lfdata stats: every record through LF's converter and processor rules, kept examples measured with the
  * real tokenizer and template layout, lengths into an exact histogram. Read → count → summarise.
  */
@@ -183,9 +221,13 @@ export async function runStats(opts: StatsOptions, reporter: Reporter): Promise<
       async function* batches(): AsyncGenerator<{rows: (AlignedExample | null)[]; stage: Stage}> {
         let batch: (AlignedExample | null)[] = []
         for (const file of source.files) {
-          for await (const row of readRows(file)) {
+          // Without an entry or manifest, each file is sniffed from its first record and all of its keys.
+          if (!source.attr) attr = undefined
+          // --on-error skip: a line that does not parse is counted as dropped (parse_error), not measured.
+          const onError = opts.onError === 'skip' ? () => void (drops.parse_error = (drops.parse_error ?? 0) + 1) : undefined
+          for await (const row of sniffedRows(file, source.attr === undefined, {onError})) {
             if (attr === undefined) {
-              attr = resolveDatasetAttr(source.name, sniffEntry(file, row.record))
+              attr = resolveDatasetAttr(source.name, sniffEntry(file, row.record, row.keys))
               stage = opts.stage ?? datasetStage(attr)
             }
             const verdict = lfVerdict(row.record, attr, stage, lfOptions)
