@@ -29,6 +29,7 @@ export const CODES = {
   LF110: {severity: 'error', title: 'media in the data but the template has no slot for it ("This model does not support image input")', fix: 'use the multimodal template of the model (e.g. qwen2_vl)'},
   LF111: {severity: 'warning', title: 'dataset listed twice: LF keys datasets by name and loads it once', fix: 'list each dataset once; use num_samples in dataset_info.json to oversample'},
   LF112: {severity: 'info', title: 'interleaved mixing outside streaming mode: LF logs "We recommend using mix_strategy=concat"', fix: 'keep it to sample the datasets in the interleave_probs proportions; set mix_strategy: concat to train on every example exactly once'},
+  LF113: {severity: 'info', title: 'no template set: LF parses the tokenizer\'s chat_template, or uses the empty template', fix: 'set `template` to the LF template of the model family for the layout it was trained with'},
   // dataset_info.json
   LF201: {severity: 'error', title: 'dataset_info.json not found ("Cannot open … dataset_info.json")', fix: 'point --dataset-dir (or dataset_dir) at the folder holding dataset_info.json'},
   LF202: {severity: 'error', title: 'dataset_info.json is not valid JSON', fix: 'fix the JSON at the reported line and column (no trailing commas or comments)'},
@@ -80,12 +81,14 @@ export const CODES = {
   LF428: {severity: 'error', title: 'kto_tag is not a JSON boolean: LF reads the row as SFT and the KTO processor drops it', fix: 'write true/false, not "true" or 0/1'},
   LF429: {severity: 'warning', title: 'KTO data has only one label ("Your dataset only has one preference type")', fix: 'include both desirable and undesirable examples'},
   LF430: {severity: 'warning', title: 'chosen equals rejected', fix: 'remove pairs that teach nothing'},
+  LF418: {severity: 'error', title: 'record makes LF crash while the template renders it (tool or function-call formatting, unexpected role)', fix: 'fix the record as the Python exception in the detail says, or drop it'},
   LF431: {severity: 'info', title: 'the exact-duplicate check stopped at its memory bound', fix: 'run lfdata convert --dedup exact, which compares every record'},
   LF432: {severity: 'error', title: 'string holds a lone UTF-16 surrogate (a "\\ud800"-style escape with no partner): it has no UTF-8 form and LF\'s loader fails on it', fix: 'repair or drop the record (lfdata convert drops it as lone_surrogate)'},
   // Tokens (--tokenizer)
   LF501: {severity: 'warning', title: 'examples longer than cutoff_len are truncated (with packing: cutoff_len - 1)', fix: 'raise cutoff_len (lfdata stats suggests one) or drop long examples'},
   LF503: {severity: 'error', title: 'pre-training text too short to fill one block ("Cannot find sufficient samples")', fix: 'add data or lower cutoff_len'},
   LF504: {severity: 'info', title: 'pre-training packing: blocks produced and tokens lost at batch tails (LF packs each preprocessing batch on its own and drops its remainder)', fix: 'raise preprocessing_batch_size to lose fewer tokens at batch tails'},
+  LF505: {severity: 'info', title: 'examples with media are not measured: their token count depends on the model\'s image processor', fix: 'check their length with LF itself (llamafactory-cli train with a small max_samples)'},
 } as const satisfies Record<string, CodeInfo>
 
 export type Code = keyof typeof CODES

@@ -15,6 +15,8 @@ import type {Diagnostics, Location} from './diagnostics.js'
 import {firstChar, type DataFile} from './files.js'
 import {mediaProblems, type MediaContext} from './media.js'
 import {PartialBlocks} from './partial-blocks.js'
+import {lfRaiseOf, type EncodeOptions} from '../templates/render.js'
+import type {ChatTemplate} from '../templates/templates.js'
 import type {TokenTally} from './tokens.js'
 import {TypeTracker} from './type-tracker.js'
 
@@ -36,6 +38,8 @@ export interface RecordCheckOptions {
   /** What LF's processor reads from the YAML's template, when lfdata knows it. */
   processor?: ProcessorOptions
   tokens?: TokenTally
+  /** The template (with the YAML's switches) LF renders kept examples with: a record it raises on is LF418. */
+  rendering?: {template: ChatTemplate; options: EncodeOptions}
   dedup: Dedup
   reporter: Reporter
 }
@@ -193,6 +197,13 @@ export async function checkRecords(o: RecordCheckOptions, diags: Diagnostics): P
           counts.dropped[verdict.reason] = (counts.dropped[verdict.reason] ?? 0) + 1
           if (verdict.crash) counts.crashes++
           diags.add(REASON_CODE[verdict.reason], LF_REASONS[verdict.reason].text, at, verdict.detail)
+          o.tokens?.add(null)
+          continue
+        }
+        const raised = o.rendering ? lfRaiseOf(verdict.example, o.rendering.template, o.stage, o.rendering.options) : null
+        if (raised) {
+          counts.crashes++
+          diags.add('LF418', 'record makes LF crash while the template renders it', at, `${o.rendering!.template.name}: ${raised}`)
           o.tokens?.add(null)
           continue
         }

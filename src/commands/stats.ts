@@ -6,7 +6,7 @@ import type {Stage} from '../lf/types.js'
 import {runStats, type StatsResult} from '../pipeline/stats.js'
 import {guardPlot, writePlot} from '../stats/render.js'
 import {renderStats} from '../pipeline/stats-summary.js'
-import {TEMPLATE_NAMES} from '../templates/templates.js'
+import {TEMPLATE_NAMES, TOOL_FORMATS} from '../templates/templates.js'
 import {PRESETS} from '../tokenize/load.js'
 
 export default class Stats extends BaseCommand {
@@ -32,6 +32,11 @@ export default class Stats extends BaseCommand {
     plot: Flags.string({summary: 'Write the histogram as FILE.svg or FILE.html'}),
     'on-error': Flags.string({options: ['fail', 'skip'], default: 'fail', summary: 'A line or row that does not parse: stop (fail), or count it as dropped parse_error and go on (skip)'}),
     workers: Flags.integer({summary: 'Worker threads for token counting (default: one per core but one for inputs over 8 MB; 0 = in-process)'}),
+    'enable-thinking': Flags.string({options: ['true', 'false', 'none'], default: 'true', summary: "LF's enable_thinking for reasoning templates (false: thoughts removed, empty block in the prompt)"}),
+    'default-system': Flags.string({summary: "LF's default_system: replaces the template's default system prompt"}),
+    'tool-format': Flags.string({options: [...TOOL_FORMATS], summary: "LF's tool_format: replaces the template's tool and function-call formatting"}),
+    'mask-history': Flags.boolean({summary: "LF's mask_history: train on the last turn only (history thoughts dropped by reasoning templates)"}),
+    'train-on-prompt': Flags.boolean({summary: "LF's train_on_prompt: the prompt is trained on too"}),
   }
 
   async run(): Promise<StatsResult> {
@@ -53,6 +58,12 @@ export default class Stats extends BaseCommand {
       cutoffLen: flags['cutoff-len'],
       workers: flags.workers,
       onError: flags['on-error'] as 'fail' | 'skip',
+      switches: {
+        enableThinking: {true: true, false: false, none: null}[flags['enable-thinking'] as 'true' | 'false' | 'none'],
+        defaultSystem: flags['default-system'],
+        toolFormat: flags['tool-format'],
+      },
+      encode: {maskHistory: flags['mask-history'], trainOnPrompt: flags['train-on-prompt']},
     }, this.reporter())
     if (flags.plot) {
       const {suggested} = result.cutoff_len

@@ -13,7 +13,7 @@ export function sniffEntry(file: string, record: RawRecord, keys?: Iterable<stri
   const listKey = ['conversations', 'messages'].find((k) => Array.isArray(record[k]))
   if (!listKey) {
     const columns: Record<string, string> = {}
-    for (const [col, names] of [['prompt', ['instruction', 'prompt', 'question']], ['query', ['input']], ['response', ['output', 'response', 'answer']], ['system', ['system']], ['history', ['history']], ['chosen', ['chosen']], ['rejected', ['rejected']], ['kto_tag', ['kto_tag']]] as const) {
+    for (const [col, names] of [['prompt', ['instruction', 'prompt', 'question']], ['query', ['input']], ['response', ['output', 'response', 'answer']], ['system', ['system']], ['history', ['history']], ['chosen', ['chosen']], ['rejected', ['rejected']], ['kto_tag', ['kto_tag']], ['images', ['images']], ['videos', ['videos']], ['audios', ['audios']]] as const) {
       const hit = names.find(has)
       if (hit) columns[col] = hit
     }
@@ -23,7 +23,7 @@ export function sniffEntry(file: string, record: RawRecord, keys?: Iterable<stri
   const first = (record[listKey] as Record<string, unknown>[]).find((m) => m && typeof m === 'object') ?? {}
   const openai = Object.hasOwn(first, 'role')
   const columns: Record<string, string> = {messages: listKey}
-  for (const k of ['system', 'tools', 'chosen', 'rejected', 'kto_tag']) if (has(k)) columns[k] = k
+  for (const k of ['system', 'tools', 'chosen', 'rejected', 'kto_tag', 'images', 'videos', 'audios']) if (has(k)) columns[k] = k
   return {
     file_name: file,
     formatting: 'sharegpt',

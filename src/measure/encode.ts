@@ -1,17 +1,21 @@
 import type {AlignedExample, LfMessage, Stage} from '../lf/types.js'
+import {checkMediaKinds, checkPlaceholders, hasMedia, messagesOf, multiturn, oneturn, type EncodeOptions} from '../templates/render.js'
+import type {ChatTemplate, Slot} from '../templates/templates.js'
+import {LfRaise} from '../templates/tools.js'
 import {AddedTokenSplitter} from '../tokenize/added-tokens.js'
 import type {TokenCounter} from '../tokenize/counter.js'
-import type {ChatTemplate, Slot} from '../templates/templates.js'
-import {formatFunctionCall, formatTools} from '../templates/tools.js'
+
+export type {EncodeOptions}
 
 export interface Length {
   prompt: number
   response: number
   total: number
+  /** Tokens with a label (not IGNORE_INDEX) before truncation. */
+  trained: number
 }
 
 type Count = (text: string) => number
-
 const countFns = new WeakMap<TokenCounter, Map<string, Count>>()
 
 /**
@@ -22,7 +26,8 @@ const countFns = new WeakMap<TokenCounter, Map<string, Count>>()
 function countFor(template: ChatTemplate, counter: TokenCounter): Count {
   let byTemplate = countFns.get(counter)
   if (!byTemplate) countFns.set(counter, (byTemplate = new Map<string, Count>()))
-  let count = byTemplate.get(template.name)
+  const key = template.stopWords.join('\u0000')
+  let count = byTemplate.get(key)
   if (count) return count
   // A stop word the tokenizer already counts as one token (its own special token) needs nothing.
   const added = template.stopWords.filter((w) => counter.count(w) !== 1)
@@ -32,102 +37,121 @@ function countFor(template: ChatTemplate, counter: TokenCounter): Count {
     const words = new Set(added)
     count = (text) => splitter.split(text).reduce((n, part) => n + (words.has(part) ? 1 : counter.count(part)), 0)
   }
-  byTemplate.set(template.name, count)
+  byTemplate.set(key, count)
   return count
 }
 
-/**
- * Tokens of a list of slots: each string slot encoded on its own, special slots one id each. As in
- * StringFormatter.apply, each string slot has its first `{{content}}` replaced, then (user turns of the base
- * Template only) its first `{{idx}}`, which may be one the content brought in.
- */
-function slotTokens(slots: Slot[], content: string, counter: TokenCounter, count: Count, idx?: string): number {
+/** _convert_elements_to_ids, counted: each string slot encoded on its own, special slots one id each. */
+function slotsTokens(slots: Slot[], counter: TokenCounter, count: Count): number {
   let n = 0
   for (const slot of slots) {
-    if (typeof slot === 'string') {
-      let text = slot.replace('{{content}}', () => content)
-      if (idx !== undefined) text = text.replace('{{idx}}', idx)
-      if (text.length > 0) n += count(text)
-    } else if ('token' in slot) n += 1
+    if (typeof slot === 'string') n += slot.length > 0 ? count(slot) : 0
+    else if ('token' in slot) n += 1
+    else if ('ignoredSet' in slot) continue
     else if (slot.special === 'eos') n += 1 // LF always has an EOS (fix_special_tokens adds one)
     else if (counter.bosToken !== null) n += 1
   }
   return n
 }
 
-function renderSlots(slots: Slot[], content: string): string {
-  return slots.map((s) => (typeof s === 'string' ? s.replace('{{content}}', () => content) : '')).join('')
-}
-
-/** Token counts of each message as Template._encode produces them (prefix and system go with message 0). */
-export function encodeMessages(template: ChatTemplate, counter: TokenCounter, messages: LfMessage[], system: string, tools: string): number[] {
-  const sys = system || template.defaultSystem
-  const toolText = tools ? formatTools(template.toolFormat, JSON.parse(tools) as Record<string, unknown>[]) : ''
-  const count = countFor(template, counter)
-  return messages.map((m, i) => {
-    const content = m.content as string
-    let n = 0
-    let fused = ''
-    if (i === 0) {
-      n += slotTokens(template.prefix, '', counter, count)
-      if (sys || tools) {
-        if (template.fuseSystem) fused = renderSlots(template.system, sys + toolText)
-        else n += slotTokens(template.system, sys + toolText, counter, count)
-      }
-    }
-    switch (m.role) {
-      case 'user':
-        // Template._encode passes idx=str(i // 2) to the user formatter; Llama2Template (fuseSystem) does not.
-        return n + slotTokens(template.user, fused + content, counter, count, template.fuseSystem ? undefined : String(Math.floor(i / 2)))
-      case 'assistant':
-        return n + slotTokens(template.assistant, content, counter, count)
-      case 'observation':
-        return n + slotTokens(template.observation, content, counter, count)
-      case 'function':
-        return n + slotTokens(template.function, formatFunctionCall(template.toolFormat, content, template.thoughtWords), counter, count)
-      default:
-        throw new Error(`unexpected role ${m.role}`)
-    }
-  })
-}
-
 /**
  * len(input_ids) of an aligned example as LF's preprocessing for `stage` computes it with no truncation
  * (supervised: encode_multiturn over prompt+response, the reasoning template's empty thought block, and
- * efficient_eos; pairwise/KTO: prompt + the longer response; pt: text + EOS).
+ * efficient_eos; pairwise/KTO: prompt + the longer response; pt: text + EOS). Throws LfRaise where LF's
+ * Python raises on the record.
  */
-export function exampleLength(ex: AlignedExample, template: ChatTemplate, counter: TokenCounter, stage: Stage): Length {
+export function exampleLength(ex: AlignedExample, template: ChatTemplate, counter: TokenCounter, stage: Stage, opts: EncodeOptions = {}): Length {
   const system = typeof ex.system === 'string' ? ex.system : ''
   const tools = typeof ex.tools === 'string' ? ex.tools : ''
   if (stage === 'pt') {
     const n = counter.count(String(ex.prompt[0]?.content ?? '')) + 1
-    return {prompt: 0, response: n, total: n}
+    return {prompt: 0, response: n, total: n, trained: n}
   }
-  const thought = template.reasoning ? counter.count(template.thoughtWords[0] + template.thoughtWords[1]) : 0
-  const needsThought = (content: unknown) =>
-    typeof content === 'string' && !content.includes(template.thoughtWords[0].trim()) && !content.includes(template.thoughtWords[1].trim())
+  const count = countFor(template, counter)
+  const eos = template.efficientEos ? 1 : 0
   if (stage === 'sft') {
-    const counts = encodeMessages(template, counter, [...ex.prompt, ...ex.response], system, tools)
-    let prompt = 0
-    let response = 0
-    for (let i = 0; i + 1 < counts.length; i += 2) {
-      prompt += counts[i]!
-      response += counts[i + 1]!
-      const reply = i + 1 < ex.prompt.length ? ex.prompt[i + 1] : ex.response[i + 1 - ex.prompt.length]
-      if (template.reasoning && needsThought(reply?.content)) response += thought
-    }
-    if (template.efficientEos) response += 1
-    return {prompt, response, total: prompt + response}
+    const turns = supervisedTurns(ex, template, counter, opts)
+    const prompt = turns.reduce((n, [s]) => n + s, 0)
+    const response = turns.reduce((n, [, r]) => n + r, 0) + eos
+    // Labels that are not IGNORE_INDEX: the prompt too with train_on_prompt, the last response alone with
+    // mask_history, and under efficient_eos the EOS label on the first token of every later prompt.
+    let trained: number
+    if (opts.trainOnPrompt) trained = prompt + response
+    else if (opts.maskHistory) trained = turns.at(-1)![1] + eos + (eos && turns.length - 1)
+    else trained = response + (eos && turns.length - 1)
+    return {prompt, response, total: prompt + response, trained}
   }
-  // Pairwise and KTO encode prompt + one response at a time (encode_oneturn); the longer one decides the length.
-  let prompt = 0
+  if (stage === 'ppo') {
+    // The unsupervised processor: the prompt is the input, the response (or an empty one) the labels.
+    const response = ex.response.length === 1 ? ex.response : [{role: 'assistant', content: ''} as LfMessage]
+    const turn = oneturn(template, messagesOf(ex, response), system, tools)
+    const prompt = slotsTokens(turn.source, counter, count)
+    return {prompt, response: slotsTokens(turn.target, counter, count) + eos, total: prompt, trained: 0}
+  }
+  // Pairwise and KTO encode prompt + one response at a time (encode_oneturn); the longer one decides the
+  // length, and the prompt is the first response's (a reasoning template may end it with an empty thought).
+  let prompt = -1
   let longest = 0
   for (const r of ex.response) {
-    const counts = encodeMessages(template, counter, [...ex.prompt, r], system, tools)
-    prompt = counts.slice(0, -1).reduce((a, b) => a + b, 0)
-    let resp = counts.at(-1)! + (template.efficientEos ? 1 : 0)
-    if (template.reasoning && needsThought(r.content)) resp += thought
-    longest = Math.max(longest, resp)
+    const turn = oneturn(template, messagesOf(ex, [r]), system, tools)
+    if (prompt < 0) prompt = slotsTokens(turn.source, counter, count)
+    longest = Math.max(longest, slotsTokens(turn.target, counter, count) + eos)
   }
-  return {prompt, response: longest, total: prompt + longest}
+  prompt = Math.max(prompt, 0)
+  return {prompt, response: longest, total: prompt + longest, trained: longest}
+}
+
+/** Token counts (prompt, response) of each turn of a supervised example, as encode_multiturn gives them. */
+export function supervisedTurns(ex: AlignedExample, template: ChatTemplate, counter: TokenCounter, opts: EncodeOptions = {}): (readonly [number, number])[] {
+  const count = countFor(template, counter)
+  const discard = (opts.maskHistory ?? false) && !template.preserveThinking
+  const turns = multiturn(template, messagesOf(ex, ex.response), typeof ex.system === 'string' ? ex.system : '', typeof ex.tools === 'string' ? ex.tools : '', discard)
+  return turns.map((turn) => [slotsTokens(turn.source, counter, count), slotsTokens(turn.target, counter, count)] as const)
+}
+
+/** processor_utils.infer_seqlen: how much of a (source, target) pair fits in `cutoff` tokens. */
+export function inferSeqlen(source: number, target: number, cutoff: number): [number, number] {
+  const maxTarget = target * 2 < cutoff ? cutoff : source * 2 < cutoff ? cutoff - source : Math.floor(cutoff * (target / (source + target)))
+  const newTarget = Math.min(maxTarget, target)
+  return [Math.min(Math.max(cutoff - newTarget, 0), source), newTarget]
+}
+
+/**
+ * The supervised processor's truncation: turns in order (mask_history: the last turn first, so history is cut
+ * from the front), each cut by infer_seqlen to what is left of cutoff_len. Returns the length and the tokens
+ * still trained on.
+ */
+export function truncateSupervised(turns: (readonly [number, number])[], cutoff: number, efficientEos: boolean, opts: EncodeOptions = {}): {length: number; trained: number} {
+  const order = opts.maskHistory ? [...turns].reverse() : turns
+  let total = efficientEos ? 1 : 0
+  let trained = efficientEos ? 1 : 0
+  for (const [k, [source, target]] of order.entries()) {
+    if (total >= cutoff) break
+    const [s, t] = inferSeqlen(source, target, cutoff - total)
+    total += s + t
+    if (opts.trainOnPrompt) trained += s
+    else if (efficientEos && k !== 0 && s > 0) trained += 1
+    if (!(opts.maskHistory && k !== 0)) trained += t
+  }
+  return {length: total, trained}
+}
+
+/**
+ * One example's length, what LF raises on it (the run would stop there), or `media` for an example with
+ * images/videos/audios, whose tokens depend on the model's image processor: reported, never guessed.
+ */
+export type Measured = Length | {raise: string} | {media: true}
+
+export function measureExample(ex: AlignedExample, template: ChatTemplate, counter: TokenCounter, stage: Stage, opts: EncodeOptions = {}): Measured {
+  try {
+    if (stage !== 'pt' && hasMedia(ex)) {
+      checkMediaKinds(template, ex)
+      return {media: true}
+    }
+    if (stage !== 'pt') checkPlaceholders(template, [...ex.prompt, ...ex.response])
+    return exampleLength(ex, template, counter, stage, opts)
+  } catch (error) {
+    if (error instanceof LfRaise) return {raise: error.message}
+    throw error
+  }
 }

@@ -8,7 +8,9 @@ import {DATA_STAGE, datasetStage, resolveDatasetAttr} from '../lf/attr.js'
 import {DATA_ARGS_DEFAULTS, LF_TEMPLATE_NAMES} from '../lf/data-args.js'
 import type {Stage} from '../lf/types.js'
 import type {Reporter} from '../reporter.js'
-import {processorOptionsFor, TEMPLATES} from '../templates/templates.js'
+import type {EncodeOptions} from '../templates/render.js'
+import {processorOptionsFor, TEMPLATES, TOOL_FORMATS, withSwitches, type TemplateSwitches} from '../templates/templates.js'
+import {templateWithoutName} from '../templates/parse-chat-template.js'
 import {loadTokenizer} from '../tokenize/load.js'
 import {checkConfig, datasetNames, guess, STAGES, type TrainConfig} from '../check/config.js'
 import {loadDatasetInfo, type LoadedInfo} from '../check/dataset-info.js'
@@ -46,14 +48,42 @@ export interface CheckResult {
   datasets: DatasetSummary[]
 }
 
-function tokenSetup(opts: CheckOptions, values: Record<string, unknown>, templateName: string | undefined): TokenSetup | undefined {
+/**
+ * The tokenizer and template the token counts use. A train YAML without `template` gets what LF gives it
+ * (the tokenizer's chat_template parsed, or `empty`), reported as LF113; without a YAML a preset's own
+ * template stands in.
+ */
+function tokenSetup(opts: CheckOptions, values: Record<string, unknown>, templateName: string | undefined, diags: Diagnostics): TokenSetup | undefined {
   if (!opts.tokenizer) return undefined
   const {counter, suggestedTemplate} = loadTokenizer(opts.tokenizer)
-  const name = templateName ?? suggestedTemplate
-  const template = name ? TEMPLATES[name] : undefined
-  if (!template) throw new UsageError(`lfdata cannot measure tokens with template ${name ?? '(none)'}`, {suggestion: `pass --template, one of ${Object.keys(TEMPLATES).join(', ')}`})
+  const name = templateName ?? (opts.config ? undefined : suggestedTemplate)
+  let template = name ? TEMPLATES[name] : undefined
+  if (name && !template) throw new UsageError(`lfdata cannot measure tokens with template ${name}`, {suggestion: `pass --template, one of ${Object.keys(TEMPLATES).join(', ')}`})
+  if (!template) {
+    const resolved = templateWithoutName({chatTemplate: counter.chatTemplate, prefix: () => counter.emptyEncodingText(), specialTokens: counter.specialTokens})
+    diags.add('LF113', 'no template set: LF picks one from the tokenizer', {file: opts.config}, `template: ${resolved.how}`)
+    template = resolved.template
+  }
   const cutoffLen = opts.cutoffLen ?? (typeof values.cutoff_len === 'number' ? values.cutoff_len : DATA_ARGS_DEFAULTS.cutoff_len)
-  return {counter, template, cutoffLen, packing: typeof values.packing === 'boolean' ? values.packing : undefined, neatPacking: values.neat_packing === true}
+  return {
+    counter, template: withSwitches(template, yamlSwitches(values)), cutoffLen, packing: typeof values.packing === 'boolean' ? values.packing : undefined,
+    neatPacking: values.neat_packing === true, options: yamlEncodeOptions(values),
+  }
+}
+
+/** The data args of the YAML that change what the template renders (LF applies them to the template). */
+function yamlSwitches(values: Record<string, unknown>): TemplateSwitches {
+  const et = values.enable_thinking
+  return {
+    ...(et === true || et === false || et === null ? {enableThinking: et} : {}),
+    ...(typeof values.preserve_thinking === 'boolean' ? {preserveThinking: values.preserve_thinking} : {}),
+    ...(typeof values.default_system === 'string' ? {defaultSystem: values.default_system} : {}),
+    ...(typeof values.tool_format === 'string' && (TOOL_FORMATS as readonly string[]).includes(values.tool_format) ? {toolFormat: values.tool_format} : {}),
+  }
+}
+
+function yamlEncodeOptions(values: Record<string, unknown>): EncodeOptions {
+  return {maskHistory: values.mask_history === true, trainOnPrompt: values.train_on_prompt === true}
 }
 
 /** tokenized_path: any non-empty folder makes LF load it and ignore the data (and data args). */
@@ -121,7 +151,9 @@ async function checkDataset(name: string, ctx: RunContext): Promise<{summary?: D
       mapped: new Set<Media>((['image', 'video', 'audio'] as const).filter((m) => attr.columns[`${m}s`] !== null)),
     },
     reasoningTemplate: template !== undefined && REASONING_TEMPLATES.has(template) ? template : undefined,
-    processor: template !== undefined && Object.hasOwn(TEMPLATES, template) ? processorOptionsFor(TEMPLATES[template]!) : undefined,
+    // tool_format in the YAML replaces the template's function formatter, whose crash rules the processor applies.
+    processor: template !== undefined && Object.hasOwn(TEMPLATES, template) ? processorOptionsFor(withSwitches(TEMPLATES[template]!, yamlSwitches(values))) : undefined,
+    rendering: ctx.tokens ? {template: ctx.tokens.template, options: ctx.tokens.options} : template !== undefined && Object.hasOwn(TEMPLATES, template) ? {template: withSwitches(TEMPLATES[template]!, yamlSwitches(values)), options: yamlEncodeOptions(values)} : undefined,
   }, diags)
   if (failed) counts.fatal.push(failed)
   const summary = summarize({
@@ -148,7 +180,7 @@ export async function runCheck(opts: CheckOptions, reporter: Reporter): Promise<
   if (cfg) diags.add('LF108', 'dataset_dir resolves against the launch directory', {file: cfg.file, line: cfg.lines.get('dataset_dir')}, `"${datasetDir}" is ${resolve(datasetDir)} when LF is launched from ${process.cwd()}`)
   const template = opts.template ?? (typeof values.template === 'string' ? values.template : undefined)
   if (opts.template && !LF_TEMPLATE_NAMES.includes(opts.template)) diags.add('LF103', `Template ${opts.template} does not exist.`, {}, guess(opts.template, LF_TEMPLATE_NAMES))
-  const tokens = tokenSetup(opts, values, template)
+  const tokens = tokenSetup(opts, values, template, diags)
 
   const summaries: DatasetSummary[] = []
   const dataFiles: string[] = []

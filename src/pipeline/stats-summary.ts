@@ -8,10 +8,20 @@ const pct = (x: number) => `${(x * 100).toFixed(2)}%`
 export function renderStats(r: StatsResult): string {
   const L = r.lengths
   const drops = Object.entries(r.dropped)
+  const sw = r.switches
+  const switches = [
+    sw.enable_thinking !== true ? `enable_thinking ${sw.enable_thinking === null ? 'none' : sw.enable_thinking}` : '',
+    sw.default_system !== null ? `default_system ${JSON.stringify(sw.default_system.length > 40 ? sw.default_system.slice(0, 40) + '…' : sw.default_system)}` : '',
+    sw.tool_format !== null ? `tool_format ${sw.tool_format}` : '',
+    sw.mask_history ? 'mask_history' : '',
+    sw.train_on_prompt ? 'train_on_prompt' : '',
+  ].filter(Boolean)
   const out = [
-    `tokenizer ${r.tokenizer} · template ${r.template} · stage ${r.stage}`,
+    `tokenizer ${r.tokenizer} · template ${r.template} · stage ${r.stage}${switches.length ? ` · ${switches.join(' · ')}` : ''}`,
+    ...(r.template_source ? [`template ${r.template}: ${r.template_source}`] : []),
+    ...(r.media_examples ? [`${n(r.media_examples)} examples with images/videos/audios not measured: their length depends on the model's image processor`] : []),
     `${n(r.examples)} examples measured${drops.length ? `, ${n(drops.reduce((a, [, c]) => a + c, 0))} dropped by LF's rules (${drops.map(([k, c]) => `${k}: ${n(c)}`).join(', ')})` : ''}`,
-    `tokens: ${n(L.total)} total = ${n(r.prompt_tokens)} prompt + ${n(r.response_tokens)} response`,
+    `tokens: ${n(L.total)} total = ${n(r.prompt_tokens)} prompt + ${n(r.response_tokens)} response${r.trained_tokens !== r.response_tokens ? ` (${n(r.trained_tokens)} trained on)` : ''}`,
     '',
     `length   min ${n(L.min)}  mean ${L.mean}  p50 ${n(L.p50)}  p90 ${n(L.p90)}  p95 ${n(L.p95)}  p99 ${n(L.p99)}  p99.9 ${n(L.p999)}  max ${n(L.max)}`,
     '',

@@ -17,9 +17,10 @@ import type {Reporter} from '../reporter.js'
 import {LengthHistogram} from '../measure/length-histogram.js'
 import {bucketWidth, cdfLines} from '../stats/render.js'
 import {COMMON_CUTOFFS, impact, PackingCounter, suggestCutoff, summarize, type CutoffImpact, type LengthSummary} from '../stats/summary.js'
-import {exampleLength, type Length} from '../measure/encode.js'
-import {processorOptionsFor, TEMPLATES, TEMPLATE_NAMES} from '../templates/templates.js'
+import {measureExample, type EncodeOptions, type Measured} from '../measure/encode.js'
+import {processorOptionsFor, TEMPLATES, TEMPLATE_NAMES, TOOL_FORMATS, withSwitches, type ChatTemplate, type TemplateSwitches} from '../templates/templates.js'
 import type {TokenCounter} from '../tokenize/counter.js'
+import {templateWithoutName} from '../templates/parse-chat-template.js'
 import {loadTokenizer} from '../tokenize/load.js'
 import {LengthPool} from '../measure/pool.js'
 
@@ -43,6 +44,9 @@ export interface StatsOptions {
   onError?: 'fail' | 'skip'
   /** Worker threads for token counting (default: one per core but one; inputs under 8 MB are counted in-process). */
   workers?: number
+  /** LF's DataArguments that change what the template renders or which tokens are trained. */
+  switches?: TemplateSwitches
+  encode?: EncodeOptions
 }
 
 export interface DatasetStats {
@@ -58,10 +62,18 @@ export interface StatsResult {
   dropped: Record<string, number>
   tokenizer: string
   template: string
+  /** Set when no template was named: how LF's own fallback chose it. */
+  template_source?: string
   stage: Stage
   lengths: LengthSummary
   prompt_tokens: number
   response_tokens: number
+  /** Tokens with a label (trained on) before truncation: the response, or more with train_on_prompt. */
+  trained_tokens: number
+  /** Examples with images/videos/audios: LF trains on them, but their length depends on the image processor, so they are not measured. */
+  media_examples: number
+  /** The switches applied (LF's defaults otherwise). */
+  switches: {enable_thinking: boolean | null; default_system: string | null; tool_format: string | null; mask_history: boolean; train_on_prompt: boolean}
   cutoff_len: {suggested: number; percentile: number; round: number; truncated_examples: number; truncated_fraction: number; tokens_lost: number}
   at: CutoffImpact[]
   histogram: {bucket_width: number; counts: number[]}
@@ -74,26 +86,25 @@ export interface StatsResult {
 
 interface Measurer {
   size: number
-  measure(examples: AlignedExample[], stage: Stage): Promise<Length[]>
+  measure(examples: AlignedExample[], stage: Stage): Promise<Measured[]>
   close(): Promise<void>
 }
 
 /** Token counting in-process for small inputs (worker start-up would dominate), on a worker pool otherwise. */
-async function measurerFor(opts: StatsOptions, template: string, counter: TokenCounter, sources: Source[]): Promise<Measurer> {
+async function measurerFor(opts: StatsOptions, template: ChatTemplate, counter: TokenCounter, sources: Source[]): Promise<Measurer> {
   const bytes = (await Promise.all(sources.flatMap((s) => s.files).map((f) => stat(f).then((x) => x.size, () => 0)))).reduce((a, b) => a + b, 0)
   // The main thread reads and applies LF's rules at about the speed one worker counts, so it keeps a core.
   const workers = opts.workers ?? (bytes < 8 * 1024 * 1024 ? 0 : Math.max(1, availableParallelism() - 1))
   if (!Number.isInteger(workers) || workers < 0) throw new UsageError('--workers must be a whole number ≥ 0')
   if (workers === 0) {
-    const tpl = TEMPLATES[template]!
-    return {size: 1, measure: (examples, stage) => Promise.resolve(examples.map((ex) => exampleLength(ex, tpl, counter, stage))), close: () => Promise.resolve()}
+    return {size: 1, measure: (examples, stage) => Promise.resolve(examples.map((ex) => measureExample(ex, template, counter, stage, opts.encode))), close: () => Promise.resolve()}
   }
   const pools = new Map<Stage, LengthPool>()
   return {
     size: workers,
     measure(examples, stage) {
       let pool = pools.get(stage)
-      if (!pool) pools.set(stage, (pool = new LengthPool({tokenizer: opts.tokenizer, template, stage, counter: counter.spec}, workers)))
+      if (!pool) pools.set(stage, (pool = new LengthPool({tokenizer: opts.tokenizer, template, stage, options: opts.encode ?? {}, counter: counter.spec}, workers)))
       return pool.measure(examples)
     },
     close: async () => {
@@ -181,22 +192,34 @@ export async function runStats(opts: StatsOptions, reporter: Reporter): Promise<
   if (!(opts.percentile > 0 && opts.percentile <= 100)) throw new UsageError('--percentile must be in (0, 100]')
   if (!Number.isInteger(opts.round) || opts.round < 1) throw new UsageError('--round must be a whole number ≥ 1')
   if (opts.template && !TEMPLATES[opts.template]) throw new UsageError(`unknown template "${opts.template}"`, {suggestion: `lfdata knows: ${TEMPLATE_NAMES.join(', ')}`})
+  const switches = opts.switches ?? {}
+  const encode = opts.encode ?? {}
+  if (switches.toolFormat !== undefined && !(TOOL_FORMATS as readonly string[]).includes(switches.toolFormat)) {
+    throw new UsageError(`unknown tool format "${switches.toolFormat}"`, {suggestion: `LF knows: ${TOOL_FORMATS.join(', ')}`})
+  }
+  if (encode.maskHistory && encode.trainOnPrompt) throw new UsageError('`mask_history` is incompatible with `train_on_prompt`.', {suggestion: 'LF refuses both together; pick one'})
   const {counter, suggestedTemplate} = loadTokenizer(opts.tokenizer)
-  const templateName = opts.template ?? templateFor(opts.tokenizer, suggestedTemplate)
-  if (!templateName) throw new UsageError(`cannot tell the template for tokenizer ${opts.tokenizer}`, {suggestion: `pass --template (${TEMPLATE_NAMES.join(', ')})`})
-  const template = TEMPLATES[templateName]!
+  const guessed = opts.template ?? templateFor(opts.tokenizer, suggestedTemplate)
+  // No template named or implied by the tokenizer: what LF does without `template` (parse the chat_template, or empty).
+  const resolved = guessed ? undefined : templateWithoutName({chatTemplate: counter.chatTemplate, prefix: () => counter.emptyEncodingText(), specialTokens: counter.specialTokens})
+  if (resolved) reporter.info(`template: ${resolved.how}`)
+  const templateName = guessed ?? resolved!.template.name
+  const template = withSwitches(guessed ? TEMPLATES[guessed]! : resolved!.template, switches)
+  if (encode.trainOnPrompt && template.efficientEos) throw new UsageError('Current template does not support `train_on_prompt`.', {suggestion: `LF refuses train_on_prompt with ${templateName} (efficient_eos)`})
   const lfOptions = processorOptionsFor(template)
 
   const all = new LengthHistogram()
   const dropped: Record<string, number> = {}
   let prompt = 0
   let response = 0
+  let trained = 0
+  let media = 0
   let stage: Stage = opts.stage ?? 'sft'
   const perDataset: DatasetStats[] = []
   const lengthsInOrder: (number | null)[] = []
   let done = 0
   const sources = await sourcesOf(opts)
-  const pool = await measurerFor(opts, templateName, counter, sources)
+  const pool = await measurerFor(opts, template, counter, sources)
   try {
     for (const source of sources) {
       stage = opts.stage ?? source.stage ?? (source.attr ? datasetStage(source.attr) : 'sft')
@@ -204,22 +227,37 @@ export async function runStats(opts: StatsOptions, reporter: Reporter): Promise<
       const drops: Record<string, number> = {}
       let attr = source.attr
       // Rows in order; kept examples are measured in batches (on workers for large inputs), two per worker in flight.
-      const settle = (rows: (AlignedExample | null)[], measured: Length[]) => {
+      type Where = {file: string; line: number}
+      const settle = (rows: (AlignedExample | null)[], at: Where[], measured: Measured[]) => {
         let k = 0
-        for (const row of rows) {
+        for (const [i, row] of rows.entries()) {
           if (row === null) {
             if (opts.packing) lengthsInOrder.push(null)
             continue
           }
           const len = measured[k++]!
+          if ('raise' in len) {
+            // LF's preprocessing stops the whole run on this record: no length of this dataset is LF's.
+            throw new InputError('E_LF_RAISES', `LF's preprocessing raises on record ${at[i]!.line} of dataset ${source.name}: ${len.raise}`, {
+              location: at[i],
+              suggestion: 'fix or drop the record (lfdata check lists every such record)',
+            })
+          }
+          if ('media' in len) {
+            media++
+            if (opts.packing) lengthsInOrder.push(null)
+            continue
+          }
           h.add(len.total)
           prompt += len.prompt
           response += len.response
+          trained += len.trained
           if (opts.packing) lengthsInOrder.push(len.total)
         }
       }
-      async function* batches(): AsyncGenerator<{rows: (AlignedExample | null)[]; stage: Stage}> {
+      async function* batches(): AsyncGenerator<{rows: (AlignedExample | null)[]; where: Where[]; stage: Stage}> {
         let batch: (AlignedExample | null)[] = []
+        let where: Where[] = []
         for (const file of source.files) {
           // Without an entry or manifest, each file is sniffed from its first record and all of its keys.
           if (!source.attr) attr = undefined
@@ -232,17 +270,25 @@ export async function runStats(opts: StatsOptions, reporter: Reporter): Promise<
             }
             const verdict = lfVerdict(row.record, attr, stage, lfOptions)
             if (++done % 1000 === 0) reporter.progress({unit: 'examples', done})
+            if (!verdict.kept && verdict.crash) {
+              throw new InputError('E_LF_RAISES', `LF's preprocessing raises on record ${row.line} of dataset ${source.name}: ${verdict.detail}`, {
+                location: {file, line: row.line},
+                suggestion: 'fix or drop the record (lfdata check lists every such record)',
+              })
+            }
             if (!verdict.kept) drops[verdict.reason] = (drops[verdict.reason] ?? 0) + 1
             batch.push(verdict.kept ? verdict.example : null)
+            where.push({file, line: row.line})
             if (batch.length < BATCH) continue
-            yield {rows: batch, stage}
+            yield {rows: batch, where, stage}
             batch = []
+            where = []
           }
         }
-        if (batch.length > 0) yield {rows: batch, stage}
+        if (batch.length > 0) yield {rows: batch, where, stage}
       }
-      const measured = pMapIterable(batches(), async (b) => ({rows: b.rows, lengths: await pool.measure(b.rows.filter((r): r is AlignedExample => r !== null), b.stage)}), {concurrency: 2 * pool.size})
-      for await (const {rows, lengths} of measured) settle(rows, lengths)
+      const measured = pMapIterable(batches(), async (b) => ({...b, lengths: await pool.measure(b.rows.filter((r): r is AlignedExample => r !== null), b.stage)}), {concurrency: 2 * pool.size})
+      for await (const {rows, where, lengths} of measured) settle(rows, where, lengths)
       for (const [r, c] of Object.entries(drops)) dropped[r] = (dropped[r] ?? 0) + c
       all.merge(h)
       perDataset.push({name: source.name, files: source.files, examples: h.n, dropped: drops, lengths: summarize(h)})
@@ -251,6 +297,12 @@ export async function runStats(opts: StatsOptions, reporter: Reporter): Promise<
     await pool.close()
   }
   reporter.finish()
+  if (all.n === 0 && media > 0) {
+    throw new InputError('E_ONLY_MEDIA', `every example LF keeps has images, videos or audios (${media}): their length depends on the model's image processor, which lfdata does not guess`, {
+      location: {file: sources[0]?.files[0]},
+      suggestion: 'measure the text-only part with a dataset entry that maps no media columns',
+    })
+  }
   if (all.n === 0) {
     throw new InputError('E_NOTHING_KEPT', `no example would be trained on: every record is dropped by LF's rules (${JSON.stringify(dropped)})`, {
       location: {file: sources[0]?.files[0]},
@@ -273,10 +325,17 @@ export async function runStats(opts: StatsOptions, reporter: Reporter): Promise<
     dropped,
     tokenizer: opts.tokenizer,
     template: templateName,
+    ...(resolved ? {template_source: resolved.how} : {}),
     stage,
     lengths: summarize(all),
     prompt_tokens: prompt,
     response_tokens: response,
+    trained_tokens: trained,
+    media_examples: media,
+    switches: {
+      enable_thinking: template.enableThinking, default_system: switches.defaultSystem ?? null, tool_format: switches.toolFormat ?? null,
+      mask_history: encode.maskHistory ?? false, train_on_prompt: encode.trainOnPrompt ?? false,
+    },
     cutoff_len: {suggested: suggestion.cutoff_len, percentile: opts.percentile, round: opts.round, truncated_examples: suggestion.truncated_examples, truncated_fraction: suggestion.truncated_fraction, tokens_lost: suggestion.tokens_lost},
     at: COMMON_CUTOFFS.map((c) => impact(all, c)),
     histogram: {bucket_width: width, counts: all.buckets(width)},

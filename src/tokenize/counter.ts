@@ -76,6 +76,41 @@ export class TokenCounter {
     if (tables && split && !this.t.remove_space && !this.t.do_lowercase_and_remove_accent) this.fast = {split, pieces: new PieceCounter(tables), tables}
   }
 
+  /** tokenizer_config.json's chat_template (a named list's "default" entry), or null when it has none. */
+  get chatTemplate(): string | null {
+    const t = this.config.chat_template
+    if (typeof t === 'string') return t
+    if (Array.isArray(t)) return (t as {name?: string; template?: string}[]).find((x) => x.name === 'default')?.template ?? null
+    return null
+  }
+
+  /** The config's special tokens by name (bos_token, eos_token, …) as chat templates see them. */
+  get specialTokens(): Record<string, string> {
+    const out: Record<string, string> = {}
+    for (const key of ['bos_token', 'eos_token', 'unk_token', 'sep_token', 'pad_token', 'cls_token', 'mask_token']) {
+      const v = this.config[key]
+      const text = typeof v === 'string' ? v : v && typeof v === 'object' && typeof (v as {content?: unknown}).content === 'string' ? (v as {content: string}).content : null
+      if (text !== null) out[key] = text
+    }
+    return out
+  }
+
+  /**
+   * decode(encode("")): the special tokens the post-processor puts around every text (LF's parse_template
+   * prefix), read off tokenizer.json's TemplateProcessing / Bert / Roberta post-processor.
+   */
+  emptyEncodingText(): string {
+    type Processor = {type?: string; processors?: Processor[]; single?: Record<string, {id: string}>[]; cls?: [string, number]; sep?: [string, number]}
+    const find = (p: Processor | null | undefined): string | null => {
+      if (!p) return null
+      if (p.type === 'Sequence') return (p.processors ?? []).map(find).find((x) => x !== null) ?? null
+      if (p.type === 'TemplateProcessing') return (p.single ?? []).map((item) => item.SpecialToken?.id ?? '').join('')
+      if (p.type === 'BertProcessing' || p.type === 'RobertaProcessing') return `${p.cls?.[0] ?? ''}${p.sep?.[0] ?? ''}`
+      return null
+    }
+    return find(this.splitting.post_processor as Processor) ?? ''
+  }
+
   /** From a parsed tokenizer.json and tokenizer_config.json. */
   static fromJson(json: Record<string, unknown>, config: Record<string, unknown>, name: string, bosToken: string | null, eosToken: string | null, reload: () => Record<string, unknown>): TokenCounter {
     const {model, ...splitting} = json

@@ -1,9 +1,9 @@
 import {beforeAll, describe, expect, it} from 'vitest'
 
 import type {AlignedExample} from '../../src/lf/types.js'
+import {pyJsonDumps as pyDumps} from '../../src/lf/py.js'
 import {exampleLength} from '../../src/measure/encode.js'
 import {TEMPLATES} from '../../src/templates/templates.js'
-import {pyDumps} from '../../src/templates/tools.js'
 import type {TokenCounter} from '../../src/tokenize/counter.js'
 import {loadTokenizer} from '../../src/tokenize/load.js'
 
@@ -39,7 +39,7 @@ describe('template layouts (LF template.py)', () => {
     const prompt = pieces(qwen,
       '<|im_start|>system\nYou are Qwen, created by Alibaba Cloud. You are a helpful assistant.<|im_end|>\n',
       '<|im_start|>user\nGive three tips for staying healthy.<|im_end|>\n<|im_start|>assistant\n')
-    expect(len).toEqual({prompt, response: pieces(qwen, '1. Eat well.\n2. Sleep.\n3. Move.<|im_end|>\n'), total: len.prompt + len.response})
+    expect(len).toMatchObject({prompt, response: pieces(qwen, '1. Eat well.\n2. Sleep.\n3. Move.<|im_end|>\n'), total: len.prompt + len.response})
     // The rendered conversation tokenises to the same total here (no merges across slot boundaries).
     expect(len.total).toBe(qwen.encodeLength('<|im_start|>system\nYou are Qwen, created by Alibaba Cloud. You are a helpful assistant.<|im_end|>\n<|im_start|>user\nGive three tips for staying healthy.<|im_end|>\n<|im_start|>assistant\n1. Eat well.\n2. Sleep.\n3. Move.<|im_end|>\n'))
   })
@@ -82,7 +82,7 @@ describe('template layouts (LF template.py)', () => {
     expect(d.prompt).toBe(pieces(qwen, 'Human: Give three tips for staying healthy.', '\nAssistant:') + 1)
     expect(d.response).toBe(pieces(qwen, '1. Eat well.\n2. Sleep.\n3. Move.', '\n') + 1)
     const e = exampleLength(alpaca, TEMPLATES.empty!, qwen, 'sft')
-    expect(e).toEqual({prompt: qwen.count('Give three tips for staying healthy.'), response: qwen.count('1. Eat well.\n2. Sleep.\n3. Move.'), total: e.prompt + e.response})
+    expect(e).toMatchObject({prompt: qwen.count('Give three tips for staying healthy.'), response: qwen.count('1. Eat well.\n2. Sleep.\n3. Move.'), total: e.prompt + e.response})
   })
 
   it('glm4 (efficient_eos) adds one EOS at the end; llama2 fuses the system text into the user turn', () => {
@@ -220,8 +220,8 @@ describe('every template: one alpaca and one sharegpt-with-tools example, slot b
       })
     }
     check(alpaca, al)
-    if (tl === 'unsupported') expect(() => exampleLength(withTools, TEMPLATES[name]!, qwen, 'sft')).toThrow(/not implemented in lfdata/)
-    else check(withTools, tl)
+    // glm4's and mistral's tool formats are pinned slot by slot in lf-parity.test.ts (LF's own rendering).
+    if (tl !== 'unsupported') check(withTools, tl)
   })
 
   it("default tool format: a union type and a null description print as Python's str() prints them", () => {

@@ -83,7 +83,8 @@ export const CASES: BadInput[] = [
   {name: 'no column LF can use', file: 'a.jsonl', exit: 2, statsExit: 3, where: 'file', checkError: true, content: () => '{"foo":"q","bar":"a"}\n'},
   {name: 'every record empty (LF trains empty strings)', file: 'a.jsonl', statsExit: 0, where: 'file', checkError: false, content: () => '{"instruction":"","output":""}\n{"instruction":"q","output":"  "}\n'},
   {name: '__proto__ and constructor keys (plain data)', output: QA, file: 'a.jsonl', exit: 0, lfReads: true, content: () => '{"__proto__":{"polluted":1},"constructor":"c","instruction":"q","output":"a"}\n'},
-  {name: 'non-string values (numbers, booleans, null)', output: '{"instruction":"1","input":"","output":"true"}\n' + QA, file: 'a.jsonl', exit: 0, content: () => '{"instruction":1,"output":true}\n{"instruction":"q","output":null}\n{"instruction":"q","output":"a"}\n'},
+  // LF raises on the first record (TypeError joining a number into the prompt): its run stops, so stats exits 3.
+  {name: 'non-string values (numbers, booleans, null)', output: '{"instruction":"1","input":"","output":"true"}\n' + QA, file: 'a.jsonl', exit: 0, statsExit: 3, content: () => '{"instruction":1,"output":true}\n{"instruction":"q","output":null}\n{"instruction":"q","output":"a"}\n'},
   {name: 'objects in text fields', file: 'a.jsonl', where: 'file', checkError: true, content: () => '{"instruction":{"a":1},"output":[1]}\n'},
   {name: 'JSON nested 100,000 deep', file: 'a.jsonl', content: () => `${QA}{"instruction":${'['.repeat(100_000)}${']'.repeat(100_000)},"output":"a"}\n`},
   {name: 'JSON nested 100,000 deep in a column nobody reads', file: 'a.json', content: () => `[{"instruction":"q","output":"a","x":${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}}]`},
