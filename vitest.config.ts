@@ -1,3 +1,6 @@
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
 import {defineConfig} from 'vitest/config'
 
 export default defineConfig({
@@ -8,5 +11,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Tokenizers loaded by path keep counting snapshots in a cache dir (src/tokenize/load.ts): not the user's, in tests.
+    env: {LFDATA_CACHE_DIR: join(tmpdir(), 'lfdata-test-cache')},
   },
 })

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // `npm run bench [-- NAME...] [--size MB] [--rounds N]`: lfdata beside a peer on the same generated input, in
 // the same run, alternating which goes first for several rounds. Reports median seconds, MB/s, peak RSS and
-// the median ratio (lfdata throughput / peer throughput). NAME: convert jsonl csv-json stats dedup parquet
-// scaling (the default set, "all"), memory (1 GB CSV, run on its own).
+// the median ratio (lfdata throughput / peer throughput). NAME: convert jsonl csv-json stats presets dedup
+// parquet scaling (the default set, "all"), memory (1 GB CSV, run on its own).
 // Results: bench/results/latest.json and latest.md (the table for the README); benchmarks not run keep their
 // last figures there, dated.
 // Sizes: --size / BENCH_MB; by default 24 MB for the default set (~6 min on 2 cores), and the size its issue
@@ -145,6 +145,41 @@ const BENCHES = {
       {name: 'tokenizers (Rust) encodeBatch, raw texts', run: () => timed([node, `${peers}/rust-tokenize.js`, QWEN_JSON, jsonl])})
     return {...row, tokens: ours.tokens, helper: helperBench('stats.js')}
   },
+  presets: async () => {
+    need(npmPeer('tokenizers'), 'the Rust tokenizers package')
+    const {PRESETS} = await import('../dist/tokenize/load.js')
+    const {TEMPLATES} = await import('../dist/templates/templates.js')
+    const {jsonl} = await generate(`${work}/stats`, Math.max(1, MB / 4), {formats: ['jsonl']})
+    const rows = []
+    // Each preset beside the Rust tokenizer on its own tokenizer.json: equal totals first, then speed. The
+    // preset's implied template when lfdata has it (else `default`); the peer encodes the raw texts only.
+    for (const [name, preset] of Object.entries(PRESETS)) {
+      if (name === 'qwen') continue // the stats benchmark
+      const json = `${root}node_modules/${preset.pkg}/models/tokenizer.json`
+      if (!existsSync(json)) continue
+      const ours = JSON.parse(timed([node, `${peers}/lfdata-count.js`, name, jsonl], {capture: true}).stdout)
+      const theirs = JSON.parse(timed([node, `${peers}/rust-tokenize.js`, json, jsonl], {capture: true}).stdout)
+      if (ours.tokens !== theirs.tokens) throw new Error(`${name}: token totals differ: lfdata ${ours.tokens}, Rust ${theirs.tokens}`)
+      const template = TEMPLATES[preset.template] ? preset.template : 'default'
+      const row = compare(`stats --tokenizer ${name} (template ${template}) vs Rust encodeBatch`, jsonl,
+        lf('stats', jsonl, '--tokenizer', name, '--template', template, '--workers', String(cpus().length)),
+        {name: 'tokenizers (Rust) encodeBatch, raw texts', run: () => timed([node, `${peers}/rust-tokenize.js`, json, jsonl])})
+      rows.push({...row, tokens: ours.tokens})
+    }
+    // Loading a large vocabulary must not dominate a small run: 2 MB with Gemma 3 (262k tokens) as a preset and
+    // by tokenizer.json path (snapshot cached by the first run, whose time is kept too) beside the qwen preset.
+    const gemma = `${root}node_modules/${PRESETS.gemma3.pkg}/models/tokenizer.json`
+    if (existsSync(gemma)) {
+      const small = (await generate(`${work}/stats-2mb`, 2, {seed: 3, formats: ['jsonl']})).jsonl
+      const qwen = {name: 'stats --tokenizer qwen (template default)', run: () => timed([node, bin, 'stats', small, '--tokenizer', 'qwen', '--template', 'default'])}
+      rows.push(compare('2 MB: stats --tokenizer gemma3 vs the qwen preset', small, lf('stats', small, '--tokenizer', 'gemma3', '--template', 'default'), qwen))
+      rmSync(process.env.LFDATA_CACHE_DIR, {recursive: true, force: true})
+      const first = timed([node, bin, 'stats', small, '--tokenizer', gemma, '--template', 'default'])
+      const row = compare('2 MB: stats --tokenizer gemma3/tokenizer.json (cached) vs the qwen preset', small, lf('stats', small, '--tokenizer', gemma, '--template', 'default'), qwen)
+      rows.push({...row, firstRunSeconds: first.seconds})
+    }
+    return rows
+  },
   dedup: async () => {
     // Its own input: the default one repeats 20 words, so every record is a near-duplicate of every other
     // under any bag-of-shingles measure. This one is realistic text (Zipf-drawn English and Chinese words,
@@ -209,7 +244,7 @@ const BENCHES = {
     return row
   },
 }
-const DEFAULT = ['convert', 'jsonl', 'csv-json', 'stats', 'dedup', 'parquet', 'scaling']
+const DEFAULT = ['convert', 'jsonl', 'csv-json', 'stats', 'presets', 'dedup', 'parquet', 'scaling']
 
 // ---- the report ------------------------------------------------------------------------------------------
 
@@ -227,7 +262,7 @@ function markdown(r) {
     '|---|---|---|---|---|',
     ...rows.map((b) => b.error ? `| ${b.name} | | ${b.skipped ? 'skipped' : 'failed'}: ${b.error.slice(0, 120)} | | |`
       : b.target ? `| ${b.name} | ${b.inputMB} MB JSONL (realistic text, 5% near-copies) | ${cell(b.lfdata)}; the stage alone: ${b.stage.mbPerSec} MB/s | target ${b.target.mbPerSec} MB/s end to end, < ${b.target.rssMB} MB RSS | ${b.ratio} |`
-        : `| ${b.name} | ${b.parquetMB ? `${b.parquetMB} MB Parquet (${b.inputMB} MB as JSONL)` : `${b.inputMB} MB`} | ${cell(b.lfdata)} | ${b.peer.name}: ${cell(b.peer)} | ${b.ratio} |`),
+        : `| ${b.name}${b.firstRunSeconds ? ` (first run, cache empty: ${b.firstRunSeconds} s)` : ''} | ${b.parquetMB ? `${b.parquetMB} MB Parquet (${b.inputMB} MB as JSONL)` : `${b.inputMB} MB`} | ${cell(b.lfdata)} | ${b.peer.name}: ${cell(b.peer)} | ${b.ratio} |`),
   ]
   const helpers = rows.filter((b) => b.helper?.ratio !== undefined)
   if (helpers.length) lines.push('', ...helpers.map((b) => `- ${b.name}: the area's own \`${b.helper.script}\` (one round, its own input${b.helper.inputMB ? ` of ${b.helper.inputMB} MB` : ''}): lfdata ${b.helper.lfdata?.seconds} s vs ${b.helper.peer?.name ?? 'peer'} ${b.helper.peer?.seconds} s, ratio ${b.helper.ratio}.`))
@@ -248,7 +283,9 @@ const wanted = names.length && !names.includes('all') ? names : DEFAULT
 for (const n of wanted) if (!BENCHES[n]) throw new Error(`unknown benchmark ${n}; choose from ${Object.keys(BENCHES).join(', ')}, all`)
 if (!existsSync(`${root}dist/cli.js`)) spawnSync('npm', ['run', 'build'], {cwd: root, stdio: 'inherit'})
 mkdirSync(work, {recursive: true})
-const needsInputs = wanted.some((n) => !['scaling', 'memory', 'stats'].includes(n))
+// Tokenizers given by path cache their counting snapshots here, not in the user's cache.
+process.env.LFDATA_CACHE_DIR = `${work}/tokenizer-cache`
+const needsInputs = wanted.some((n) => !['scaling', 'memory', 'stats', 'presets'].includes(n))
 console.log(needsInputs ? `generating ${MB} MB inputs in bench/work…` : '')
 const inputs = needsInputs ? await generate(work, MB) : {}
 const results = {date: new Date().toISOString(), cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, mb: MB, rounds: ROUNDS, benchmarks: []}

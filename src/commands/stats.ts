@@ -20,7 +20,7 @@ export default class Stats extends BaseCommand {
     '<%= config.bin %> stats chats.jsonl --tokenizer ~/models/Qwen3-8B --template qwen3 --percentile 99.5 --packing --json',
   ]
   static override flags = {
-    tokenizer: Flags.string({char: 't', required: true, summary: 'Preset (qwen, llama3), tokenizer.json, model folder, or HF repo id in the local cache'}),
+    tokenizer: Flags.string({char: 't', required: true, summary: 'Preset (qwen, llama3, llama3.1, llama2, gemma3, deepseek3, gpt-oss), tokenizer.json, model folder, or HF repo id in the local cache'}),
     template: Flags.string({summary: 'LF template name (default: derived from the tokenizer)'}),
     dataset: Flags.string({summary: 'Registered dataset name(s), comma-separated'}),
     'dataset-dir': Flags.string({default: 'data', summary: 'Folder with dataset_info.json'}),

@@ -11,6 +11,7 @@ import type {Reporter} from '../reporter.js'
 import type {EncodeOptions} from '../templates/render.js'
 import {processorOptionsFor, TEMPLATES, TOOL_FORMATS, withSwitches, type TemplateSwitches} from '../templates/templates.js'
 import {templateWithoutName} from '../templates/parse-chat-template.js'
+import {missingTemplateTokens} from '../measure/template-tokens.js'
 import {loadTokenizer} from '../tokenize/load.js'
 import {checkConfig, datasetNames, guess, STAGES, type TrainConfig} from '../check/config.js'
 import {loadDatasetInfo, type LoadedInfo} from '../check/dataset-info.js'
@@ -181,6 +182,7 @@ export async function runCheck(opts: CheckOptions, reporter: Reporter): Promise<
   const template = opts.template ?? (typeof values.template === 'string' ? values.template : undefined)
   if (opts.template && !LF_TEMPLATE_NAMES.includes(opts.template)) diags.add('LF103', `Template ${opts.template} does not exist.`, {}, guess(opts.template, LF_TEMPLATE_NAMES))
   const tokens = tokenSetup(opts, values, template, diags)
+  if (tokens) for (const warning of missingTemplateTokens(tokens.template, tokens.counter)) reporter.warn(warning)
 
   const summaries: DatasetSummary[] = []
   const dataFiles: string[] = []

@@ -17,7 +17,7 @@ export function renderStats(r: StatsResult): string {
     sw.train_on_prompt ? 'train_on_prompt' : '',
   ].filter(Boolean)
   const out = [
-    `tokenizer ${r.tokenizer} · template ${r.template} · stage ${r.stage}${switches.length ? ` · ${switches.join(' · ')}` : ''}`,
+    `tokenizer ${r.tokenizer}${r.vocabulary ? ` (${r.vocabulary})` : ''} · template ${r.template} · stage ${r.stage}${switches.length ? ` · ${switches.join(' · ')}` : ''}`,
     ...(r.template_source ? [`template ${r.template}: ${r.template_source}`] : []),
     ...(r.media_examples ? [`${n(r.media_examples)} examples with images/videos/audios not measured: their length depends on the model's image processor`] : []),
     `${n(r.examples)} examples measured${drops.length ? `, ${n(drops.reduce((a, [, c]) => a + c, 0))} dropped by LF's rules (${drops.map(([k, c]) => `${k}: ${n(c)}`).join(', ')})` : ''}`,

@@ -22,6 +22,7 @@ import {processorOptionsFor, TEMPLATES, TEMPLATE_NAMES, TOOL_FORMATS, withSwitch
 import type {TokenCounter} from '../tokenize/counter.js'
 import {templateWithoutName} from '../templates/parse-chat-template.js'
 import {loadTokenizer} from '../tokenize/load.js'
+import {missingTemplateTokens} from '../measure/template-tokens.js'
 import {LengthPool} from '../measure/pool.js'
 
 const BATCH = 512
@@ -61,6 +62,8 @@ export interface StatsResult {
   examples: number
   dropped: Record<string, number>
   tokenizer: string
+  /** A preset's vocabulary ("Gemma 3 vocabulary, 262,145 tokens"); null for a tokenizer given by path. */
+  vocabulary: string | null
   template: string
   /** Set when no template was named: how LF's own fallback chose it. */
   template_source?: string
@@ -198,7 +201,7 @@ export async function runStats(opts: StatsOptions, reporter: Reporter): Promise<
     throw new UsageError(`unknown tool format "${switches.toolFormat}"`, {suggestion: `LF knows: ${TOOL_FORMATS.join(', ')}`})
   }
   if (encode.maskHistory && encode.trainOnPrompt) throw new UsageError('`mask_history` is incompatible with `train_on_prompt`.', {suggestion: 'LF refuses both together; pick one'})
-  const {counter, suggestedTemplate} = loadTokenizer(opts.tokenizer)
+  const {counter, suggestedTemplate, description} = loadTokenizer(opts.tokenizer)
   const guessed = opts.template ?? templateFor(opts.tokenizer, suggestedTemplate)
   // No template named or implied by the tokenizer: what LF does without `template` (parse the chat_template, or empty).
   const resolved = guessed ? undefined : templateWithoutName({chatTemplate: counter.chatTemplate, prefix: () => counter.emptyEncodingText(), specialTokens: counter.specialTokens})
@@ -206,6 +209,7 @@ export async function runStats(opts: StatsOptions, reporter: Reporter): Promise<
   const templateName = guessed ?? resolved!.template.name
   const template = withSwitches(guessed ? TEMPLATES[guessed]! : resolved!.template, switches)
   if (encode.trainOnPrompt && template.efficientEos) throw new UsageError('Current template does not support `train_on_prompt`.', {suggestion: `LF refuses train_on_prompt with ${templateName} (efficient_eos)`})
+  for (const warning of missingTemplateTokens(template, counter)) reporter.warn(warning)
   const lfOptions = processorOptionsFor(template)
 
   const all = new LengthHistogram()
@@ -324,6 +328,7 @@ export async function runStats(opts: StatsOptions, reporter: Reporter): Promise<
     examples: all.n,
     dropped,
     tokenizer: opts.tokenizer,
+    vocabulary: description ?? null,
     template: templateName,
     ...(resolved ? {template_source: resolved.how} : {}),
     stage,

@@ -15,7 +15,14 @@ function stripAround(parts: string[], added: TokenizerInternals['added_tokens_ma
   })
 }
 
+/** Character-level models see the pre-tokenizer's pieces as they are (no byte-level mapping to undo). */
+function modelPieces(pre: TokenizerInternals['pre_tokenizer']): (text: string, section: number) => string[] {
+  return pre ? (text, section) => pre(text, {section_index: section}) : (text) => [text]
+}
+
 const CACHE_LIMIT = 1 << 20
+const LONE_SURROGATE = /\p{Cs}/u
+const LONE_SURROGATE_G = /\p{Cs}/gu
 /**
  * Longer pieces skip the piece cache on the fast path: a long run of Chinese characters is one piece that
  * hardly ever repeats, so caching it only grows memory; its segments are cached instead (PieceCounter).
@@ -72,7 +79,7 @@ export class TokenCounter {
     const {added_tokens: added, normalizer} = this.t
     this.unnormalized = new AddedTokenSplitter(added.filter((a) => !(a.normalized && normalizer)).map((a) => a.content))
     this.normalized = new AddedTokenSplitter(normalizer ? added.filter((a) => a.normalized).map((a) => normalizer(a.content)) : [])
-    const split = tables ? rawSplitter(splitting.pre_tokenizer as Parameters<typeof rawSplitter>[0], splitter.pre_tokenizer as Parameters<typeof rawSplitter>[1]) : undefined
+    const split = !tables ? undefined : tables.charLevel ? modelPieces(this.t.pre_tokenizer) : rawSplitter(splitting.pre_tokenizer as Parameters<typeof rawSplitter>[0], splitter.pre_tokenizer as Parameters<typeof rawSplitter>[1])
     if (tables && split && !this.t.remove_space && !this.t.do_lowercase_and_remove_accent) this.fast = {split, pieces: new PieceCounter(tables), tables}
   }
 
@@ -150,6 +157,9 @@ export class TokenCounter {
   /** Number of tokens of `text` encoded without special tokens. */
   count(text: string): number {
     if (text.length === 0) return 0
+    // Lone surrogates reach the Rust tokenizer (and LF's, via Python) as U+FFFD; the library's regexes would
+    // split them differently.
+    if (LONE_SURROGATE.test(text)) text = text.replace(LONE_SURROGATE_G, '\ufffd')
     const t = this.t
     const sections = this.splitAdded(this.unnormalized, text)
     let n = 0
@@ -223,6 +233,6 @@ export class TokenCounter {
 
   /** Reference count through the full encoder (tests and verification). */
   encodeLength(text: string): number {
-    return this.full().encode(text, {add_special_tokens: false}).ids.length
+    return this.full().encode(text.replace(LONE_SURROGATE_G, '\ufffd'), {add_special_tokens: false}).ids.length
   }
 }
