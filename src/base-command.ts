@@ -1,4 +1,4 @@
-import {Command} from '@oclif/core'
+import {Command, Flags} from '@oclif/core'
 
 import {describeError, envErrorFrom, LfdataError} from './errors.js'
 import {consoleReporter, type Reporter} from './reporter.js'
@@ -9,6 +9,10 @@ import {consoleReporter, type Reporter} from './reporter.js'
  */
 export abstract class BaseCommand extends Command {
   static override enableJsonFlag = true
+  /** Read by runCli before oclif parses (errors outside a command need it too); declared so help shows it. */
+  static override baseFlags = {
+    debug: Flags.boolean({summary: 'Print the stack trace with an error (also LFDATA_DEBUG=1)', helpGroup: 'GLOBAL'}),
+  }
 
   protected reporter(): Reporter {
     return consoleReporter({json: this.jsonEnabled()})

@@ -4,7 +4,10 @@ import {BaseCommand} from '../base-command.js'
 import {UsageError} from '../errors.js'
 import type {Stage} from '../lf/types.js'
 import {runStats, type StatsResult} from '../pipeline/stats.js'
-import {guardPlot, writePlot} from '../stats/render.js'
+import {plotKind, writeStatsPlot} from '../report/plot.js'
+import {reportPath} from '../report/html.js'
+import {StatsReportCollector, writeStatsReport} from '../report/stats-report.js'
+import {guardPlot} from '../stats/render.js'
 import {renderStats} from '../pipeline/stats-summary.js'
 import {TEMPLATE_NAMES, TOOL_FORMATS} from '../templates/templates.js'
 import {PRESETS} from '../tokenize/load.js'
@@ -17,6 +20,7 @@ export default class Stats extends BaseCommand {
     '<%= config.bin %> stats train.jsonl --tokenizer qwen',
     '<%= config.bin %> stats --dataset alpaca_en_demo,identity --dataset-dir data --tokenizer llama3 --plot lengths.html',
     'zcat train.jsonl.gz | <%= config.bin %> stats - --tokenizer qwen',
+    '<%= config.bin %> stats train.jsonl --tokenizer qwen --report report.html --plot lengths.png',
     '<%= config.bin %> stats chats.jsonl --tokenizer ~/models/Qwen3-8B --template qwen3 --percentile 99.5 --packing --json',
   ]
   static override flags = {
@@ -29,7 +33,8 @@ export default class Stats extends BaseCommand {
     round: Flags.integer({default: 128, summary: 'Round the suggestion up to a multiple of this'}),
     packing: Flags.boolean({summary: 'Also count the packed sequences LF would build'}),
     'cutoff-len': Flags.integer({summary: 'cutoff_len for the packing count (default: the suggestion)'}),
-    plot: Flags.string({summary: 'Write the histogram as FILE.svg or FILE.html'}),
+    report: Flags.string({summary: 'Write one self-contained HTML page: histogram, cutoff table, drops with examples, longest examples, trained vs masked tokens'}),
+    plot: Flags.string({summary: 'Write the histogram with P50/P90/P99 and cutoff_len lines as FILE.svg, FILE.png or FILE.html'}),
     'on-error': Flags.string({options: ['fail', 'skip'], default: 'fail', summary: 'A line or row that does not parse: stop (fail), or count it as dropped parse_error and go on (skip)'}),
     workers: Flags.integer({summary: 'Worker threads for token counting (default: one per core but one for inputs over 8 MB; 0 = in-process)'}),
     'enable-thinking': Flags.string({options: ['true', 'false', 'none'], default: 'true', summary: "LF's enable_thinking for reasoning templates (false: thoughts removed, empty block in the prompt)"}),
@@ -39,12 +44,18 @@ export default class Stats extends BaseCommand {
     'train-on-prompt': Flags.boolean({summary: "LF's train_on_prompt: the prompt is trained on too"}),
   }
 
-  async run(): Promise<StatsResult> {
+  async run(): Promise<StatsResult & {plot?: string; report?: string}> {
     const {args, flags} = await this.parse(Stats)
     const datasets = flags.dataset ? flags.dataset.split(',').map((s) => s.trim()).filter(Boolean) : []
     if (!args.target && datasets.length === 0) throw new UsageError('give a data file or --dataset NAMES', {suggestion: 'lfdata stats train.jsonl --tokenizer qwen'})
     if (args.target && datasets.length > 0) throw new UsageError('give either a data file or --dataset, not both')
-    if (flags.plot) guardPlot(flags.plot, [args.target ?? '-', `${flags['dataset-dir']}/dataset_info.json`])
+    const inputs = [args.target ?? '-', `${flags['dataset-dir']}/dataset_info.json`]
+    if (flags.plot) {
+      plotKind(flags.plot)
+      guardPlot(flags.plot, inputs)
+    }
+    if (flags.report) guardPlot(reportPath(flags.report), inputs, '--report')
+    const collector = flags.report ? new StatsReportCollector() : undefined
     const result = await runStats({
       files: args.target ? [args.target] : [],
       datasets,
@@ -64,16 +75,13 @@ export default class Stats extends BaseCommand {
         toolFormat: flags['tool-format'],
       },
       encode: {maskHistory: flags['mask-history'], trainOnPrompt: flags['train-on-prompt']},
+      observer: collector,
     }, this.reporter())
-    if (flags.plot) {
-      const {suggested} = result.cutoff_len
-      await writePlot(flags.plot, result.histogram.counts, result.histogram.bucket_width, [
-        {label: `P50 ${result.lengths.p50}`, at: result.lengths.p50},
-        {label: `P99 ${result.lengths.p99}`, at: result.lengths.p99},
-        {label: `cutoff_len ${suggested}`, at: suggested},
-      ])
-    }
+    if (flags.plot) await writeStatsPlot(flags.plot, result)
+    if (flags.report) await writeStatsReport(flags.report, result, collector!)
     this.log(renderStats(result))
-    return result
+    if (flags.plot) this.log(`plot: ${flags.plot}`)
+    if (flags.report) this.log(`report: ${flags.report}`)
+    return {...result, ...(flags.plot ? {plot: flags.plot} : {}), ...(flags.report ? {report: flags.report} : {})}
   }
 }

@@ -3,6 +3,7 @@ import {checkMediaKinds, checkPlaceholders, hasMedia, messagesOf, multiturn, one
 import type {ChatTemplate, Slot} from '../templates/templates.js'
 import {LfRaise} from '../templates/tools.js'
 import {AddedTokenSplitter} from '../tokenize/added-tokens.js'
+import {tokenBytes} from '../tokenize/byte-level.js'
 import type {TokenCounter} from '../tokenize/counter.js'
 
 export type {EncodeOptions}
@@ -41,15 +42,36 @@ function countFor(template: ChatTemplate, counter: TokenCounter): Count {
   return count
 }
 
+/**
+ * What one slot encodes to, recorded only when a trace is asked for (the report's token view): text slots as
+ * the text that is tokenised, special slots as the token they stand for.
+ */
+export interface TracePart {
+  text: string
+  special: boolean
+  /** Counted by the tokenizer alone, without the template's added stop words (pre-training text). */
+  plain?: boolean
+}
+
 /** _convert_elements_to_ids, counted: each string slot encoded on its own, special slots one id each. */
-function slotsTokens(slots: Slot[], counter: TokenCounter, count: Count): number {
+function slotsTokens(slots: Slot[], counter: TokenCounter, count: Count, trace?: TracePart[]): number {
   let n = 0
   for (const slot of slots) {
-    if (typeof slot === 'string') n += slot.length > 0 ? count(slot) : 0
-    else if ('token' in slot) n += 1
-    else if ('ignoredSet' in slot) continue
-    else if (slot.special === 'eos') n += 1 // LF always has an EOS (fix_special_tokens adds one)
-    else if (counter.bosToken !== null) n += 1
+    if (typeof slot === 'string') {
+      if (slot.length === 0) continue
+      n += count(slot)
+      trace?.push({text: slot, special: false})
+    } else if ('token' in slot) {
+      n += 1
+      trace?.push({text: slot.token, special: true})
+    } else if ('ignoredSet' in slot) continue
+    else if (slot.special === 'eos') {
+      n += 1 // LF always has an EOS (fix_special_tokens adds one)
+      trace?.push({text: counter.eosToken ?? '</s>', special: true})
+    } else if (counter.bosToken !== null) {
+      n += 1
+      trace?.push({text: counter.bosToken, special: true})
+    }
   }
   return n
 }
@@ -154,4 +176,82 @@ export function measureExample(ex: AlignedExample, template: ChatTemplate, count
     if (error instanceof LfRaise) return {raise: error.message}
     throw error
   }
+}
+
+/** A run of tokens shown together: one token, or the few a character's UTF-8 bytes were split across. */
+export interface TokenSpan {
+  text: string
+  tokens: number
+  trained: boolean
+  special: boolean
+}
+
+/**
+ * The tokens of one text as countFor counts them (the template's added stop words one token each), grouped
+ * into spans of whole characters: byte-level BPE may split a character's bytes over tokens, and such tokens
+ * share one span (its `tokens` says how many).
+ */
+function textSpans(text: string, template: ChatTemplate, counter: TokenCounter, trained: boolean, plain = false): TokenSpan[] {
+  const added = new Set(plain ? [] : template.stopWords.filter((w) => counter.count(w) !== 1))
+  const parts = added.size > 0 ? new AddedTokenSplitter([...added]).split(text) : [text]
+  const spans: TokenSpan[] = []
+  for (const part of parts) {
+    if (part.length === 0) continue
+    if (added.has(part)) {
+      spans.push({text: part, tokens: 1, trained, special: true})
+      continue
+    }
+    const decoder = new TextDecoder('utf-8')
+    let pending = 0
+    for (const token of counter.tokenStrings(part)) {
+      pending++
+      const shown = decoder.decode(tokenBytes(token) ?? new TextEncoder().encode(token), {stream: true})
+      if (shown.length === 0) continue
+      spans.push({text: shown, tokens: pending, trained, special: false})
+      pending = 0
+    }
+    const rest = decoder.decode()
+    if (pending > 0 || rest) spans.push({text: rest || '\uFFFD', tokens: pending, trained, special: false})
+  }
+  return spans
+}
+
+/** An example as LF lays it out: segments in order, each masked (prompt) or trained on (labels). */
+type ExampleTrace = {trained: boolean; parts: TracePart[]}[]
+
+/**
+ * The example exactly as exampleLength measures it (LF's default switches), token by token, each marked
+ * trained (labels) or masked (prompt). Traced from the same turns and slots exampleLength counts, so trained
+ * tokens add up to `length.response` and all tokens to `length.total` (checked: a mismatch is a bug).
+ * Supervised and pre-training stages only: pairwise and KTO examples are measured by their longer response,
+ * which is not one sequence to show.
+ */
+export function exampleTokens(ex: AlignedExample, template: ChatTemplate, counter: TokenCounter, stage: 'sft' | 'pt'): {length: Length; spans: TokenSpan[]} {
+  const length = exampleLength(ex, template, counter, stage)
+  const trace: ExampleTrace = []
+  if (stage === 'pt') {
+    trace.push({trained: true, parts: [{text: String(ex.prompt[0]?.content ?? ''), special: false, plain: true}, {text: counter.eosToken ?? '</s>', special: true}]})
+  } else {
+    const count = countFor(template, counter)
+    const turns = multiturn(template, messagesOf(ex, ex.response), typeof ex.system === 'string' ? ex.system : '', typeof ex.tools === 'string' ? ex.tools : '')
+    for (const turn of turns) {
+      const source: TracePart[] = []
+      const target: TracePart[] = []
+      slotsTokens(turn.source, counter, count, source)
+      slotsTokens(turn.target, counter, count, target)
+      trace.push({trained: false, parts: source}, {trained: true, parts: target})
+    }
+    if (template.efficientEos) trace.push({trained: true, parts: [{text: counter.eosToken ?? '</s>', special: true}]})
+  }
+  const spans: TokenSpan[] = []
+  for (const segment of trace) {
+    for (const part of segment.parts) {
+      if (part.special) spans.push({text: part.text, tokens: 1, trained: segment.trained, special: true})
+      else spans.push(...textSpans(part.text, template, counter, segment.trained, part.plain))
+    }
+  }
+  const trained = spans.reduce((n, s) => n + (s.trained ? s.tokens : 0), 0)
+  const total = spans.reduce((n, s) => n + s.tokens, 0)
+  if (trained !== length.response || total !== length.total) throw new Error(`token view disagrees with the length (${trained}/${total} vs ${length.response}/${length.total})`)
+  return {length, spans}
 }

@@ -45,6 +45,10 @@ export interface ConvertOptions {
   limit?: number
   /** What a line or row that does not parse does: stop the run (default) or become a `parse_error` reject. */
   onError?: 'fail' | 'skip'
+  /** Sees every dropped record (convert --report collects examples and duplicate clusters through it). */
+  onDrop?: DropFn
+  /** convert --report's path: written by the command afterwards, guarded here with the other outputs. */
+  report?: string
 }
 
 export interface ConvertResult {
@@ -94,6 +98,7 @@ export async function convert(opts: ConvertOptions, reporter: Reporter): Promise
       {path: opts.rejects ?? '-', what: '--rejects'},
       {path: (opts.dedup === 'near' && opts.dedupReport) || '-', what: '--dedup-report'},
       {path: manifestPath ?? '-', what: 'the manifest'},
+      {path: opts.report ?? '-', what: '--report'},
     ],
   })
   if (opts.limit !== undefined && (!Number.isInteger(opts.limit) || opts.limit < 1)) throw new UsageError('--limit must be a whole number ≥ 1')
@@ -107,6 +112,7 @@ export async function convert(opts: ConvertOptions, reporter: Reporter): Promise
   const onDrop: DropFn = (row, reason, detail, extra) => {
     dropped[reason] = (dropped[reason] ?? 0) + 1
     rejects?.add({source: row.source, line: row.line, reason, detail, ...extra, record: row.record})
+    opts.onDrop?.(row, reason, detail, extra)
   }
   // --on-error skip: a line or row that does not parse is a reject with its text (there is no record).
   const onError = opts.onError === 'skip' ? (error: InputError, text: string) => {

@@ -12,6 +12,7 @@ import {datasetStage, resolveDatasetAttr} from '../lf/attr.js'
 import {readDatasetInfo, resolveDataset} from '../io/dataset-files.js'
 import {lfVerdict} from '../lf/processor.js'
 import {sniffEntry} from '../lf/sniff.js'
+import type {Row} from '../io/types.js'
 import type {AlignedExample, DatasetAttr, Stage} from '../lf/types.js'
 import type {Reporter} from '../reporter.js'
 import {LengthHistogram} from '../measure/length-histogram.js'
@@ -48,6 +49,15 @@ export interface StatsOptions {
   /** LF's DataArguments that change what the template renders or which tokens are trained. */
   switches?: TemplateSwitches
   encode?: EncodeOptions
+  /** Sees every record (the HTML report collects examples through it); never changes the result. */
+  observer?: StatsObserver
+}
+
+export interface StatsObserver {
+  dropped(row: Row, reason: string, detail: string): void
+  measured(row: Row, example: AlignedExample, length: Length): void
+  /** Once, after the last record, with what measuring used (to lay examples out token by token). */
+  done(used: {template: ChatTemplate; counter: TokenCounter; stage: Stage}): void
 }
 
 export interface DatasetStats {
@@ -91,6 +101,19 @@ interface Measurer {
   size: number
   measure(examples: AlignedExample[], stage: Stage): Promise<Measured[]>
   close(): Promise<void>
+}
+
+/** Bytes of all input files, or undefined when one is stdin (or unreadable): then progress shows no percent. */
+async function totalBytes(sources: Source[]): Promise<number | undefined> {
+  const files = sources.flatMap((s) => s.files)
+  if (files.includes('-')) return undefined
+  const sizes = await Promise.all(files.map((f) => stat(f).then((x): number | undefined => x.size, () => undefined)))
+  let total = 0
+  for (const size of sizes) {
+    if (size === undefined) return undefined
+    total += size
+  }
+  return total
 }
 
 /** Token counting in-process for small inputs (worker start-up would dominate), on a worker pool otherwise. */
@@ -222,7 +245,9 @@ export async function runStats(opts: StatsOptions, reporter: Reporter): Promise<
   const perDataset: DatasetStats[] = []
   const lengthsInOrder: (number | null)[] = []
   let done = 0
+  let bytesDone = 0
   const sources = await sourcesOf(opts)
+  const bytesTotal = await totalBytes(sources)
   const pool = await measurerFor(opts, template, counter, sources)
   try {
     for (const source of sources) {
@@ -232,7 +257,7 @@ export async function runStats(opts: StatsOptions, reporter: Reporter): Promise<
       let attr = source.attr
       // Rows in order; kept examples are measured in batches (on workers for large inputs), two per worker in flight.
       type Where = {file: string; line: number}
-      const settle = (rows: (AlignedExample | null)[], at: Where[], measured: Measured[]) => {
+      const settle = (rows: (AlignedExample | null)[], at: Where[], seen: Row[], measured: Measured[]) => {
         let k = 0
         for (const [i, row] of rows.entries()) {
           if (row === null) {
@@ -252,6 +277,7 @@ export async function runStats(opts: StatsOptions, reporter: Reporter): Promise<
             if (opts.packing) lengthsInOrder.push(null)
             continue
           }
+          opts.observer?.measured(seen[i]!, row, len)
           h.add(len.total)
           prompt += len.prompt
           response += len.response
@@ -259,40 +285,46 @@ export async function runStats(opts: StatsOptions, reporter: Reporter): Promise<
           if (opts.packing) lengthsInOrder.push(len.total)
         }
       }
-      async function* batches(): AsyncGenerator<{rows: (AlignedExample | null)[]; where: Where[]; stage: Stage}> {
+      async function* batches(): AsyncGenerator<{rows: (AlignedExample | null)[]; where: Where[]; seen: Row[]; stage: Stage}> {
         let batch: (AlignedExample | null)[] = []
         let where: Where[] = []
+        let seen: Row[] = []
         for (const file of source.files) {
           // Without an entry or manifest, each file is sniffed from its first record and all of its keys.
           if (!source.attr) attr = undefined
           // --on-error skip: a line that does not parse is counted as dropped (parse_error), not measured.
           const onError = opts.onError === 'skip' ? () => void (drops.parse_error = (drops.parse_error ?? 0) + 1) : undefined
-          for await (const row of sniffedRows(file, source.attr === undefined, {onError})) {
+          for await (const row of sniffedRows(file, source.attr === undefined, {onError, onBytes: (b) => (bytesDone += b)})) {
             if (attr === undefined) {
               attr = resolveDatasetAttr(source.name, sniffEntry(file, row.record, row.keys))
               stage = opts.stage ?? datasetStage(attr)
             }
             const verdict = lfVerdict(row.record, attr, stage, lfOptions)
-            if (++done % 1000 === 0) reporter.progress({unit: 'examples', done})
+            if (++done % 1000 === 0) reporter.progress({unit: 'examples', done, bytesDone, bytesTotal})
             if (!verdict.kept && verdict.crash) {
               throw new InputError('E_LF_RAISES', `LF's preprocessing raises on record ${row.line} of dataset ${source.name}: ${verdict.detail}`, {
                 location: {file, line: row.line},
                 suggestion: 'fix or drop the record (lfdata check lists every such record)',
               })
             }
-            if (!verdict.kept) drops[verdict.reason] = (drops[verdict.reason] ?? 0) + 1
+            if (!verdict.kept) {
+              drops[verdict.reason] = (drops[verdict.reason] ?? 0) + 1
+              opts.observer?.dropped(row, verdict.reason, verdict.detail)
+            }
             batch.push(verdict.kept ? verdict.example : null)
             where.push({file, line: row.line})
+            if (opts.observer) seen.push(row)
             if (batch.length < BATCH) continue
-            yield {rows: batch, where, stage}
+            yield {rows: batch, where, seen, stage}
             batch = []
             where = []
+            seen = []
           }
         }
-        if (batch.length > 0) yield {rows: batch, where, stage}
+        if (batch.length > 0) yield {rows: batch, where, seen, stage}
       }
       const measured = pMapIterable(batches(), async (b) => ({...b, lengths: await pool.measure(b.rows.filter((r): r is AlignedExample => r !== null), b.stage)}), {concurrency: 2 * pool.size})
-      for await (const {rows, where, lengths} of measured) settle(rows, where, lengths)
+      for await (const {rows, where, seen, lengths} of measured) settle(rows, where, seen, lengths)
       for (const [r, c] of Object.entries(drops)) dropped[r] = (dropped[r] ?? 0) + c
       all.merge(h)
       perDataset.push({name: source.name, files: source.files, examples: h.n, dropped: drops, lengths: summarize(h)})
@@ -307,6 +339,7 @@ export async function runStats(opts: StatsOptions, reporter: Reporter): Promise<
       suggestion: 'measure the text-only part with a dataset entry that maps no media columns',
     })
   }
+  opts.observer?.done({template, counter, stage})
   if (all.n === 0) {
     throw new InputError('E_NOTHING_KEPT', `no example would be trained on: every record is dropped by LF's rules (${JSON.stringify(dropped)})`, {
       location: {file: sources[0]?.files[0]},

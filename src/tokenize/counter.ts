@@ -231,6 +231,11 @@ export class TokenCounter {
     this.cache.set(piece, c)
   }
 
+  /** The tokens of `text` (no special tokens added) as vocabulary strings, through the full tokenizer (reports). */
+  tokenStrings(text: string): string[] {
+    return this.full().tokenize(text, {add_special_tokens: false})
+  }
+
   /** Reference count through the full encoder (tests and verification). */
   encodeLength(text: string): number {
     return this.full().encode(text.replace(LONE_SURROGATE_G, '\ufffd'), {add_special_tokens: false}).ids.length

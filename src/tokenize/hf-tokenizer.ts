@@ -8,9 +8,10 @@ import * as hf from '@huggingface/tokenizers'
  * every load) fails loudly when an upgrade changes their shape.
  */
 
-/** The public part: full encoding (the exactness reference). */
+/** The public part: full encoding (the exactness reference) and token strings (the report's token view). */
 export interface HfTokenizer {
   encode(text: string, options?: {add_special_tokens?: boolean}): {ids: number[]}
+  tokenize(text: string, options?: {add_special_tokens?: boolean}): string[]
 }
 
 /** The private fields counting reuses. */
