@@ -9,7 +9,7 @@
 // names when a benchmark is asked for by name (convert and dedup: 200 MB; stats: 100 MB of JSONL, from 400);
 // --rounds / BENCH_ROUNDS (≥ 3).
 // Missing peers are installed (apt: miller, jq) when the script can, else their benchmarks are skipped.
-import {spawnSync} from 'node:child_process'
+import {spawn, spawnSync} from 'node:child_process'
 import {closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {cpus} from 'node:os'
 import {fileURLToPath} from 'node:url'
@@ -26,7 +26,7 @@ const peers = `${root}bench/peers`
 const argv = process.argv.slice(2)
 const option = (name, env, def) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : process.env[env] ?? def)
 const names = argv.filter((a, i) => !a.startsWith('--') && !argv[i - 1]?.startsWith('--'))
-const ISSUE_MB = {convert: 200, dedup: 200, stats: 400}
+const ISSUE_MB = {convert: 200, dedup: 200, stats: 400, 'convert-jobs': 100}
 const MB = Number(option('--size', 'BENCH_MB', Math.max(24, ...names.map((n) => ISSUE_MB[n] ?? 0))))
 const ROUNDS = Math.max(3, Number(option('--rounds', 'BENCH_ROUNDS', 3)))
 
@@ -228,6 +228,62 @@ const BENCHES = {
     rows.at(-1).marginalMBs = {convert: marginal('convert'), stats: marginal('stats')}
     return rows
   },
+  'convert-jobs': (inp) => {
+    // convert --jobs 1 and --jobs 2 beside Miller on one CSV, the three rotating first/second/third each round.
+    need(aptPeer('mlr', 'miller'), 'Miller (mlr)')
+    const mb = mbOf(inp.csv)
+    const runs = {j1: [], j2: [], mlr: []}
+    const go = {
+      j1: () => timed([node, bin, 'convert', inp.csv, '-o', `${work}/j1.jsonl`, '--jobs', '1']),
+      j2: () => timed([node, bin, 'convert', inp.csv, '-o', `${work}/j2.jsonl`, '--jobs', '2']),
+      mlr: () => timed(['mlr', '--icsv', '--ojsonl', 'cat', inp.csv], {out: `${work}/mlr.jsonl`}),
+    }
+    const keys = Object.keys(go)
+    for (let i = 0; i < ROUNDS; i++) for (let k = 0; k < keys.length; k++) runs[keys[(i + k) % keys.length]].push(go[keys[(i + k) % keys.length]]())
+    if (!readFileSync(`${work}/j1.jsonl`).equals(readFileSync(`${work}/j2.jsonl`))) throw new Error('--jobs 2 output differs from --jobs 1')
+    const peer = {name: 'mlr --icsv --ojsonl cat', ...figures(runs.mlr, mb)}
+    const ratio = (r) => round(median(r.map((x, i) => runs.mlr[i].seconds / x.seconds)), 2)
+    const rows = [
+      {name: 'convert --jobs 1 CSV → JSONL (exact dedup)', inputMB: round(mb), lfdata: figures(runs.j1, mb), peer, ratio: ratio(runs.j1)},
+      {name: 'convert --jobs 2 CSV → JSONL (exact dedup)', inputMB: round(mb), lfdata: figures(runs.j2, mb), peer, ratio: ratio(runs.j2)},
+    ]
+    for (const r of rows) console.log(JSON.stringify(r))
+    return rows
+  },
+  shards: async () => {
+    // Sharded runs on one machine: N shard processes at once, then the merge; wall time of the whole.
+    const dir = `${work}/shards`
+    rmSync(dir, {recursive: true, force: true})
+    const {csv} = await generate(dir, MB, {seed: 5, formats: ['csv']})
+    const {jsonl} = await generate(`${dir}/s`, Math.max(1, MB / 4), {seed: 5, formats: ['jsonl']})
+    const timedAsync = (cmd) => new Promise((resolve, reject) => {
+      const child = spawn('/usr/bin/time', ['-f', '%e %M', ...cmd], {cwd: root, stdio: ['ignore', 'ignore', 'pipe']})
+      let err = ''
+      child.stderr.on('data', (d) => (err += d))
+      child.on('close', (code) => (code === 0 ? resolve(Number(err.trim().split('\n').pop().split(' ')[1]) / 1024) : reject(new Error(`${cmd.join(' ')}: ${err.slice(-300)}`))))
+    })
+    const run = async (shardCmd, mergeCmd, n) => {
+      const started = Date.now()
+      const rss = await Promise.all(Array.from({length: n}, (_, i) => timedAsync(shardCmd(i, n))))
+      rss.push(await timedAsync(mergeCmd(n)))
+      return {seconds: (Date.now() - started) / 1000, rssMB: Math.round(Math.max(...rss))}
+    }
+    const rows = []
+    for (const n of [1, 2, 4]) {
+      const c = []
+      const st = []
+      for (let r = 0; r < ROUNDS; r++) {
+        rmSync(`${dir}/out`, {recursive: true, force: true})
+        c.push(await run((i, k) => [node, bin, 'convert', csv, '-o', `${dir}/out`, '--shard', `${i}/${k}`], () => [node, bin, 'merge', `${dir}/out`], n))
+        st.push(await run((i, k) => [node, bin, 'stats', jsonl, '--tokenizer', 'qwen', '--workers', '0', '--shard', `${i}/${k}`, '--partial', `${dir}/p${i}.json`],
+          (k) => [node, bin, 'stats', 'merge', ...Array.from({length: k}, (_, i) => `${dir}/p${i}.json`)], n))
+      }
+      rows.push({name: `shards ${n}`, shards: n, convert: {inputMB: round(mbOf(csv)), ...figures(c, mbOf(csv))}, stats: {inputMB: round(mbOf(jsonl)), ...figures(st, mbOf(jsonl))}})
+      console.log(JSON.stringify(rows.at(-1)))
+    }
+    rmSync(dir, {recursive: true, force: true})
+    return rows
+  },
   memory: async () => {
     // A 1 GB CSV through convert under /usr/bin/time -v: the peak RSS must stay under 300 MB.
     const dir = `${work}/memory`
@@ -244,7 +300,7 @@ const BENCHES = {
     return row
   },
 }
-const DEFAULT = ['convert', 'jsonl', 'csv-json', 'stats', 'presets', 'dedup', 'parquet', 'scaling']
+const DEFAULT = ['convert', 'convert-jobs', 'jsonl', 'csv-json', 'stats', 'presets', 'dedup', 'parquet', 'scaling', 'shards']
 
 // ---- the report ------------------------------------------------------------------------------------------
 
@@ -252,7 +308,8 @@ const cell = (f) => `${f.seconds} s · ${f.mbPerSec} MB/s · ${f.rssMB} MB RSS`
 
 function markdown(r) {
   const day = r.date.slice(0, 10)
-  const rows = r.benchmarks.filter((b) => !b.factor && !b.limitMB).map((b) => (b.date?.slice(0, 10) === day ? b : {...b, name: `${b.name} (${b.date?.slice(0, 10)})`}))
+  const shards = r.benchmarks.filter((b) => b.shards)
+  const rows = r.benchmarks.filter((b) => !b.factor && !b.limitMB && !b.shards).map((b) => (b.date?.slice(0, 10) === day ? b : {...b, name: `${b.name} (${b.date?.slice(0, 10)})`}))
   const scaling = r.benchmarks.filter((b) => b.factor)
   const memory = r.benchmarks.find((b) => b.limitMB)
   const lines = [
@@ -273,6 +330,11 @@ function markdown(r) {
     const m = scaling.at(-1).marginalMBs
     if (m) lines.push('', `Marginal throughput (extra MB / extra seconds, start-up excluded), 1x→4x and 4x→16x: convert ${m.convert.join(' and ')} MB/s, stats ${m.stats.join(' and ')} MB/s.`)
   }
+  if (shards.length) {
+    lines.push('', `Shards on this machine (\`npm run bench -- shards\`, ${shards[0].date?.slice(0, 10)}, median of ${r.rounds}): N shard processes at once, then the merge; wall time of the whole, peak RSS of the largest process.`, '',
+      '| shards | convert CSV → folder (exact dedup) | stats --tokenizer qwen (one thread per shard) |', '|---|---|---|',
+      ...shards.map((b) => `| ${b.shards} | ${b.convert.inputMB} MB: ${cell(b.convert)} | ${b.stats.inputMB} MB: ${cell(b.stats)} |`))
+  }
   if (memory?.seconds !== undefined) lines.push('', `Memory (\`npm run bench -- memory\`, ${memory.date.slice(0, 10)}): converting a ${memory.inputMB} MB CSV took ${memory.seconds} s (${memory.mbPerSec} MB/s) with a peak RSS of ${memory.rssMB} MB (limit ${memory.limitMB} MB: ${memory.ok ? 'met' : 'NOT met'}).`)
   return lines.join('\n') + '\n'
 }
@@ -285,7 +347,7 @@ if (!existsSync(`${root}dist/cli.js`)) spawnSync('npm', ['run', 'build'], {cwd: 
 mkdirSync(work, {recursive: true})
 // Tokenizers given by path cache their counting snapshots here, not in the user's cache.
 process.env.LFDATA_CACHE_DIR = `${work}/tokenizer-cache`
-const needsInputs = wanted.some((n) => !['scaling', 'memory', 'stats', 'presets'].includes(n))
+const needsInputs = wanted.some((n) => !['scaling', 'memory', 'stats', 'presets', 'shards'].includes(n))
 console.log(needsInputs ? `generating ${MB} MB inputs in bench/work…` : '')
 const inputs = needsInputs ? await generate(work, MB) : {}
 const results = {date: new Date().toISOString(), cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, mb: MB, rounds: ROUNDS, benchmarks: []}

@@ -10,6 +10,7 @@ import {parseMapFlags} from '../transforms/mapping.js'
 import {renderConvertSummary} from '../pipeline/convert-summary.js'
 import {ConvertReportCollector, writeConvertReport} from '../report/convert-report.js'
 import {reportPath} from '../report/html.js'
+import {parseShard} from '../shard/spec.js'
 
 export default class Convert extends BaseCommand {
   static override summary = 'Convert CSV/TSV/JSONL/JSON/Parquet/Arrow into LLaMA-Factory Alpaca or ShareGPT data'
@@ -22,6 +23,7 @@ export default class Convert extends BaseCommand {
     '<%= config.bin %> convert chats.jsonl -o chats.sharegpt.jsonl --to sharegpt --fix-roles --dedup near',
     '<%= config.bin %> convert qa.csv -o qa.jsonl --report convert-report.html',
     'cat raw.jsonl.gz | <%= config.bin %> convert - -o out.json --input-format jsonl --json',
+    '<%= config.bin %> convert big.csv -o out/ --shard $SLURM_ARRAY_TASK_ID/16 --dedup near   # then: lfdata merge out/',
   ]
   static override flags = {
     output: Flags.string({char: 'o', required: true, summary: 'Output file (.jsonl, .json, .arrow) or - for stdout'}),
@@ -48,6 +50,8 @@ export default class Convert extends BaseCommand {
     rejects: Flags.string({summary: 'Write every dropped record with its reason to this JSONL file'}),
     limit: Flags.integer({summary: 'Read at most this many input records'}),
     'on-error': Flags.string({options: ['fail', 'skip'], default: 'fail', summary: 'A line or row that does not parse: stop (fail), or skip it as a parse_error reject (skip)'}),
+    jobs: Flags.integer({summary: 'Processes to convert with (.jsonl output); output identical to --jobs 1, the default'}),
+    shard: Flags.string({summary: 'Convert only shard I/N of the inputs (0-based) into OUTPUT/part-I-of-N.jsonl; finish with `lfdata merge OUTPUT`'}),
   }
 
   async run(): Promise<ConvertResult & {report?: string}> {
@@ -79,6 +83,8 @@ export default class Convert extends BaseCommand {
       onError: flags['on-error'] as 'fail' | 'skip',
       onDrop: collector?.onDrop,
       report: flags.report,
+      shard: flags.shard ? parseShard(flags.shard) : undefined,
+      jobs: flags.jobs,
     }, this.reporter())
     if (flags.report) await writeConvertReport(flags.report, result, collector!, {format: flags['input-format'] as InputFormat | undefined, delimiter: flags.delimiter, encoding: flags.encoding})
     if (flags.output !== '-') this.log(renderConvertSummary(result))

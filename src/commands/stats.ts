@@ -8,6 +8,8 @@ import {plotKind, writeStatsPlot} from '../report/plot.js'
 import {reportPath} from '../report/html.js'
 import {StatsReportCollector, writeStatsReport} from '../report/stats-report.js'
 import {guardPlot} from '../stats/render.js'
+import {writeStatsPartial, type StatsPartialResult} from '../pipeline/stats-partial.js'
+import {parseShard} from '../shard/spec.js'
 import {renderStats} from '../pipeline/stats-summary.js'
 import {TEMPLATE_NAMES, TOOL_FORMATS} from '../templates/templates.js'
 import {PRESETS} from '../tokenize/load.js'
@@ -22,6 +24,7 @@ export default class Stats extends BaseCommand {
     'zcat train.jsonl.gz | <%= config.bin %> stats - --tokenizer qwen',
     '<%= config.bin %> stats train.jsonl --tokenizer qwen --report report.html --plot lengths.png',
     '<%= config.bin %> stats chats.jsonl --tokenizer ~/models/Qwen3-8B --template qwen3 --percentile 99.5 --packing --json',
+    '<%= config.bin %> stats big.jsonl --tokenizer qwen --shard 0/4 --partial parts/0.json   # then: stats merge parts/*.json',
   ]
   static override flags = {
     tokenizer: Flags.string({char: 't', required: true, summary: 'Preset (qwen, llama3, llama3.1, llama2, gemma3, deepseek3, gpt-oss), tokenizer.json, model folder, or HF repo id in the local cache'}),
@@ -42,9 +45,11 @@ export default class Stats extends BaseCommand {
     'tool-format': Flags.string({options: [...TOOL_FORMATS], summary: "LF's tool_format: replaces the template's tool and function-call formatting"}),
     'mask-history': Flags.boolean({summary: "LF's mask_history: train on the last turn only (history thoughts dropped by reasoning templates)"}),
     'train-on-prompt': Flags.boolean({summary: "LF's train_on_prompt: the prompt is trained on too"}),
+    shard: Flags.string({summary: 'Measure only shard I/N of the inputs (0-based) and write --partial; `lfdata stats merge` adds the partials up', dependsOn: ['partial']}),
+    partial: Flags.string({summary: 'With --shard: where to write this shard\'s exact length counts (JSON)', dependsOn: ['shard']}),
   }
 
-  async run(): Promise<StatsResult & {plot?: string; report?: string}> {
+  async run(): Promise<(StatsResult & {plot?: string; report?: string}) | StatsPartialResult> {
     const {args, flags} = await this.parse(Stats)
     const datasets = flags.dataset ? flags.dataset.split(',').map((s) => s.trim()).filter(Boolean) : []
     if (!args.target && datasets.length === 0) throw new UsageError('give a data file or --dataset NAMES', {suggestion: 'lfdata stats train.jsonl --tokenizer qwen'})
@@ -56,7 +61,7 @@ export default class Stats extends BaseCommand {
     }
     if (flags.report) guardPlot(reportPath(flags.report), inputs, '--report')
     const collector = flags.report ? new StatsReportCollector() : undefined
-    const result = await runStats({
+    const options = {
       files: args.target ? [args.target] : [],
       datasets,
       datasetDir: flags['dataset-dir'],
@@ -76,7 +81,13 @@ export default class Stats extends BaseCommand {
       },
       encode: {maskHistory: flags['mask-history'], trainOnPrompt: flags['train-on-prompt']},
       observer: collector,
-    }, this.reporter())
+    }
+    if (flags.shard && flags.partial) {
+      const partial = await writeStatsPartial({...options, shard: parseShard(flags.shard)}, flags.partial, this.reporter())
+      this.log(`shard ${partial.shard.index}/${partial.shard.count}: ${partial.examples} examples measured → ${partial.partial}`)
+      return partial
+    }
+    const result = await runStats(options, this.reporter())
     if (flags.plot) await writeStatsPlot(flags.plot, result)
     if (flags.report) await writeStatsReport(flags.report, result, collector!)
     this.log(renderStats(result))

@@ -4,6 +4,7 @@ import {Readable, pipeline} from 'node:stream'
 import {constants, createGunzip, gunzipSync} from 'node:zlib'
 
 import {InputError, UsageError} from '../errors.js'
+import type {ByteRange} from './types.js'
 
 const GZIP_MAGIC = [0x1f, 0x8b] as const
 
@@ -61,8 +62,14 @@ async function* counted(source: AsyncIterable<Buffer>, onBytes?: (n: number) => 
  * The raw bytes of an input (file or `-` for stdin), gunzipped when the data starts with gzip's magic bytes
  * (whatever the extension). `onBytes` sees compressed bytes, so progress matches the file size.
  */
-export async function* readBytes(path: string, onBytes?: (n: number) => void): AsyncGenerator<Buffer> {
+export async function* readBytes(path: string, onBytes?: (n: number) => void, range?: ByteRange): AsyncGenerator<Buffer> {
   await inputSize(path)
+  if (range) {
+    // A shard's byte range of a plain file (the CSV header first); never gzip, checked when planning.
+    if (range.header) yield* counted(createReadStream(path, {start: 0, end: range.header - 1}), onBytes)
+    if (range.end > range.start) yield* counted(createReadStream(path, {start: range.start, end: range.end - 1, highWaterMark: 1 << 20}), onBytes)
+    return
+  }
   const raw: AsyncIterable<Buffer> = path === '-' ? stdinBytes() : createReadStream(path, {highWaterMark: 1 << 20})
   const it = counted(raw, onBytes)[Symbol.asyncIterator]()
   const first = await it.next()

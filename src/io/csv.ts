@@ -88,6 +88,7 @@ export async function* readCsv(path: string, opts: ReadOptions & {tsv?: boolean}
       if (!header) {
         if (opts.refuseDuplicateHeaders) duplicateHeader(cells, startLine, path)
         header = headerNames(cells)
+        if (opts.range) line = opts.range.line // the rows after the header start at the shard's range
         continue
       }
       if (cells.length > header.length) {
@@ -115,9 +116,9 @@ export async function* readCsv(path: string, opts: ReadOptions & {tsv?: boolean}
     return {result, quoteErrors}
   }
 
-  for await (const text of decodeText(readBytes(path, opts.onBytes), path, opts.encoding)) {
+  for await (const text of decodeText(readBytes(path, opts.onBytes, opts.range), path, opts.encoding)) {
     if (!parser) {
-      delimiter = opts.delimiter ?? (opts.tsv ? '\t' : sniffDelimiter(text))
+      delimiter = opts.delimiter ?? opts.range?.delimiter ?? (opts.tsv ? '\t' : sniffDelimiter(text))
       // Classic Mac exports end lines with a lone CR; pandas reads those as line ends too.
       const newline = text.includes('\r') && !text.includes('\n') ? '\r' : '\n'
       parser = new Papa.Parser({delimiter, newline, skipEmptyLines: false})

@@ -8,7 +8,7 @@ import type {ReadOptions, Row} from './types.js'
 export async function* readJsonl(path: string, opts: ReadOptions = {}): AsyncGenerator<Row> {
   let buf = ''
   let scanFrom = 0
-  let line = 0
+  let line = opts.range ? opts.range.line - 1 : 0
   const bad = (text: string, at: number, code: string, message: string, suggestion: string): undefined => {
     const error = new InputError(code, message, {location: {file: path, line: at}, suggestion})
     if (!opts.onError) throw error
@@ -31,7 +31,7 @@ export async function* readJsonl(path: string, opts: ReadOptions = {}): AsyncGen
     if (tooDeep(value)) return bad(text, at, 'E_JSON_DEPTH', `record nests deeper than ${MAX_DEPTH} levels`, DEPTH_HINT)
     return {record: value, source: path, line: at}
   }
-  for await (const text of decodeText(readBytes(path, opts.onBytes), path, opts.encoding)) {
+  for await (const text of decodeText(readBytes(path, opts.onBytes, opts.range), path, opts.encoding)) {
     buf += text
     let start = 0
     for (let nl = buf.indexOf('\n', scanFrom); nl !== -1; nl = buf.indexOf('\n', start)) {

@@ -31,9 +31,11 @@ export interface Manifest {
   dropped: Record<string, number>
   inputs: {path: string; bytes: number | null; format: string}[]
   options: Record<string, unknown>
+  /** A folder written by a sharded run (`lfdata merge`): its parts in order; `output` describes their concatenation. */
+  parts?: {path: string; bytes: number; records: number}[]
 }
 
-export const manifestPathFor = (output: string): string => `${output}.lfdata.json`
+export const manifestPathFor = (output: string): string => `${output.replace(/(.)\/+$/, '$1')}.lfdata.json`
 
 export interface ManifestFile {
   role: 'output' | 'rejects' | 'dedup_report'

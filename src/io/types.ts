@@ -41,6 +41,20 @@ export interface ReadOptions {
    * whole input (encoding, gzip, an array that never closes) always throw.
    */
   onError?: (error: InputError, text: string) => void
+  /** JSONL/CSV/TSV only: read just the records in this byte range (a shard, src/shard/plan.ts). */
+  range?: ByteRange
+}
+
+/**
+ * Records of an uncompressed UTF-8 file that start in [start, end) — both record starts. `line` is the line
+ * number at `start`; CSV also re-reads its header (bytes [0, header)) and uses the delimiter the whole file has.
+ */
+export interface ByteRange {
+  start: number
+  end: number
+  line: number
+  header?: number
+  delimiter?: string
 }
 
 export type Reader = (path: string, opts: ReadOptions) => AsyncGenerator<Row>

@@ -9,12 +9,19 @@ export class LengthHistogram {
   min = Infinity
   max = 0
 
-  add(length: number): void {
-    this.counts.set(length, (this.counts.get(length) ?? 0) + 1)
-    this.n++
-    this.total += length
+  add(length: number, count = 1): void {
+    this.counts.set(length, (this.counts.get(length) ?? 0) + count)
+    this.n += count
+    this.total += length * count
     if (length < this.min) this.min = length
     if (length > this.max) this.max = length
+  }
+
+  /** Rebuilds a histogram from entries() (a stats partial, src/pipeline/stats-partial.ts). */
+  static from(entries: [number, number][]): LengthHistogram {
+    const h = new LengthHistogram()
+    for (const [len, c] of entries) h.add(len, c)
+    return h
   }
 
   merge(other: LengthHistogram): void {

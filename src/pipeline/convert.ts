@@ -24,6 +24,10 @@ import {nearDedupStage} from '../transforms/near-dedup-stage.js'
 import {toExamples} from '../transforms/to-example.js'
 import {outputColumnTypes, outputLayout, toOutput, type OutputItem, type OutputLayout, type Target} from '../transforms/to-output.js'
 import {VERSION} from '../version.js'
+import {checkShardable, ShardRun} from '../shard/convert-shard.js'
+import {convertWithJobs, jobsFor} from '../shard/jobs.js'
+import type {Slice} from '../shard/plan.js'
+import type {ShardSpec} from '../shard/spec.js'
 
 export interface ConvertOptions {
   inputs: string[]
@@ -49,6 +53,10 @@ export interface ConvertOptions {
   onDrop?: DropFn
   /** convert --report's path: written by the command afterwards, guarded here with the other outputs. */
   report?: string
+  /** Convert only this shard of the inputs into OUTPUT/part-I-of-N.jsonl, leaving dedup to `lfdata merge` (src/shard/). */
+  shard?: ShardSpec
+  /** Processes to convert with (the shard machinery inside one machine, src/shard/jobs.ts); default 1. */
+  jobs?: number
 }
 
 export interface ConvertResult {
@@ -70,6 +78,8 @@ export interface ConvertResult {
   bytes: number
   sha256: string
   seconds: number
+  /** With --shard: the shard's log and summary for `lfdata merge` (the output is the part, before dedup). */
+  shard?: {index: number; count: number; meta: string}
 }
 
 /** Rows in order, counted, with progress; stops after `limit` rows (closing the files). */
@@ -88,15 +98,17 @@ async function* counted(rows: AsyncIterable<Row>, opts: ConvertOptions, counter:
  */
 export async function convert(opts: ConvertOptions, reporter: Reporter): Promise<ConvertResult> {
   const started = Date.now()
-  const format = outputFormatFor(opts.output)
-  const manifestPath = opts.output === '-' ? null : manifestPathFor(opts.output)
+  const format = opts.shard ? 'jsonl' : outputFormatFor(opts.output)
+  if (opts.shard) checkShardable(opts)
+  // A shard writes DIR/part-I-of-N.jsonl and no manifest (`lfdata merge` writes the folder's).
+  const manifestPath = opts.output === '-' || opts.shard ? null : manifestPathFor(opts.output)
   // Before anything is read or written: no output may be an input or another output, a link out, or a device.
   const [outPath, rejectsPath, reportPath, manifestTarget] = guardOutputs({
     inputs: opts.inputs,
     outputs: [
-      {path: opts.output, what: '-o'},
-      {path: opts.rejects ?? '-', what: '--rejects'},
-      {path: (opts.dedup === 'near' && opts.dedupReport) || '-', what: '--dedup-report'},
+      {path: opts.shard ? '-' : opts.output, what: '-o'},
+      {path: (!opts.shard && opts.rejects) || '-', what: '--rejects'},
+      {path: (opts.dedup === 'near' && !opts.shard && opts.dedupReport) || '-', what: '--dedup-report'},
       {path: manifestPath ?? '-', what: 'the manifest'},
       {path: opts.report ?? '-', what: '--report'},
     ],
@@ -106,19 +118,26 @@ export async function convert(opts: ConvertOptions, reporter: Reporter): Promise
   const sizes = await Promise.all(files.map((f) => inputSize(f)))
   const total = sizes.every((s) => s !== null) ? (sizes).reduce((a, b) => a + b, 0) : undefined
   const counter = {n: 0, bytes: 0}
+  if (opts.jobs !== undefined && (!Number.isInteger(opts.jobs) || opts.jobs < 1)) throw new UsageError('--jobs must be a whole number ≥ 1')
+  const jobs = jobsFor(opts, files, total)
+  if (jobs > 1) return convertWithJobs(opts, jobs, reporter)
+  const shard = opts.shard ? await ShardRun.open({dir: opts.output, shard: opts.shard, dedup: opts.dedup, nearFields: opts.nearFields, rejects: opts.rejects,
+    plan: {format: opts.inputFormat, encoding: opts.encoding, delimiter: opts.delimiter}}, files) : undefined
 
   const dropped: Record<string, number> = {}
-  const rejects = opts.rejects ? new RejectsWriter(rejectsPath!) : undefined
+  const rejects = opts.rejects && !shard ? new RejectsWriter(rejectsPath!) : undefined
+  // A shard keeps its rejects for `lfdata merge`; a whole run writes them to --rejects.
+  const reject = (entry: Record<string, unknown>) => (shard ? shard.drop(entry) : rejects?.add(entry as never))
   const onDrop: DropFn = (row, reason, detail, extra) => {
     dropped[reason] = (dropped[reason] ?? 0) + 1
-    rejects?.add({source: row.source, line: row.line, reason, detail, ...extra, record: row.record})
+    reject({source: row.source, line: row.line, reason, detail, ...extra, record: row.record})
     opts.onDrop?.(row, reason, detail, extra)
   }
   // --on-error skip: a line or row that does not parse is a reject with its text (there is no record).
   const onError = opts.onError === 'skip' ? (error: InputError, text: string) => {
     counter.n++
     dropped.parse_error = (dropped.parse_error ?? 0) + 1
-    rejects?.add({source: error.location?.file, line: error.location?.line, reason: 'parse_error', detail: error.message.replace(/ — [^—]*$/, ''), code: error.code, text})
+    reject({source: error.location?.file, line: error.location?.line, reason: 'parse_error', detail: error.message.replace(/ — [^—]*$/, ''), code: error.code, text})
   } : undefined
 
   // Every input's columns (all of them, not the first record's) decide its mapping and so the output layout.
@@ -140,19 +159,20 @@ export async function convert(opts: ConvertOptions, reporter: Reporter): Promise
   const sourceIds = new Map(files.map((f, i) => [f, i]))
   const repaired = opts.fixRoles ? emptyRepairCounts() : undefined
 
-  const rows = counted(plan.rows(), opts, counter, total, reporter)
+  const rows = counted(plan.rows(shard?.slices), opts, counter, total, reporter)
   let items: AsyncIterable<Item> = toExamples({mapping, mappingOf: plan.mappingOf, normalize: makeNormalizer(opts.normalize), system: opts.system}, onDrop)(rows)
   if (repaired) items = fixRoles(repaired)(items)
   items = contentFilters(opts.filters, onDrop)(items)
   let out: AsyncIterable<OutputItem> = lfRules(layout, opts.output, onDrop)(toOutput(layout, onDrop)(items))
-  if (opts.dedup !== 'none') out = (await exactDedup(onDrop, (s) => sourceIds.get(s) ?? 0, (i) => files[i] ?? '?'))(out)
+  if (shard) out = shard.record((s) => sourceIds.get(s) ?? 0)(out)
+  else if (opts.dedup !== 'none') out = (await exactDedup(onDrop, (s) => sourceIds.get(s) ?? 0, (i) => files[i] ?? '?'))(out)
   let reportText: string | undefined
   const report = opts.dedupReport && reportPath !== '-' ? {path: opts.dedupReport, take: (text: string) => (reportText = text)} : undefined
-  if (opts.dedup === 'near') out = await nearDedupStage({threshold: opts.nearThreshold, fields: opts.nearFields, report}, onDrop)(out)
+  if (opts.dedup === 'near' && !shard) out = await nearDedupStage({threshold: opts.nearThreshold, fields: opts.nearFields, report}, onDrop)(out)
 
   let sink: RecordSink
   try {
-    sink = await RecordSink.open(outPath!, await encoderFor(format, outputColumnTypes(layout, mapping.kind)))
+    sink = await RecordSink.open(shard?.partPath ?? outPath!, await encoderFor(shard ? 'jsonl' : format, outputColumnTypes(layout, mapping.kind)))
   } catch (error) {
     rejects?.abort()
     throw error
@@ -166,13 +186,20 @@ export async function convert(opts: ConvertOptions, reporter: Reporter): Promise
       written++
     }
     reporter.finish()
-    if (written === 0) {
+    if (written === 0 && !shard) {
       throw new InputError('E_NOTHING_KEPT', `every one of the ${counter.n} records was dropped (${Object.entries(dropped).map(([r, n]) => `${r}: ${n}`).join(', ')})`, {
         location: {file: files[0]},
         suggestion: opts.rejects ? `see ${opts.rejects} for why` : 'rerun with --rejects rejects.jsonl to see why',
       })
     }
     result = await sink.finish()
+    if (shard) {
+      await commitAll([sink.file!])
+      const meta = await shard.commit({run: {inputs: inputsOf(), options: optionsOf(), near_threshold: opts.nearThreshold, count: opts.shard!.count}, rejects: opts.rejects ?? null,
+        dedup_report: opts.dedupReport ?? null, result: {...summaryOf(), format: 'jsonl', manifest: null}, records_in: counter.n, dropped, repaired: repaired ?? null}, result.sha256)
+      return {...summaryOf(), format: 'jsonl', manifest: null, records_in: counter.n, records_out: written, dropped, repaired: repaired ?? null, bytes: result.bytes, sha256: result.sha256,
+        seconds: (Date.now() - started) / 1000, shard: {...opts.shard!, meta}}
+    }
     // Committed together, in this order, the manifest last: a crash between renames leaves the old manifest,
     // which no longer matches the new output, so register and stats refuse it (E_MANIFEST_MISMATCH).
     const described: ManifestFile[] = []
@@ -197,11 +224,24 @@ export async function convert(opts: ConvertOptions, reporter: Reporter): Promise
     await sink.abort()
     rejects?.abort()
     for (const f of pending) f.abort()
+    shard?.abort()
     throw error
   }
 
+  function inputsOf() {
+    return files.map((f, i) => ({path: f, bytes: sizes[i] ?? null, format: opts.inputFormat ?? (f === '-' ? stdinFormat() : undefined) ?? f.split('.').pop() ?? ''}))
+  }
+  function optionsOf() {
+    return {on_error: opts.onError ?? 'fail', to: layout.target, map: opts.map, system: opts.system, dedup: opts.dedup, near_threshold: opts.dedup === 'near' ? opts.nearThreshold : undefined, near_fields: opts.dedup === 'near' ? opts.nearFields : undefined, fix_roles: opts.fixRoles, normalize: opts.normalize, filters: opts.filters, limit: opts.limit}
+  }
+  /** What a result says about the run apart from its counts (a shard hands it to the merge). */
+  function summaryOf() {
+    return {output: opts.output, manifest: manifestPath, rejects: opts.rejects ?? null, format, formatting: layout.formatting, ranking: layout.ranking, stage: layout.stage,
+      columns: layout.columns, tags: layout.tags ?? null, mapping: mapping.columns, mapping_auto: (Object.keys(mapping.columns) as Field[]).filter((f) => !mapping.explicit.includes(f))}
+  }
+
   function buildManifest(output: {bytes: number; sha256: string}, described: ManifestFile[]): Manifest {
-    const inputs = files.map((f, i) => ({path: f, bytes: sizes[i] ?? null, format: opts.inputFormat ?? (f === '-' ? stdinFormat() : undefined) ?? f.split('.').pop() ?? ''}))
+    const inputs = inputsOf()
     return {
       manifest_version: 1,
       tool: {name: 'lfdata', version: VERSION},
@@ -217,7 +257,7 @@ export async function convert(opts: ConvertOptions, reporter: Reporter): Promise
       records_out: written,
       dropped,
       inputs,
-      options: {on_error: opts.onError ?? 'fail', to: layout.target, map: opts.map, system: opts.system, dedup: opts.dedup, near_threshold: opts.dedup === 'near' ? opts.nearThreshold : undefined, near_fields: opts.dedup === 'near' ? opts.nearFields : undefined, fix_roles: opts.fixRoles, normalize: opts.normalize, filters: opts.filters, limit: opts.limit},
+      options: optionsOf(),
     }
   }
   return {

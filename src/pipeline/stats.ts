@@ -25,6 +25,8 @@ import {templateWithoutName} from '../templates/parse-chat-template.js'
 import {loadTokenizer} from '../tokenize/load.js'
 import {missingTemplateTokens} from '../measure/template-tokens.js'
 import {LengthPool} from '../measure/pool.js'
+import {shardSlices, type Slice} from '../shard/plan.js'
+import type {ShardSpec} from '../shard/spec.js'
 
 const BATCH = 512
 
@@ -51,6 +53,8 @@ export interface StatsOptions {
   encode?: EncodeOptions
   /** Sees every record (the HTML report collects examples through it); never changes the result. */
   observer?: StatsObserver
+  /** Measure only this shard of the inputs (src/shard/plan.ts); the caller writes a partial instead of a result. */
+  shard?: ShardSpec
 }
 
 export interface StatsObserver {
@@ -151,6 +155,8 @@ export function templateFor(spec: string, suggested?: string): string | undefine
 interface Source {
   name: string
   files: string[]
+  /** What this run reads of `files`: all of them, or a shard's slices. */
+  slices?: Slice[]
   /** The entry, or undefined to sniff from the first record. */
   attr?: DatasetAttr
   stage?: Stage
@@ -173,6 +179,46 @@ async function sourcesOf(opts: StatsOptions): Promise<Source[]> {
     out.push({name: file, files, attr, stage: manifest.stage})
   }
   return out
+}
+
+/** Everything measured, before summarising: what a shard's partial carries and `stats merge` adds up. */
+export interface StatsTally {
+  tokenizer: string
+  vocabulary: string | null
+  template: string
+  /** Set when no template was named: how LF's own fallback chose it. */
+  templateSource?: string
+  stage: Stage
+  all: LengthHistogram
+  dropped: Record<string, number>
+  prompt: number
+  response: number
+  trained: number
+  media: number
+  switches: StatsResult['switches']
+  datasets: {name: string; files: string[]; dropped: Record<string, number>; lengths: LengthHistogram}[]
+  /** Packing only (never sharded): every row's length in order, null for a dropped one. */
+  lengthsInOrder: (number | null)[]
+  firstFile?: string
+}
+
+/** A shard reads its slices of the inputs; a source without a manifest is sniffed from its first record, as one process does. */
+async function shardSources(sources: Source[], shard: ShardSpec): Promise<void> {
+  const flat = sources.flatMap((s, si) => s.files.map((file) => ({si, file})))
+  const slices = await shardSlices(flat.map((f) => f.file), shard, {})
+  for (const s of sources) s.slices = []
+  for (const slice of slices) sources[flat[slice.index]!.si]!.slices!.push(slice)
+  for (const source of sources) {
+    if (source.attr) continue
+    for (const file of source.files) {
+      const rows = readRows(file)
+      const first = await rows.next()
+      await rows.return(undefined)
+      if (first.done) continue
+      source.attr = resolveDatasetAttr(source.name, sniffEntry(file, first.value.record, (await scanKeys(file)) ?? undefined))
+      break
+    }
+  }
 }
 
 /**
@@ -215,6 +261,12 @@ async function* sniffedRows(file: string, sniff: boolean, opts: ReadOptions): As
  */
 export async function runStats(opts: StatsOptions, reporter: Reporter): Promise<StatsResult> {
   const started = Date.now()
+  const tally = await measureStats(opts, reporter)
+  return finishStats(tally, {percentile: opts.percentile, round: opts.round, packing: opts.packing, cutoffLen: opts.cutoffLen}, started)
+}
+
+/** Reads and measures (the whole input, or one shard of it with `opts.shard`). */
+export async function measureStats(opts: StatsOptions, reporter: Reporter): Promise<StatsTally> {
   if (!(opts.percentile > 0 && opts.percentile <= 100)) throw new UsageError('--percentile must be in (0, 100]')
   if (!Number.isInteger(opts.round) || opts.round < 1) throw new UsageError('--round must be a whole number ≥ 1')
   if (opts.template && !TEMPLATES[opts.template]) throw new UsageError(`unknown template "${opts.template}"`, {suggestion: `lfdata knows: ${TEMPLATE_NAMES.join(', ')}`})
@@ -242,11 +294,15 @@ export async function runStats(opts: StatsOptions, reporter: Reporter): Promise<
   let trained = 0
   let media = 0
   let stage: Stage = opts.stage ?? 'sft'
-  const perDataset: DatasetStats[] = []
   const lengthsInOrder: (number | null)[] = []
   let done = 0
   let bytesDone = 0
   const sources = await sourcesOf(opts)
+  if (opts.shard) {
+    if (opts.packing) throw new UsageError('--packing cannot be sharded: LF packs rows in batches of 1,000 in order', {suggestion: 'run stats --packing in one process'})
+    await shardSources(sources, opts.shard)
+  }
+  const datasets: StatsTally['datasets'] = []
   const bytesTotal = await totalBytes(sources)
   const pool = await measurerFor(opts, template, counter, sources)
   try {
@@ -289,12 +345,12 @@ export async function runStats(opts: StatsOptions, reporter: Reporter): Promise<
         let batch: (AlignedExample | null)[] = []
         let where: Where[] = []
         let seen: Row[] = []
-        for (const file of source.files) {
+        for (const {file, range} of source.slices ?? source.files.map((file) => ({file, range: undefined}))) {
           // Without an entry or manifest, each file is sniffed from its first record and all of its keys.
           if (!source.attr) attr = undefined
           // --on-error skip: a line that does not parse is counted as dropped (parse_error), not measured.
           const onError = opts.onError === 'skip' ? () => void (drops.parse_error = (drops.parse_error ?? 0) + 1) : undefined
-          for await (const row of sniffedRows(file, source.attr === undefined, {onError, onBytes: (b) => (bytesDone += b)})) {
+          for await (const row of sniffedRows(file, source.attr === undefined, {onError, onBytes: (b) => (bytesDone += b), ...(range ? {range} : {})})) {
             if (attr === undefined) {
               attr = resolveDatasetAttr(source.name, sniffEntry(file, row.record, row.keys))
               stage = opts.stage ?? datasetStage(attr)
@@ -327,7 +383,7 @@ export async function runStats(opts: StatsOptions, reporter: Reporter): Promise<
       for await (const {rows, where, seen, lengths} of measured) settle(rows, where, seen, lengths)
       for (const [r, c] of Object.entries(drops)) dropped[r] = (dropped[r] ?? 0) + c
       all.merge(h)
-      perDataset.push({name: source.name, files: source.files, examples: h.n, dropped: drops, lengths: summarize(h)})
+      datasets.push({name: source.name, files: source.files, dropped: drops, lengths: h})
     }
   } finally {
     await pool.close()
@@ -335,14 +391,27 @@ export async function runStats(opts: StatsOptions, reporter: Reporter): Promise<
   reporter.finish()
   if (all.n === 0 && media > 0) {
     throw new InputError('E_ONLY_MEDIA', `every example LF keeps has images, videos or audios (${media}): their length depends on the model's image processor, which lfdata does not guess`, {
-      location: {file: sources[0]?.files[0]},
+      location: {file: tally.firstFile},
       suggestion: 'measure the text-only part with a dataset entry that maps no media columns',
     })
   }
   opts.observer?.done({template, counter, stage})
+  return {
+    tokenizer: opts.tokenizer, vocabulary: description ?? null, template: templateName, templateSource: resolved?.how, stage, all, dropped, prompt, response, trained, media,
+    switches: {
+      enable_thinking: template.enableThinking, default_system: switches.defaultSystem ?? null, tool_format: switches.toolFormat ?? null,
+      mask_history: encode.maskHistory ?? false, train_on_prompt: encode.trainOnPrompt ?? false,
+    },
+    datasets, lengthsInOrder, firstFile: sources[0]?.files[0],
+  }
+}
+
+/** Percentiles, histogram, suggestion and impacts from a tally (one process's, or merged partials). */
+export function finishStats(tally: StatsTally, opts: Pick<StatsOptions, 'percentile' | 'round' | 'packing' | 'cutoffLen'>, started: number): StatsResult {
+  const {all, dropped, lengthsInOrder} = tally
   if (all.n === 0) {
     throw new InputError('E_NOTHING_KEPT', `no example would be trained on: every record is dropped by LF's rules (${JSON.stringify(dropped)})`, {
-      location: {file: sources[0]?.files[0]},
+      location: {file: tally.firstFile},
       suggestion: 'run lfdata check for the reasons, record by record',
     })
   }
@@ -360,26 +429,23 @@ export async function runStats(opts: StatsOptions, reporter: Reporter): Promise<
   return {
     examples: all.n,
     dropped,
-    tokenizer: opts.tokenizer,
-    vocabulary: description ?? null,
-    template: templateName,
-    ...(resolved ? {template_source: resolved.how} : {}),
-    stage,
+    tokenizer: tally.tokenizer,
+    vocabulary: tally.vocabulary,
+    template: tally.template,
+    ...(tally.templateSource ? {template_source: tally.templateSource} : {}),
+    stage: tally.stage,
     lengths: summarize(all),
-    prompt_tokens: prompt,
-    response_tokens: response,
-    trained_tokens: trained,
-    media_examples: media,
-    switches: {
-      enable_thinking: template.enableThinking, default_system: switches.defaultSystem ?? null, tool_format: switches.toolFormat ?? null,
-      mask_history: encode.maskHistory ?? false, train_on_prompt: encode.trainOnPrompt ?? false,
-    },
+    prompt_tokens: tally.prompt,
+    response_tokens: tally.response,
+    trained_tokens: tally.trained,
+    media_examples: tally.media,
+    switches: tally.switches,
     cutoff_len: {suggested: suggestion.cutoff_len, percentile: opts.percentile, round: opts.round, truncated_examples: suggestion.truncated_examples, truncated_fraction: suggestion.truncated_fraction, tokens_lost: suggestion.tokens_lost},
     at: COMMON_CUTOFFS.map((c) => impact(all, c)),
     histogram: {bucket_width: width, counts: all.buckets(width)},
     cdf: cdfLines(all),
     packing,
-    datasets: perDataset,
+    datasets: tally.datasets.map((d) => ({name: d.name, files: d.files, examples: d.lengths.n, dropped: d.dropped, lengths: summarize(d.lengths)})),
     seconds: (Date.now() - started) / 1000,
   }
 }
