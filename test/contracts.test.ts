@@ -4,11 +4,13 @@ import {describe, expect, it} from 'vitest'
 
 import type {CheckResult} from '../src/pipeline/check.js'
 import type {ConvertResult} from '../src/pipeline/convert.js'
+import type {MergePartitionResult, MergeResult} from '../src/pipeline/merge.js'
 import type {RegisterResult} from '../src/pipeline/register.js'
 import type {StatsResult} from '../src/pipeline/stats.js'
+import type {StatsPartialResult} from '../src/pipeline/stats-partial.js'
 // @ts-expect-error: a plain .js build script without typings
 import {schemaTypes} from '../scripts/schema-types.js'
-import type {CheckResultJson, ConvertResultJson, RegisterResultJson, StatsResultJson} from './contracts/schema-types.js'
+import type {CheckResultJson, ConvertResultJson, MergePartitionResultJson, MergeResultJson, RegisterResultJson, StatsPartialResultJson, StatsResultJson} from './contracts/schema-types.js'
 
 /**
  * The --json contracts. At compile time (npm run typecheck): each command's result type must be assignable to
@@ -21,6 +23,9 @@ export type ResultTypesFitTheirSchemas = [
   Fits<StatsResult, StatsResultJson>,
   Fits<RegisterResult, RegisterResultJson>,
   Fits<CheckResult, CheckResultJson>,
+  Fits<MergeResult, MergeResultJson>,
+  Fits<MergePartitionResult, MergePartitionResultJson>,
+  Fits<StatsPartialResult, StatsPartialResultJson>,
 ]
 
 describe('--json contracts', () => {

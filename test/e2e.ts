@@ -4,7 +4,7 @@ import {fileURLToPath} from 'node:url'
 
 import {Ajv, type ValidateFunction} from 'ajv'
 
-import type {CheckResultJson, ConvertResultJson, ErrorJson, RegisterResultJson, StatsResultJson} from './contracts/schema-types.js'
+import type {CheckResultJson, ConvertResultJson, ErrorJson, MergePartitionResultJson, MergeResultJson, RegisterResultJson, StatsPartialResultJson, StatsResultJson} from './contracts/schema-types.js'
 
 const BIN = fileURLToPath(new URL('../bin/run.js', import.meta.url))
 
@@ -14,6 +14,7 @@ export interface CommandJson {
   stats: StatsResultJson
   register: RegisterResultJson
   check: CheckResultJson
+  merge: MergeResultJson
 }
 export type Command = keyof CommandJson
 type JsonOf<C> = (C extends Command ? CommandJson[C] : Record<string, never>) & {error?: ErrorJson['error']}
@@ -25,8 +26,15 @@ const SCHEMAS: Record<Command | 'error', ValidateFunction> = {
   stats: load('stats-result'),
   register: load('register-result'),
   check: load('check-result'),
+  merge: load('merge-result'),
   error: load('error'),
 }
+/** Results of one shard of a distributed run: told apart by the field only they have. */
+const SHARD_SCHEMAS: {command: Command; field: string; schema: string; validate: ValidateFunction}[] = [
+  {command: 'stats', field: 'partial', schema: 'stats-partial-result', validate: load('stats-partial-result')},
+  {command: 'merge', field: 'partition', schema: 'merge-partition-result', validate: load('merge-partition-result')},
+]
+export type ShardJson = StatsPartialResultJson | MergePartitionResultJson
 
 /**
  * Validates a `--json` output against its published schema (the error schema when it holds `error`, whose
@@ -35,10 +43,12 @@ const SCHEMAS: Record<Command | 'error', ValidateFunction> = {
  */
 export function validateJson(command: string, json: unknown, exitCode?: number): void {
   const isError = typeof json === 'object' && json !== null && Object.hasOwn(json, 'error')
-  const validate = isError ? SCHEMAS.error : SCHEMAS[command as Command]
+  const shard = isError ? undefined : SHARD_SCHEMAS.find((s) => s.command === command && typeof json === 'object' && json !== null && Object.hasOwn(json, s.field))
+  const validate = isError ? SCHEMAS.error : shard?.validate ?? SCHEMAS[command as Command]
   if (!validate) throw new Error(`no --json schema for command "${command}"`)
   if (!validate(json)) {
-    throw new Error(`lfdata ${command} --json output breaks schemas/${isError ? 'error' : `${command}-result`}.schema.json: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(json).slice(0, 2000)}`)
+    const schema = isError ? 'error' : shard?.schema ?? `${command}-result`
+    throw new Error(`lfdata ${command} --json output breaks schemas/${schema}.schema.json: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(json).slice(0, 2000)}`)
   }
   const exit = isError ? (json as ErrorJson).error.exit : undefined
   if (exit !== undefined && exitCode !== undefined && exit !== exitCode) throw new Error(`--json error says exit ${exit}, the process exited ${exitCode}`)

@@ -15,7 +15,7 @@ export function missingTemplateTokens(template: ChatTemplate, counter: TokenCoun
   if (added.length > 0) {
     warnings.push(`template ${template.name} needs ${added.join(', ')}, which tokenizer ${counter.name} lacks: LF adds ${added.length === 1 ? 'it as a new special token' : 'them as new special tokens'} (each counted as one token here; train with resize_vocab: true)`)
   }
-  const slots: Slot[] = [...template.prefix, ...template.system, ...template.user, ...template.assistant, ...template.function, ...template.observation]
+  const slots: Slot[] = [...template.prefix, ...template.system, ...template.user, ...template.assistant, ...template.function.slots, ...template.observation]
   const named = [...new Set(slots.flatMap((s) => (typeof s === 'object' && 'token' in s ? [s.token] : [])))].filter((t) => !has(t))
   if (named.length > 0) warnings.push(`template ${template.name} names ${named.join(', ')}, which tokenizer ${counter.name} lacks: LF encodes ${named.length === 1 ? 'it' : 'them'} as the unknown token`)
   return warnings

@@ -12,13 +12,12 @@ import {datasetStage, resolveDatasetAttr} from '../lf/attr.js'
 import {readDatasetInfo, resolveDataset} from '../io/dataset-files.js'
 import {lfVerdict} from '../lf/processor.js'
 import {sniffEntry} from '../lf/sniff.js'
-import type {Row} from '../io/types.js'
 import type {AlignedExample, DatasetAttr, Stage} from '../lf/types.js'
 import type {Reporter} from '../reporter.js'
 import {LengthHistogram} from '../measure/length-histogram.js'
 import {bucketWidth, cdfLines} from '../stats/render.js'
 import {COMMON_CUTOFFS, impact, PackingCounter, suggestCutoff, summarize, type CutoffImpact, type LengthSummary} from '../stats/summary.js'
-import {measureExample, type EncodeOptions, type Measured} from '../measure/encode.js'
+import {measureExample, type EncodeOptions, type Length, type Measured} from '../measure/encode.js'
 import {processorOptionsFor, TEMPLATES, TEMPLATE_NAMES, TOOL_FORMATS, withSwitches, type ChatTemplate, type TemplateSwitches} from '../templates/templates.js'
 import type {TokenCounter} from '../tokenize/counter.js'
 import {templateWithoutName} from '../templates/parse-chat-template.js'
@@ -389,12 +388,6 @@ export async function measureStats(opts: StatsOptions, reporter: Reporter): Prom
     await pool.close()
   }
   reporter.finish()
-  if (all.n === 0 && media > 0) {
-    throw new InputError('E_ONLY_MEDIA', `every example LF keeps has images, videos or audios (${media}): their length depends on the model's image processor, which lfdata does not guess`, {
-      location: {file: tally.firstFile},
-      suggestion: 'measure the text-only part with a dataset entry that maps no media columns',
-    })
-  }
   opts.observer?.done({template, counter, stage})
   return {
     tokenizer: opts.tokenizer, vocabulary: description ?? null, template: templateName, templateSource: resolved?.how, stage, all, dropped, prompt, response, trained, media,
@@ -409,6 +402,12 @@ export async function measureStats(opts: StatsOptions, reporter: Reporter): Prom
 /** Percentiles, histogram, suggestion and impacts from a tally (one process's, or merged partials). */
 export function finishStats(tally: StatsTally, opts: Pick<StatsOptions, 'percentile' | 'round' | 'packing' | 'cutoffLen'>, started: number): StatsResult {
   const {all, dropped, lengthsInOrder} = tally
+  if (all.n === 0 && tally.media > 0) {
+    throw new InputError('E_ONLY_MEDIA', `every example LF keeps has images, videos or audios (${tally.media}): their length depends on the model's image processor, which lfdata does not guess`, {
+      location: {file: tally.firstFile},
+      suggestion: 'measure the text-only part with a dataset entry that maps no media columns',
+    })
+  }
   if (all.n === 0) {
     throw new InputError('E_NOTHING_KEPT', `no example would be trained on: every record is dropped by LF's rules (${JSON.stringify(dropped)})`, {
       location: {file: tally.firstFile},

@@ -174,6 +174,18 @@ dropped_trailing: number
 bytes: number
 sha256: string
 seconds: number
+/**
+ * With --shard: the shard's log and summary for `lfdata merge` (the output is the part, before dedup).
+ */
+shard?: {
+index: number
+count: number
+meta: string
+}
+/**
+ * With --report: the HTML page written.
+ */
+report?: string
 }
 
 /**
@@ -196,6 +208,94 @@ line?: number
 offset?: number
 record?: number
 }
+}
+
+/**
+ * What one partition of a distributed merge prints.
+ */
+export interface MergePartitionResultJson {
+partition: {
+index: number
+count: number
+}
+candidates: number
+duplicates: number
+file: string
+}
+
+/**
+ * What `lfdata merge OUTPUT_DIR --json` prints: the merged output, as convert would report it, and the parts it read.
+ */
+export interface MergeResultJson {
+/**
+ * Output path ("-" for stdout).
+ */
+output: string
+manifest: (string | null)
+rejects: (string | null)
+format: ("jsonl" | "json" | "arrow")
+formatting: ("alpaca" | "sharegpt" | "openai")
+ranking: boolean
+stage: ("pt" | "sft" | "rm" | "ppo" | "dpo" | "kto")
+/**
+ * dataset_info.json `columns` block for the output.
+ */
+columns: {
+prompt?: string
+query?: string
+response?: string
+history?: string
+messages?: string
+system?: string
+tools?: string
+images?: string
+videos?: string
+audios?: string
+chosen?: string
+rejected?: string
+kto_tag?: string
+}
+tags: ({
+role_tag?: string
+content_tag?: string
+user_tag?: string
+assistant_tag?: string
+observation_tag?: string
+function_tag?: string
+system_tag?: string
+} | null)
+/**
+ * lfdata field → input column.
+ */
+mapping: {
+[k: string]: string
+}
+/**
+ * Fields whose column was detected, not given with --map.
+ */
+mapping_auto: string[]
+records_in: number
+records_out: number
+/**
+ * Drop reason → records.
+ */
+dropped: {
+[k: string]: number
+}
+repaired: ({
+merged_turns: number
+moved_system: number
+dropped_leading: number
+dropped_trailing: number
+} | null)
+bytes: number
+sha256: string
+seconds: number
+parts: {
+path: string
+bytes: number
+records: number
+}[]
 }
 
 /**
@@ -269,6 +369,21 @@ name: string
 source: string
 formatting: string
 }[]
+}
+
+/**
+ * What one stats shard prints: where its partial went and what it measured.
+ */
+export interface StatsPartialResultJson {
+partial: string
+shard: {
+index: number
+count: number
+}
+examples: number
+dropped: {
+[k: string]: number
+}
 }
 
 /**
@@ -373,4 +488,16 @@ tool_format: (string | null)
 mask_history: boolean
 train_on_prompt: boolean
 }
+/**
+ * A preset's vocabulary ("Gemma 3 vocabulary, 262,145 tokens"); null for a tokenizer given by path.
+ */
+vocabulary: (string | null)
+/**
+ * With --plot: the file written.
+ */
+plot?: string
+/**
+ * With --report: the HTML page written.
+ */
+report?: string
 }

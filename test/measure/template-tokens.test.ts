@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
-import {encodeMessages} from '../../src/measure/encode.js'
+import {supervisedTurns} from '../../src/measure/encode.js'
+import type {AlignedExample} from '../../src/lf/types.js'
 import {TEMPLATES} from '../../src/templates/templates.js'
 import {loadTokenizer} from '../../src/tokenize/load.js'
 import {missingTemplateTokens} from '../../src/measure/template-tokens.js'
@@ -21,7 +22,8 @@ describe('a template whose special tokens the tokenizer lacks', () => {
     // chatml's stop words are <|im_end|> and <|im_start|>: both become added tokens, which split the text
     // around them into pieces encoded on their own.
     expect(missingTemplateTokens(TEMPLATES.chatml!, llama2)[0]).toContain('needs <|im_end|>, <|im_start|>, which tokenizer llama2 lacks: LF adds them')
-    const [user, assistant] = encodeMessages(TEMPLATES.chatml!, llama2, [{role: 'user', content: 'hi'}, {role: 'assistant', content: 'yo'}], '', '')
+    const ex: AlignedExample = {prompt: [{role: 'user', content: 'hi'}], response: [{role: 'assistant', content: 'yo'}], system: '', tools: '', images: null, videos: null, audios: null}
+    const [[user, assistant]] = supervisedTurns(ex, TEMPLATES.chatml!, llama2) as [[number, number]]
     const c = (t: string) => llama2.count(t)
     expect(c('<|im_end|>')).toBeGreaterThan(1)
     expect(user).toBe(1 + c('user\nhi') + 1 + c('\n') + 1 + c('assistant\n'))

@@ -65,7 +65,7 @@ describe('HTML report and SVG plot in headless Chromium (reports made by the spa
     const counts = await page.locator('.chart svg rect.bar').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-count'))))
     expect(counts).toEqual(r.json.histogram.counts)
     expect(await page.locator('#suggested').textContent()).toBe(String(r.json.cutoff_len.suggested))
-    for (const p of ['P50', 'P90', 'P99']) expect(await page.locator('.chart svg').textContent()).toContain(`${p} ${r.json.lengths[p.toLowerCase()]}`)
+    for (const p of ['P50', 'P90', 'P99'] as const) expect(await page.locator('.chart svg').textContent()).toContain(`${p} ${r.json.lengths[p.toLowerCase() as 'p50' | 'p90' | 'p99']}`)
     // Drops by reason, each with its real records.
     const reasons = await page.locator('h3.reason').evaluateAll((els) => Object.fromEntries(els.map((e) => [e.getAttribute('data-reason'), Number(e.getAttribute('data-count'))])))
     expect(reasons).toEqual(r.json.dropped)
