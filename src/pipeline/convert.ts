@@ -11,76 +11,24 @@ import {expandInputs, stdinFormat} from '../io/read.js'
 import {planInputs, type InputPlan} from './input-plan.js'
 import {RejectsWriter} from '../io/rejects.js'
 import {RecordSink} from '../io/sink.js'
-import type {InputFormat, Row} from '../io/types.js'
+import type {Row} from '../io/types.js'
 import type {Reporter} from '../reporter.js'
 import {exactDedup} from '../transforms/exact-dedup.js'
-import type {DropFn, Item, NearField} from '../transforms/example.js'
-import {contentFilters, type FilterOptions} from '../transforms/filters.js'
-import {emptyRepairCounts, fixRoles, type RepairCounts} from '../transforms/fix-roles.js'
+import type {DropFn, Item} from '../transforms/example.js'
+import {contentFilters} from '../transforms/filters.js'
+import {emptyRepairCounts, fixRoles} from '../transforms/fix-roles.js'
 import {lfRules} from '../transforms/lf-rules.js'
-import {describeMapping, mapFlags, type Field, type Mapping} from '../transforms/mapping.js'
-import {makeNormalizer, type NormalizeOptions} from '../transforms/normalize.js'
+import {describeMapping, mapFlags, type Field} from '../transforms/mapping.js'
+import {makeNormalizer} from '../transforms/normalize.js'
 import {nearDedupStage} from '../transforms/near-dedup-stage.js'
 import {toExamples} from '../transforms/to-example.js'
-import {outputColumnTypes, outputLayout, toOutput, type OutputItem, type OutputLayout, type Target} from '../transforms/to-output.js'
+import {outputColumnTypes, outputLayout, toOutput, type OutputItem, type OutputLayout} from '../transforms/to-output.js'
 import {VERSION} from '../version.js'
 import {checkShardable, ShardRun} from '../shard/convert-shard.js'
-import {convertWithJobs, jobsFor} from '../shard/jobs.js'
-import type {Slice} from '../shard/plan.js'
-import type {ShardSpec} from '../shard/spec.js'
+import {convertWithJobs, jobsFor} from './convert-jobs.js'
+import type {ConvertOptions, ConvertResult} from './convert-types.js'
 
-export interface ConvertOptions {
-  inputs: string[]
-  output: string
-  to?: Target
-  map: Partial<Record<Field, string>>
-  system?: string
-  inputFormat?: InputFormat
-  delimiter?: string
-  encoding?: string
-  normalize: NormalizeOptions
-  filters: FilterOptions
-  fixRoles: boolean
-  dedup: 'exact' | 'near' | 'none'
-  nearThreshold: number
-  nearFields: readonly NearField[]
-  dedupReport?: string
-  rejects?: string
-  limit?: number
-  /** What a line or row that does not parse does: stop the run (default) or become a `parse_error` reject. */
-  onError?: 'fail' | 'skip'
-  /** Sees every dropped record (convert --report collects examples and duplicate clusters through it). */
-  onDrop?: DropFn
-  /** convert --report's path: written by the command afterwards, guarded here with the other outputs. */
-  report?: string
-  /** Convert only this shard of the inputs into OUTPUT/part-I-of-N.jsonl, leaving dedup to `lfdata merge` (src/shard/). */
-  shard?: ShardSpec
-  /** Processes to convert with (the shard machinery inside one machine, src/shard/jobs.ts); default 1. */
-  jobs?: number
-}
-
-export interface ConvertResult {
-  output: string
-  manifest: string | null
-  rejects: string | null
-  format: 'jsonl' | 'json' | 'arrow'
-  formatting: OutputLayout['formatting']
-  ranking: boolean
-  stage: OutputLayout['stage']
-  columns: OutputLayout['columns']
-  tags: NonNullable<OutputLayout['tags']> | null
-  mapping: Mapping['columns']
-  mapping_auto: Field[]
-  records_in: number
-  records_out: number
-  dropped: Record<string, number>
-  repaired: RepairCounts | null
-  bytes: number
-  sha256: string
-  seconds: number
-  /** With --shard: the shard's log and summary for `lfdata merge` (the output is the part, before dedup). */
-  shard?: {index: number; count: number; meta: string}
-}
+export type {ConvertOptions, ConvertResult} from './convert-types.js'
 
 /** Rows in order, counted, with progress; stops after `limit` rows (closing the files). */
 async function* counted(rows: AsyncIterable<Row>, opts: ConvertOptions, counter: {n: number; bytes: number}, total: number | undefined, reporter: Reporter): AsyncGenerator<Row> {
@@ -127,7 +75,7 @@ export async function convert(opts: ConvertOptions, reporter: Reporter): Promise
   const dropped: Record<string, number> = {}
   const rejects = opts.rejects && !shard ? new RejectsWriter(rejectsPath!) : undefined
   // A shard keeps its rejects for `lfdata merge`; a whole run writes them to --rejects.
-  const reject = (entry: Record<string, unknown>) => (shard ? shard.drop(entry) : rejects?.add(entry as never))
+  const reject = (entry: Record<string, unknown>) => (shard ? shard.drop(entry) : rejects?.add(entry))
   const onDrop: DropFn = (row, reason, detail, extra) => {
     dropped[reason] = (dropped[reason] ?? 0) + 1
     reject({source: row.source, line: row.line, reason, detail, ...extra, record: row.record})

@@ -16,7 +16,7 @@ import type {DropFn, NearField} from '../transforms/example.js'
 import {FingerprintSet} from '../transforms/fingerprint-set.js'
 import {nearDedupStage} from '../transforms/near-dedup-stage.js'
 import {VERSION} from '../version.js'
-import type {ConvertResult} from './convert.js'
+import type {ConvertResult} from './convert-types.js'
 
 export interface MergeResult extends Omit<ConvertResult, 'shard'> {
   parts: {path: string; bytes: number; records: number}[]
@@ -306,7 +306,7 @@ export async function mergeShards(dir: string, reporter: Reporter, into?: string
     formatting: summary.formatting as Manifest['formatting'],
     ranking: summary.ranking as boolean,
     columns: summary.columns as Manifest['columns'],
-    ...(summary.tags ? {tags: summary.tags as Manifest['tags']} : {}),
+    ...(summary.tags ? {tags: summary.tags} : {}),
     stage: summary.stage as Manifest['stage'],
     records_in: recordsIn,
     records_out: written,
@@ -332,7 +332,7 @@ async function intoFile(output: string, dir: string, metas: ShardMeta[], t: {rec
     manifest_version: 1, tool: {name: 'lfdata', version: VERSION}, created: new Date().toISOString(),
     output: {path: output, format: 'jsonl', bytes, sha256: t.sha256},
     formatting: summary.formatting as Manifest['formatting'], ranking: summary.ranking as boolean, columns: summary.columns as Manifest['columns'],
-    ...(summary.tags ? {tags: summary.tags as Manifest['tags']} : {}), stage: summary.stage as Manifest['stage'],
+    ...(summary.tags ? {tags: summary.tags} : {}), stage: summary.stage as Manifest['stage'],
     records_in: t.recordsIn, records_out: t.written, dropped: t.dropped, inputs: run.inputs as Manifest['inputs'], options: run.options as Record<string, unknown>,
   }
   await commitAll([pendingManifest(manifestPathFor(output), manifest)])

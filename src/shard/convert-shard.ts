@@ -64,8 +64,8 @@ export class ShardRun {
   static async open(opts: ShardRunOptions, files: string[]): Promise<ShardRun> {
     const slices = await shardSlices(files, opts.shard, opts.plan)
     mkdirSync(opts.dir, {recursive: true})
-    const {h64} = await xxhash()
-    return new ShardRun(opts, slices, join(opts.dir, `${partName(opts.shard)}.jsonl`), h64)
+    const hasher = await xxhash()
+    return new ShardRun(opts, slices, join(opts.dir, `${partName(opts.shard)}.jsonl`), (s) => hasher.h64(s))
   }
 
   get logPath(): string {
@@ -79,15 +79,18 @@ export class ShardRun {
 
   /** Stage in place of dedup: logs every record that reaches it and passes it on to the part. */
   record(sourceIndex: (source: string) => number) {
-    const self = this
+    const {h64, opts} = this
+    const log = (entry: LogEntry) => {
+      this.log.add(entry)
+      this.candidates++
+    }
     return async function* (items: AsyncIterable<OutputItem>): AsyncGenerator<OutputItem> {
       for await (const item of items) {
-        const h = self.h64(dedupKey(item.example))
+        const h = h64(dedupKey(item.example))
         const entry: LogEntry = {c: [Number(h >> 32n), Number(h & 0xffffffffn), sourceIndex(item.row.source), item.row.line]}
-        if (self.opts.dedup === 'near') entry.t = nearText(item.example, self.opts.nearFields)
-        if (self.opts.rejects) entry.r = item.row.record
-        self.log.add(entry)
-        self.candidates++
+        if (opts.dedup === 'near') entry.t = nearText(item.example, opts.nearFields)
+        if (opts.rejects) entry.r = item.row.record
+        log(entry)
         yield item
       }
     }

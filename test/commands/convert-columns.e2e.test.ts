@@ -6,7 +6,7 @@ import {ERROR_TABLE} from '../../src/errors.js'
 import {tempDir} from '../io/helpers.js'
 import {lfdata} from '../e2e.js'
 
-const readJsonl = (p: string) => readFileSync(p, 'utf8').trim().split('\n').map((l) => JSON.parse(l))
+const readJsonl = (p: string) => readFileSync(p, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)
 const chat = (u: string, a: string, extra: Record<string, unknown> = {}) =>
   JSON.stringify({...extra, messages: [{role: 'user', content: u}, {role: 'assistant', content: a}]})
 
@@ -62,7 +62,7 @@ describe('convert: columns are the union over the input, never the first record'
     const stdin = [chat('hi', 'hello'), chat('q2', 'a2', {system: 'sys'})].join('\n') + '\n'
     const r = await lfdata(['convert', '-', '--input-format', 'jsonl', '-o', 'out.jsonl'], {cwd: dir, stdin})
     expect(r.code).toBe(0)
-    expect(readJsonl(join(dir, 'out.jsonl'))[1].system).toBe('sys')
+    expect(readJsonl(join(dir, 'out.jsonl'))[1]!.system).toBe('sys')
   })
 
   it('stops (exit 3, naming the line) when a stdin record after the look-ahead brings a column that would be mapped', async () => {
@@ -77,7 +77,7 @@ describe('convert: columns are the union over the input, never the first record'
     // An unmapped new key is harmless, and --map takes the late column.
     const ok = await lfdata(['convert', '-', '--input-format', 'jsonl', '-o', 'out.jsonl', '--map', 'system=system', '--json'], {cwd: dir, stdin})
     expect(ok.code).toBe(0)
-    expect(readJsonl(join(dir, 'out.jsonl'))[1100].system).toBe('late')
+    expect(readJsonl(join(dir, 'out.jsonl'))[1100]!.system).toBe('late')
   })
 
   it('auto-maps real-world headers, and when unsure prints the --map flags that pin the mapping', async () => {

@@ -18,7 +18,7 @@ describe('lfdata convert --jobs (spawned)', () => {
         const out = join(dir, `${dedup}-${jobs}.jsonl`)
         const r = await lfdata(['convert', csv, '-o', out, '--dedup', dedup, '--jobs', String(jobs), '--rejects', `${out}.rej`, '--json'])
         expect(r.code, r.stderr).toBe(0)
-        outs.push({out: readFileSync(out), rej: readFileSync(`${out}.rej`, 'utf8'), json: r.json, manifest: JSON.parse(readFileSync(`${out}.lfdata.json`, 'utf8'))})
+        outs.push({out: readFileSync(out), rej: readFileSync(`${out}.rej`, 'utf8'), json: r.json, manifest: JSON.parse(readFileSync(`${out}.lfdata.json`, 'utf8')) as {output: {sha256: string}}})
       }
       for (const o of outs.slice(1)) {
         expect(o.out.equals(outs[0]!.out)).toBe(true)

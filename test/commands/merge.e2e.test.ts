@@ -34,7 +34,7 @@ describe('lfdata convert --shard / merge (spawned)', () => {
 
     const reg = await lfdata(['register', out, '--name', 'qa', '--dataset-dir', join(dir, 'data'), '--json'])
     expect(reg.code, reg.stderr).toBe(0)
-    expect(JSON.parse(readFileSync(join(dir, 'data', 'dataset_info.json'), 'utf8')).qa).toMatchObject({file_name: 'qa', columns: {prompt: 'instruction', query: 'input', response: 'output'}})
+    expect((JSON.parse(readFileSync(join(dir, 'data', 'dataset_info.json'), 'utf8')) as Record<string, unknown>).qa).toMatchObject({file_name: 'qa', columns: {prompt: 'instruction', query: 'input', response: 'output'}})
     const folder = await lfdata(['stats', out, '--tokenizer', 'qwen', '--json'])
     const file = await lfdata(['stats', join(dir, 'one.jsonl'), '--tokenizer', 'qwen', '--json'])
     expect(folder.json.lengths).toEqual(file.json.lengths)

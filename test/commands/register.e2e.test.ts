@@ -144,7 +144,7 @@ describe('register edits any valid dataset_info.json (spawned)', () => {
     const removed = await lfdata(['register', '--remove', 'x', '--dataset-dir', 'data'], {cwd: dir})
     expect(removed.code, removed.stderr).toBe(0)
     expect(removed.stdout).toContain('removed x')
-    expect(Object.keys(JSON.parse(readFileSync(path, 'utf8')))).toEqual(['y'])
+    expect(Object.keys(JSON.parse(readFileSync(path, 'utf8')) as object)).toEqual(['y'])
     const again = await lfdata(['register', '--remove', 'x', '--dataset-dir', 'data'], {cwd: dir})
     expect(again.code).toBe(2)
     expect(again.stdout).not.toContain('removed')
@@ -170,13 +170,13 @@ describe('register edits any valid dataset_info.json (spawned)', () => {
       expect(r.json.action).toBe('added')
     }
     const text = readFileSync(join(data, 'dataset_info.json'), 'utf8')
-    expect(Object.keys(JSON.parse(text))).toEqual(['__proto__', 'constructor', 'hasOwnProperty', 'prototype', 'toString'])
+    expect(Object.keys(JSON.parse(text) as object)).toEqual(['__proto__', 'constructor', 'hasOwnProperty', 'prototype', 'toString'])
     const mixed = await lfdata(['register', 'data/b.jsonl', '--name', 'b', '--with', '__proto__,constructor', '--mix', 'interleave_under', '--probs', 'b=0.5,__proto__=0.3,constructor=0.2', '--json'], {cwd: dir})
     expect(mixed.code, mixed.stderr).toBe(0)
     expect(mixed.json.mix?.probs).toEqual(JSON.parse('{"b": 0.5, "__proto__": 0.3, "constructor": 0.2}'))
     const removed = await lfdata(['register', '--remove', '__proto__', '--dataset-dir', 'data'], {cwd: dir})
     expect(removed.code, removed.stderr).toBe(0)
-    expect(Object.hasOwn(JSON.parse(readFileSync(join(data, 'dataset_info.json'), 'utf8')), '__proto__')).toBe(false)
+    expect(Object.hasOwn(JSON.parse(readFileSync(join(data, 'dataset_info.json'), 'utf8')) as object, '__proto__')).toBe(false)
   })
 
   it('a symlinked dataset_info.json is updated in its target and the link survives', async () => {
@@ -187,7 +187,7 @@ describe('register edits any valid dataset_info.json (spawned)', () => {
     const r = await lfdata(['register', 'data/a.jsonl', '--name', 'a'], {cwd: dir})
     expect(r.code, r.stderr).toBe(0)
     expect(lstatSync(join(data, 'dataset_info.json')).isSymbolicLink()).toBe(true)
-    expect(Object.keys(JSON.parse(readFileSync(join(data, 'meta', 'info.json'), 'utf8')))).toEqual(['a'])
+    expect(Object.keys(JSON.parse(readFileSync(join(data, 'meta', 'info.json'), 'utf8')) as object)).toEqual(['a'])
   })
 
   it('a symlinked dataset_info.json pointing out of the dataset dir is refused (exit 2), the target untouched', async () => {

@@ -7,7 +7,7 @@ import {tempDir} from '../io/helpers.js'
 import {lfdata} from '../e2e.js'
 
 const FIX = new URL('../../fixtures/', import.meta.url).pathname
-const readJsonl = (p: string) => readFileSync(p, 'utf8').trim().split('\n').map((l) => JSON.parse(l))
+const readJsonl = (p: string) => readFileSync(p, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)
 const chats = [
   {messages: [{role: 'user', content: 'hi'}, {role: 'assistant', content: 'hello'}]},
   {system: 'be brief', messages: [{role: 'user', content: 'q'}, {role: 'assistant', content: 'a'}]},
@@ -28,7 +28,7 @@ describe('stdin (-) without --input-format: the format is sniffed from the data'
       expect(r.code).toBe(0)
       expect(r.json.mapping).toEqual({instruction: 'question', output: 'answer'})
       expect(readJsonl(join(dir, 'out.jsonl'))).toEqual([{instruction: 'q1', input: '', output: 'a1'}, {instruction: 'q,2', input: '', output: 'a2'}])
-      expect(JSON.parse(readFileSync(join(dir, 'out.jsonl.lfdata.json'), 'utf8')).inputs[0]).toMatchObject({path: '-', format})
+      expect((JSON.parse(readFileSync(join(dir, 'out.jsonl.lfdata.json'), 'utf8')) as {inputs: unknown[]}).inputs[0]).toMatchObject({path: '-', format})
     })
   }
 

@@ -60,15 +60,15 @@ describe('docs/scale-out.md recipes (run as documented)', () => {
     sh(`lfdata convert fixtures/demo/qa.csv -o one.jsonl ${flags.replace('"$OUT.rejects.jsonl"', 'one.rejects.jsonl')}`, box)
     expect(parts(env.OUT).equals(readFileSync(join(box.cwd, 'one.jsonl')))).toBe(true)
     expect(readFileSync(`${env.OUT}.rejects.jsonl`, 'utf8')).toBe(readFileSync(join(box.cwd, 'one.rejects.jsonl'), 'utf8'))
-    expect(JSON.parse(readFileSync(`${env.OUT}.lfdata.json`, 'utf8')).parts.length).toBeGreaterThan(0)
+    expect((JSON.parse(readFileSync(`${env.OUT}.lfdata.json`, 'utf8')) as {parts: unknown[]}).parts.length).toBeGreaterThan(0)
   })
 
   it('the Kubernetes Indexed Job, run per index with JOB_COMPLETION_INDEX, then the merge Job', () => {
     const box = sandbox()
     const command = (file: string) => {
-      const docs = parseAllDocuments(readFileSync(join(ROOT, 'docs/scale-out', file), 'utf8')).map((d) => d.toJS())
-      const job = docs.find((d) => d?.kind === 'Job')
-      const c = job.spec.template.spec.containers[0].command as string[]
+      const docs = parseAllDocuments(readFileSync(join(ROOT, 'docs/scale-out', file), 'utf8')).map((d) => d.toJS() as {kind?: string; spec: {completionMode?: string; completions?: number; template: {spec: {containers: {command: string[]}[]}}}} | null)
+      const job = docs.find((d) => d?.kind === 'Job')!
+      const c = job.spec.template.spec.containers[0]!.command
       expect(c.slice(0, 2)).toEqual(['sh', '-c'])
       // /data is the shared volume; here it is the sandbox, with the raw data where the manifest expects it.
       return {job, script: c[2]!.replaceAll('/data/', `${box.cwd}/data/`)}

@@ -7,7 +7,7 @@ import {describe, expect, it} from 'vitest'
 import {lfdata} from '../e2e.js'
 import {tempDir} from '../io/helpers.js'
 
-const readJsonl = (p: string) => readFileSync(p, 'utf8').trim().split('\n').map((l) => JSON.parse(l))
+const readJsonl = (p: string) => readFileSync(p, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as {instruction?: string; line?: number; code?: string; text: string})
 
 interface Case {
   name: string
@@ -62,7 +62,7 @@ describe('convert --on-error', () => {
       expect(readJsonl(join(dir, 'out.jsonl')).map((x) => x.instruction)).toEqual(c.kept)
       const rejects = readJsonl(join(dir, 'rej.jsonl'))
       expect(rejects.map((x) => [x.line, x.code])).toEqual(c.skipped)
-      if (c.name.includes('malformed quote')) expect(rejects[0].text).toContain('q4,a4')
+      if (c.name.includes('malformed quote')) expect(rejects[0]!.text).toContain('q4,a4')
       for (const x of rejects) expect(x).toMatchObject({source: c.file, reason: 'parse_error', detail: expect.any(String), text: expect.any(String)})
       // The summary counts them; records in = written + dropped.
       expect(r.stdout).toMatch(new RegExp(`parse_error\\s+${c.skipped.length}\\s`))

@@ -3,10 +3,12 @@
  * range, so no data passes through the parent) and reports the result or the error back over IPC.
  */
 import {LfdataError} from '../errors.js'
-import {convert, type ConvertOptions} from '../pipeline/convert.js'
+import {convert, type ConvertOptions} from './convert.js'
 import type {Reporter} from '../reporter.js'
 
-process.once('message', async (opts: ConvertOptions) => {
+process.once('message', (opts: ConvertOptions) => void run(opts))
+
+async function run(opts: ConvertOptions): Promise<void> {
   const infos: string[] = []
   const warnings: string[] = []
   const reporter: Reporter = {warn: (m) => warnings.push(m), info: (m) => infos.push(m), progress() {}, finish() {}}
@@ -17,4 +19,4 @@ process.once('message', async (opts: ConvertOptions) => {
     const e = error instanceof LfdataError ? {...error.toJSON(), message: error.message} : {code: 'E_INTERNAL', exit: 1, message: String((error as Error)?.stack ?? error)}
     process.send!({error: e}, () => process.exit(0))
   }
-})
+}

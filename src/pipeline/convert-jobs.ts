@@ -3,7 +3,7 @@ import {mkdtemp, rm} from 'node:fs/promises'
 import {basename, dirname, join} from 'node:path'
 
 import {LfdataError, type ExitCode} from '../errors.js'
-import type {ConvertOptions, ConvertResult} from '../pipeline/convert.js'
+import type {ConvertOptions, ConvertResult} from './convert-types.js'
 import type {Reporter} from '../reporter.js'
 
 /** How many processes a convert uses: --jobs when the shard machinery can split the input, else one. */
@@ -25,7 +25,7 @@ interface ChildReply {
 
 function runChild(opts: ConvertOptions): Promise<ChildReply> {
   return new Promise((resolve, reject) => {
-    const child = fork(new URL('./job-child.js', import.meta.url), [], {stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'advanced'})
+    const child = fork(new URL('./convert-job-child.js', import.meta.url), [], {stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'advanced'})
     let reply: ChildReply | undefined
     child.once('message', (m) => (reply = m as ChildReply))
     child.once('error', reject)
@@ -48,7 +48,7 @@ export async function convertWithJobs(opts: ConvertOptions, jobs: number, report
     if (failed) throw new LfdataError(failed.code, failed.exit as ExitCode, failed.message, {suggestion: failed.suggestion})
     for (const m of replies[0]!.infos ?? []) reporter.info(m)
     for (const r of replies) for (const w of r.warnings ?? []) reporter.warn(w)
-    const {mergeShards} = await import('../pipeline/merge.js')
+    const {mergeShards} = await import('./merge.js')
     const merged = await mergeShards(dir, reporter, opts.output)
     const {parts: _parts, ...result} = merged
     return {...result, seconds: (Date.now() - started) / 1000}
