@@ -56,8 +56,9 @@ export default class Stats extends BaseCommand {
     if (args.target && datasets.length > 0) throw new UsageError('give either a data file or --dataset, not both')
     const inputs = [args.target ?? '-', `${flags['dataset-dir']}/dataset_info.json`]
     if (flags.plot) {
-      plotKind(flags.plot)
+      // The guard first: an output that is an input is refused as such, whatever its extension.
       guardPlot(flags.plot, inputs)
+      plotKind(flags.plot)
     }
     if (flags.report) guardPlot(reportPath(flags.report), inputs, '--report')
     const collector = flags.report ? new StatsReportCollector() : undefined

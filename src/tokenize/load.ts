@@ -161,9 +161,12 @@ export function presetTokenizerJson(name: string, json: Record<string, unknown>)
 
 const snapshotPath = (name: string) => join(builtDir, `${name}.counting.br`)
 
-/** Where counting snapshots of tokenizers given by path are kept (LFDATA_CACHE_DIR, else the XDG cache). */
+/**
+ * Where counting snapshots of tokenizers given by path are kept: `tokenizers/` in lfdata's cache folder, which
+ * is oclif's own (LFDATA_CACHE_DIR, else XDG_CACHE_HOME/lfdata), so autocomplete's scripts sit beside them.
+ */
 function cacheDir(): string {
-  return process.env.LFDATA_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'lfdata', 'tokenizers')
+  return join(process.env.LFDATA_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'lfdata'), 'tokenizers')
 }
 
 /**

@@ -51,7 +51,8 @@ describe('help and discovery (spawned)', () => {
 
   it('autocomplete builds its scripts offline into the cache folder, listing lfdata\'s commands and flags', async () => {
     const cache = tempDir()
-    const r = await lfdata(['autocomplete', 'bash'], {env: {XDG_CACHE_HOME: cache, HOME: cache}})
+    // LFDATA_CACHE_DIR (set for every test run) is oclif's cache folder too; unset, XDG_CACHE_HOME/lfdata is.
+    const r = await lfdata(['autocomplete', 'bash'], {env: {XDG_CACHE_HOME: cache, HOME: cache, LFDATA_CACHE_DIR: join(cache, 'lfdata')}})
     expect(r.code, r.stderr).toBe(0)
     expect(r.stdout).toContain('lfdata autocomplete script bash')
     const script = readFileSync(join(cache, 'lfdata', 'autocomplete', 'functions', 'bash', 'lfdata.bash'), 'utf8')

@@ -1,10 +1,10 @@
 import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
-import {brotliDecompressSync} from 'node:zlib'
-import {join} from 'node:path'
+import {dirname, join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {tempDir} from '../io/helpers.js'
 import {lfdata} from '../e2e.js'
+import {presetTokenizerPath} from '../tokenize/preset-files.js'
 
 describe('lfdata stats (spawned)', () => {
   it('measures a converted file through its manifest and reports LF drops by reason', async () => {
@@ -117,11 +117,11 @@ describe('lfdata stats (spawned)', () => {
     const data = join(dir, 'd.jsonl')
     writeFileSync(data, JSON.stringify({instruction: 'Hi', input: '', output: 'Hello'}) + '\n')
     // The Qwen vocabulary in a folder whose name implies no template.
-    const built = (f: string) => brotliDecompressSync(readFileSync(join('dist/tokenizers', f)))
-    const config = JSON.parse(built('qwen.tokenizer_config.json.br').toString('utf8')) as Record<string, unknown>
+    const qwen = dirname(presetTokenizerPath('qwen'))
+    const config = JSON.parse(readFileSync(join(qwen, 'tokenizer_config.json'), 'utf8')) as Record<string, unknown>
     const tok = (name: string, cfg: Record<string, unknown>) => {
       mkdirSync(join(dir, name))
-      writeFileSync(join(dir, name, 'tokenizer.json'), built('qwen.tokenizer.json.br'))
+      writeFileSync(join(dir, name, 'tokenizer.json'), readFileSync(join(qwen, 'tokenizer.json')))
       writeFileSync(join(dir, name, 'tokenizer_config.json'), JSON.stringify(cfg))
       return join(dir, name)
     }

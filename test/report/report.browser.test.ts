@@ -1,14 +1,13 @@
 /* eslint-disable @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-return -- `--json` output is parsed JSON, and page callbacks run in the browser (no DOM lib in tsconfig) */
 import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {fileURLToPath, pathToFileURL} from 'node:url'
+import {pathToFileURL} from 'node:url'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {tempDir} from '../io/helpers.js'
 import {lfdata} from '../e2e.js'
 import {launch} from './browser.js'
 
-const CHATS = fileURLToPath(new URL('../../fixtures/demo/chats.jsonl', import.meta.url))
 
 /** Multi-turn, Chinese, emoji (split over byte-level tokens), a record that tries markup, and LF drops. */
 function writeData(dir: string): string {
@@ -103,14 +102,14 @@ describe('HTML report and SVG plot in headless Chromium (reports made by the spa
 
   it('stats --plot: the SVG and the PNG open without errors', async () => {
     const dir = tempDir()
-    const r = await lfdata(['stats', CHATS, '--tokenizer', 'qwen', '--plot', join(dir, 'p.svg'), '--json'])
+    const r = await lfdata(['stats', writeData(dir), '--tokenizer', 'qwen', '--plot', join(dir, 'p.svg'), '--json'])
     expect(r.code, r.stderr).toBe(0)
     const svg = await open(join(dir, 'p.svg'))
     expect(await svg.page.locator('rect.bar').count()).toBe(r.json.histogram.counts.length)
     const box = await svg.page.locator('svg').boundingBox()
     expect(box).toMatchObject({width: 900, height: 440})
     expect(svg.problems).toEqual([])
-    expect((await lfdata(['stats', CHATS, '--tokenizer', 'qwen', '--plot', join(dir, 'p.png')])).code).toBe(0)
+    expect((await lfdata(['stats', join(dir, 'chats.jsonl'), '--tokenizer', 'qwen', '--plot', join(dir, 'p.png')])).code).toBe(0)
     const png = await open(join(dir, 'p.png'))
     expect(await png.page.locator('img').evaluate((img) => [(img as unknown as {naturalWidth: number}).naturalWidth, (img as unknown as {naturalHeight: number}).naturalHeight])).toEqual([1800, 880])
     expect(png.problems).toEqual([])

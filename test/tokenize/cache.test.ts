@@ -20,13 +20,13 @@ describe('counting snapshots of tokenizers given by path', () => {
   afterEach(() => {
     process.env.LFDATA_CACHE_DIR = saved
   })
-  const snapshots = () => readdirSync(cache).filter((f) => f.endsWith('.counting'))
+  const snapshots = () => readdirSync(join(cache, 'tokenizers')).filter((f) => f.endsWith('.counting'))
 
   it('are written on first load, keyed by the files\' hash, and read on the next', () => {
     const first = loadTokenizer(path).counter
     expect(snapshots()).toHaveLength(1)
     // Mark the cached snapshot: a load that reads it carries the mark.
-    const file = join(cache, snapshots()[0]!)
+    const file = join(cache, 'tokenizers', snapshots()[0]!)
     const spec = decodeSnapshot(readFileSync(file))!
     writeFileSync(file, encodeSnapshot({...spec, bosToken: '<marked>'}))
     const second = loadTokenizer(path).counter
@@ -37,7 +37,7 @@ describe('counting snapshots of tokenizers given by path', () => {
 
   it('are rebuilt when the cached one is cut short or of another format', () => {
     loadTokenizer(path)
-    const file = join(cache, snapshots()[0]!)
+    const file = join(cache, 'tokenizers', snapshots()[0]!)
     const whole = readFileSync(file)
     writeFileSync(file, whole.subarray(0, whole.length - 10))
     expect(loadTokenizer(path).counter.bosToken).toBe('<s>')
