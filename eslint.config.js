@@ -22,18 +22,6 @@ export default tseslint.config(
     },
   },
   {
-    // Temporary, one file: tool definitions are walked as Python would (`Record<string, any>`); the templates
-    // rewrite (issue: all LF templates) replaces this file. Delete this block once it has landed.
-    files: ['src/templates/tools.ts'],
-    rules: {
-      '@typescript-eslint/no-explicit-any': 'off',
-      '@typescript-eslint/no-unsafe-argument': 'off',
-      '@typescript-eslint/no-unsafe-assignment': 'off',
-      '@typescript-eslint/no-unsafe-member-access': 'off',
-      '@typescript-eslint/no-unsafe-return': 'off',
-    },
-  },
-  {
     files: ['test/**/*.ts'],
     rules: {
       // vitest's asymmetric matchers (expect.any, expect.stringContaining …) are typed `any`; placing them in an expected object is their use.
