@@ -11,6 +11,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // vitest's default is one worker per core but one: a single worker on CI's 2 cores. Most files wait on
+    // spawned CLIs, so two workers keep both cores busy (the suite took 783 s with one).
+    maxWorkers: 2,
     // Tokenizers loaded by path keep counting snapshots in a cache dir (src/tokenize/load.ts): not the user's, in tests.
     env: {LFDATA_CACHE_DIR: join(tmpdir(), 'lfdata-test-cache')},
   },

@@ -31,6 +31,8 @@ describe('atomic writer', () => {
     const b = PendingFile.create(join(dir, 'b'))
     a.writeSync('A')
     const stream = b.stream(16)
+    // Its writer listens for errors (RecordSink does); prepare() then reports the stream's error.
+    stream.on('error', () => {})
     stream.destroy(new Error('disk gone'))
     await expect(commitAll([a, b])).rejects.toThrow('disk gone')
     expect(readdirSync(dir)).toEqual([])
