@@ -1,15 +1,15 @@
 #!/usr/bin/env node
 // `npm run bench [-- NAME...] [--size MB] [--rounds N]`: lfdata beside a peer on the same generated input, in
 // the same run, alternating which goes first for several rounds. Reports median seconds, MB/s, peak RSS and
-// the median ratio (lfdata throughput / peer throughput). NAME: convert jsonl csv-json stats dedup parquet
-// scaling (the default set, "all"), memory (1 GB CSV, run on its own).
+// the median ratio (lfdata throughput / peer throughput). NAME: convert jsonl csv-json stats presets dedup
+// parquet scaling (the default set, "all"), memory (1 GB CSV, run on its own).
 // Results: bench/results/latest.json and latest.md (the table for the README); benchmarks not run keep their
 // last figures there, dated.
 // Sizes: --size / BENCH_MB; by default 24 MB for the default set (~6 min on 2 cores), and the size its issue
 // names when a benchmark is asked for by name (convert and dedup: 200 MB; stats: 100 MB of JSONL, from 400);
 // --rounds / BENCH_ROUNDS (≥ 3).
 // Missing peers are installed (apt: miller, jq) when the script can, else their benchmarks are skipped.
-import {spawnSync} from 'node:child_process'
+import {spawn, spawnSync} from 'node:child_process'
 import {closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {cpus} from 'node:os'
 import {fileURLToPath} from 'node:url'
@@ -26,7 +26,7 @@ const peers = `${root}bench/peers`
 const argv = process.argv.slice(2)
 const option = (name, env, def) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : process.env[env] ?? def)
 const names = argv.filter((a, i) => !a.startsWith('--') && !argv[i - 1]?.startsWith('--'))
-const ISSUE_MB = {convert: 200, dedup: 200, stats: 400}
+const ISSUE_MB = {convert: 200, dedup: 200, stats: 400, 'convert-jobs': 100}
 const MB = Number(option('--size', 'BENCH_MB', Math.max(24, ...names.map((n) => ISSUE_MB[n] ?? 0))))
 const ROUNDS = Math.max(3, Number(option('--rounds', 'BENCH_ROUNDS', 3)))
 
@@ -145,6 +145,41 @@ const BENCHES = {
       {name: 'tokenizers (Rust) encodeBatch, raw texts', run: () => timed([node, `${peers}/rust-tokenize.js`, QWEN_JSON, jsonl])})
     return {...row, tokens: ours.tokens, helper: helperBench('stats.js')}
   },
+  presets: async () => {
+    need(npmPeer('tokenizers'), 'the Rust tokenizers package')
+    const {PRESETS} = await import('../dist/tokenize/load.js')
+    const {TEMPLATES} = await import('../dist/templates/templates.js')
+    const {jsonl} = await generate(`${work}/stats`, Math.max(1, MB / 4), {formats: ['jsonl']})
+    const rows = []
+    // Each preset beside the Rust tokenizer on its own tokenizer.json: equal totals first, then speed. The
+    // preset's implied template when lfdata has it (else `default`); the peer encodes the raw texts only.
+    for (const [name, preset] of Object.entries(PRESETS)) {
+      if (name === 'qwen') continue // the stats benchmark
+      const json = `${root}node_modules/${preset.pkg}/models/tokenizer.json`
+      if (!existsSync(json)) continue
+      const ours = JSON.parse(timed([node, `${peers}/lfdata-count.js`, name, jsonl], {capture: true}).stdout)
+      const theirs = JSON.parse(timed([node, `${peers}/rust-tokenize.js`, json, jsonl], {capture: true}).stdout)
+      if (ours.tokens !== theirs.tokens) throw new Error(`${name}: token totals differ: lfdata ${ours.tokens}, Rust ${theirs.tokens}`)
+      const template = TEMPLATES[preset.template] ? preset.template : 'default'
+      const row = compare(`stats --tokenizer ${name} (template ${template}) vs Rust encodeBatch`, jsonl,
+        lf('stats', jsonl, '--tokenizer', name, '--template', template, '--workers', String(cpus().length)),
+        {name: 'tokenizers (Rust) encodeBatch, raw texts', run: () => timed([node, `${peers}/rust-tokenize.js`, json, jsonl])})
+      rows.push({...row, tokens: ours.tokens})
+    }
+    // Loading a large vocabulary must not dominate a small run: 2 MB with Gemma 3 (262k tokens) as a preset and
+    // by tokenizer.json path (snapshot cached by the first run, whose time is kept too) beside the qwen preset.
+    const gemma = `${root}node_modules/${PRESETS.gemma3.pkg}/models/tokenizer.json`
+    if (existsSync(gemma)) {
+      const small = (await generate(`${work}/stats-2mb`, 2, {seed: 3, formats: ['jsonl']})).jsonl
+      const qwen = {name: 'stats --tokenizer qwen (template default)', run: () => timed([node, bin, 'stats', small, '--tokenizer', 'qwen', '--template', 'default'])}
+      rows.push(compare('2 MB: stats --tokenizer gemma3 vs the qwen preset', small, lf('stats', small, '--tokenizer', 'gemma3', '--template', 'default'), qwen))
+      rmSync(process.env.LFDATA_CACHE_DIR, {recursive: true, force: true})
+      const first = timed([node, bin, 'stats', small, '--tokenizer', gemma, '--template', 'default'])
+      const row = compare('2 MB: stats --tokenizer gemma3/tokenizer.json (cached) vs the qwen preset', small, lf('stats', small, '--tokenizer', gemma, '--template', 'default'), qwen)
+      rows.push({...row, firstRunSeconds: first.seconds})
+    }
+    return rows
+  },
   dedup: async () => {
     // Its own input: the default one repeats 20 words, so every record is a near-duplicate of every other
     // under any bag-of-shingles measure. This one is realistic text (Zipf-drawn English and Chinese words,
@@ -193,6 +228,62 @@ const BENCHES = {
     rows.at(-1).marginalMBs = {convert: marginal('convert'), stats: marginal('stats')}
     return rows
   },
+  'convert-jobs': (inp) => {
+    // convert --jobs 1 and --jobs 2 beside Miller on one CSV, the three rotating first/second/third each round.
+    need(aptPeer('mlr', 'miller'), 'Miller (mlr)')
+    const mb = mbOf(inp.csv)
+    const runs = {j1: [], j2: [], mlr: []}
+    const go = {
+      j1: () => timed([node, bin, 'convert', inp.csv, '-o', `${work}/j1.jsonl`, '--jobs', '1']),
+      j2: () => timed([node, bin, 'convert', inp.csv, '-o', `${work}/j2.jsonl`, '--jobs', '2']),
+      mlr: () => timed(['mlr', '--icsv', '--ojsonl', 'cat', inp.csv], {out: `${work}/mlr.jsonl`}),
+    }
+    const keys = Object.keys(go)
+    for (let i = 0; i < ROUNDS; i++) for (let k = 0; k < keys.length; k++) runs[keys[(i + k) % keys.length]].push(go[keys[(i + k) % keys.length]]())
+    if (!readFileSync(`${work}/j1.jsonl`).equals(readFileSync(`${work}/j2.jsonl`))) throw new Error('--jobs 2 output differs from --jobs 1')
+    const peer = {name: 'mlr --icsv --ojsonl cat', ...figures(runs.mlr, mb)}
+    const ratio = (r) => round(median(r.map((x, i) => runs.mlr[i].seconds / x.seconds)), 2)
+    const rows = [
+      {name: 'convert --jobs 1 CSV → JSONL (exact dedup)', inputMB: round(mb), lfdata: figures(runs.j1, mb), peer, ratio: ratio(runs.j1)},
+      {name: 'convert --jobs 2 CSV → JSONL (exact dedup)', inputMB: round(mb), lfdata: figures(runs.j2, mb), peer, ratio: ratio(runs.j2)},
+    ]
+    for (const r of rows) console.log(JSON.stringify(r))
+    return rows
+  },
+  shards: async () => {
+    // Sharded runs on one machine: N shard processes at once, then the merge; wall time of the whole.
+    const dir = `${work}/shards`
+    rmSync(dir, {recursive: true, force: true})
+    const {csv} = await generate(dir, MB, {seed: 5, formats: ['csv']})
+    const {jsonl} = await generate(`${dir}/s`, Math.max(1, MB / 4), {seed: 5, formats: ['jsonl']})
+    const timedAsync = (cmd) => new Promise((resolve, reject) => {
+      const child = spawn('/usr/bin/time', ['-f', '%e %M', ...cmd], {cwd: root, stdio: ['ignore', 'ignore', 'pipe']})
+      let err = ''
+      child.stderr.on('data', (d) => (err += d))
+      child.on('close', (code) => (code === 0 ? resolve(Number(err.trim().split('\n').pop().split(' ')[1]) / 1024) : reject(new Error(`${cmd.join(' ')}: ${err.slice(-300)}`))))
+    })
+    const run = async (shardCmd, mergeCmd, n) => {
+      const started = Date.now()
+      const rss = await Promise.all(Array.from({length: n}, (_, i) => timedAsync(shardCmd(i, n))))
+      rss.push(await timedAsync(mergeCmd(n)))
+      return {seconds: (Date.now() - started) / 1000, rssMB: Math.round(Math.max(...rss))}
+    }
+    const rows = []
+    for (const n of [1, 2, 4]) {
+      const c = []
+      const st = []
+      for (let r = 0; r < ROUNDS; r++) {
+        rmSync(`${dir}/out`, {recursive: true, force: true})
+        c.push(await run((i, k) => [node, bin, 'convert', csv, '-o', `${dir}/out`, '--shard', `${i}/${k}`], () => [node, bin, 'merge', `${dir}/out`], n))
+        st.push(await run((i, k) => [node, bin, 'stats', jsonl, '--tokenizer', 'qwen', '--workers', '0', '--shard', `${i}/${k}`, '--partial', `${dir}/p${i}.json`],
+          (k) => [node, bin, 'stats', 'merge', ...Array.from({length: k}, (_, i) => `${dir}/p${i}.json`)], n))
+      }
+      rows.push({name: `shards ${n}`, shards: n, convert: {inputMB: round(mbOf(csv)), ...figures(c, mbOf(csv))}, stats: {inputMB: round(mbOf(jsonl)), ...figures(st, mbOf(jsonl))}})
+      console.log(JSON.stringify(rows.at(-1)))
+    }
+    rmSync(dir, {recursive: true, force: true})
+    return rows
+  },
   memory: async () => {
     // A 1 GB CSV through convert under /usr/bin/time -v: the peak RSS must stay under 300 MB.
     const dir = `${work}/memory`
@@ -209,7 +300,7 @@ const BENCHES = {
     return row
   },
 }
-const DEFAULT = ['convert', 'jsonl', 'csv-json', 'stats', 'dedup', 'parquet', 'scaling']
+const DEFAULT = ['convert', 'convert-jobs', 'jsonl', 'csv-json', 'stats', 'presets', 'dedup', 'parquet', 'scaling', 'shards']
 
 // ---- the report ------------------------------------------------------------------------------------------
 
@@ -217,7 +308,8 @@ const cell = (f) => `${f.seconds} s · ${f.mbPerSec} MB/s · ${f.rssMB} MB RSS`
 
 function markdown(r) {
   const day = r.date.slice(0, 10)
-  const rows = r.benchmarks.filter((b) => !b.factor && !b.limitMB).map((b) => (b.date?.slice(0, 10) === day ? b : {...b, name: `${b.name} (${b.date?.slice(0, 10)})`}))
+  const shards = r.benchmarks.filter((b) => b.shards)
+  const rows = r.benchmarks.filter((b) => !b.factor && !b.limitMB && !b.shards).map((b) => (b.date?.slice(0, 10) === day ? b : {...b, name: `${b.name} (${b.date?.slice(0, 10)})`}))
   const scaling = r.benchmarks.filter((b) => b.factor)
   const memory = r.benchmarks.find((b) => b.limitMB)
   const lines = [
@@ -227,7 +319,7 @@ function markdown(r) {
     '|---|---|---|---|---|',
     ...rows.map((b) => b.error ? `| ${b.name} | | ${b.skipped ? 'skipped' : 'failed'}: ${b.error.slice(0, 120)} | | |`
       : b.target ? `| ${b.name} | ${b.inputMB} MB JSONL (realistic text, 5% near-copies) | ${cell(b.lfdata)}; the stage alone: ${b.stage.mbPerSec} MB/s | target ${b.target.mbPerSec} MB/s end to end, < ${b.target.rssMB} MB RSS | ${b.ratio} |`
-        : `| ${b.name} | ${b.parquetMB ? `${b.parquetMB} MB Parquet (${b.inputMB} MB as JSONL)` : `${b.inputMB} MB`} | ${cell(b.lfdata)} | ${b.peer.name}: ${cell(b.peer)} | ${b.ratio} |`),
+        : `| ${b.name}${b.firstRunSeconds ? ` (first run, cache empty: ${b.firstRunSeconds} s)` : ''} | ${b.parquetMB ? `${b.parquetMB} MB Parquet (${b.inputMB} MB as JSONL)` : `${b.inputMB} MB`} | ${cell(b.lfdata)} | ${b.peer.name}: ${cell(b.peer)} | ${b.ratio} |`),
   ]
   const helpers = rows.filter((b) => b.helper?.ratio !== undefined)
   if (helpers.length) lines.push('', ...helpers.map((b) => `- ${b.name}: the area's own \`${b.helper.script}\` (one round, its own input${b.helper.inputMB ? ` of ${b.helper.inputMB} MB` : ''}): lfdata ${b.helper.lfdata?.seconds} s vs ${b.helper.peer?.name ?? 'peer'} ${b.helper.peer?.seconds} s, ratio ${b.helper.ratio}.`))
@@ -237,6 +329,11 @@ function markdown(r) {
       ...scaling.map((b) => `| ${b.factor}x | ${b.convert.inputMB} MB: ${cell(b.convert)} | ${b.stats.inputMB} MB: ${cell(b.stats)} |`))
     const m = scaling.at(-1).marginalMBs
     if (m) lines.push('', `Marginal throughput (extra MB / extra seconds, start-up excluded), 1x→4x and 4x→16x: convert ${m.convert.join(' and ')} MB/s, stats ${m.stats.join(' and ')} MB/s.`)
+  }
+  if (shards.length) {
+    lines.push('', `Shards on this machine (\`npm run bench -- shards\`, ${shards[0].date?.slice(0, 10)}, median of ${r.rounds}): N shard processes at once, then the merge; wall time of the whole, peak RSS of the largest process.`, '',
+      '| shards | convert CSV → folder (exact dedup) | stats --tokenizer qwen (one thread per shard) |', '|---|---|---|',
+      ...shards.map((b) => `| ${b.shards} | ${b.convert.inputMB} MB: ${cell(b.convert)} | ${b.stats.inputMB} MB: ${cell(b.stats)} |`))
   }
   if (memory?.seconds !== undefined) lines.push('', `Memory (\`npm run bench -- memory\`, ${memory.date.slice(0, 10)}): converting a ${memory.inputMB} MB CSV took ${memory.seconds} s (${memory.mbPerSec} MB/s) with a peak RSS of ${memory.rssMB} MB (limit ${memory.limitMB} MB: ${memory.ok ? 'met' : 'NOT met'}).`)
   return lines.join('\n') + '\n'
@@ -248,7 +345,9 @@ const wanted = names.length && !names.includes('all') ? names : DEFAULT
 for (const n of wanted) if (!BENCHES[n]) throw new Error(`unknown benchmark ${n}; choose from ${Object.keys(BENCHES).join(', ')}, all`)
 if (!existsSync(`${root}dist/cli.js`)) spawnSync('npm', ['run', 'build'], {cwd: root, stdio: 'inherit'})
 mkdirSync(work, {recursive: true})
-const needsInputs = wanted.some((n) => !['scaling', 'memory', 'stats'].includes(n))
+// Tokenizers given by path cache their counting snapshots here, not in the user's cache.
+process.env.LFDATA_CACHE_DIR = `${work}/tokenizer-cache`
+const needsInputs = wanted.some((n) => !['scaling', 'memory', 'stats', 'presets', 'shards'].includes(n))
 console.log(needsInputs ? `generating ${MB} MB inputs in bench/work…` : '')
 const inputs = needsInputs ? await generate(work, MB) : {}
 const results = {date: new Date().toISOString(), cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, mb: MB, rounds: ROUNDS, benchmarks: []}

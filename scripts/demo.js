@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm run demo`: the whole lfdata path on the bundled sample data, into ./demo-out/.
+// `npm run demo`: the whole lfdata path on the bundled sample data, into ./demo-out/; it also redraws the
+// README's picture, docs/demo-lengths.png (committed; the same bytes on every run).
 import {spawnSync} from 'node:child_process'
 import {mkdirSync, rmSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
@@ -8,14 +9,15 @@ const root = fileURLToPath(new URL('..', import.meta.url))
 const out = 'demo-out'
 rmSync(`${root}/${out}`, {recursive: true, force: true})
 mkdirSync(`${root}/${out}/data`, {recursive: true})
+mkdirSync(`${root}/docs`, {recursive: true})
 
 const steps = [
   ['Convert a messy CSV (BOM, quotes, newlines, duplicates, empty answers) to Alpaca',
-    ['convert', 'fixtures/demo/qa.csv', '-o', `${out}/data/qa.jsonl`, '--map', 'instruction=question', '--map', 'input=context', '--map', 'output=answer', '--rejects', `${out}/qa.rejects.jsonl`]],
+    ['convert', 'fixtures/demo/qa.csv', '-o', `${out}/data/qa.jsonl`, '--map', 'instruction=question', '--map', 'input=context', '--map', 'output=answer', '--rejects', `${out}/qa.rejects.jsonl`, '--report', `${out}/convert-report.html`]],
   ['Convert OpenAI-style chats to ShareGPT, repairing what LLaMA-Factory would skip',
     ['convert', 'fixtures/demo/chats.jsonl', '-o', `${out}/data/chats.jsonl`, '--fix-roles', '--rejects', `${out}/chats.rejects.jsonl`]],
   ['Token lengths with the Qwen tokenizer and template, and a cutoff_len suggestion',
-    ['stats', `${out}/data/qa.jsonl`, '--tokenizer', 'qwen']],
+    ['stats', `${out}/data/qa.jsonl`, '--tokenizer', 'qwen', '--report', `${out}/stats-report.html`, '--plot', 'docs/demo-lengths.png']],
   ['Register both in dataset_info.json and write a train YAML that interleaves them',
     ['register', `${out}/data/qa.jsonl`, '--name', 'demo_qa', '--dataset-dir', `${out}/data`]],
   ['',

@@ -1,6 +1,6 @@
-import {Command} from '@oclif/core'
+import {Command, Flags} from '@oclif/core'
 
-import {describeError, LfdataError} from './errors.js'
+import {describeError, envErrorFrom, LfdataError} from './errors.js'
 import {consoleReporter, type Reporter} from './reporter.js'
 
 /**
@@ -9,19 +9,24 @@ import {consoleReporter, type Reporter} from './reporter.js'
  */
 export abstract class BaseCommand extends Command {
   static override enableJsonFlag = true
+  /** Read by runCli before oclif parses (errors outside a command need it too); declared so help shows it. */
+  static override baseFlags = {
+    debug: Flags.boolean({summary: 'Print the stack trace with an error (also LFDATA_DEBUG=1)', helpGroup: 'GLOBAL'}),
+  }
 
   protected reporter(): Reporter {
     return consoleReporter({json: this.jsonEnabled()})
   }
 
-  override async catch(err: Error & {exitCode?: number}): Promise<unknown> {
-    if (!this.jsonEnabled()) throw err
+  override catch(err: Error & {exitCode?: number}): Promise<unknown> {
+    if (!this.jsonEnabled()) return Promise.reject(err)
     const debug = process.argv.includes('--debug') || process.env.LFDATA_DEBUG === '1'
     const {exit, text} = describeError(err, debug)
     if (text) process.stderr.write(text + '\n')
     process.exitCode = exit
-    const error = err instanceof LfdataError ? err.toJSON() : {code: 'E_INTERNAL', exit, message: err.message}
+    const known = err instanceof LfdataError ? err : envErrorFrom(err)
+    const error = known ? known.toJSON() : {code: 'E_INTERNAL', exit, message: err.message}
     this.logJson({error})
-    return undefined
+    return Promise.resolve(undefined)
   }
 }

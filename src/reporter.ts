@@ -23,6 +23,33 @@ export const silentReporter: Reporter = {warn() {}, info() {}, progress() {}, fi
 
 const MiB = 1024 * 1024
 
+const clock = (secs: number) => {
+  const s = Math.max(0, Math.round(secs))
+  const h = Math.floor(s / 3600)
+  const mm = String(Math.floor((s % 3600) / 60)).padStart(h ? 2 : 1, '0')
+  return `${h ? `${h}:` : ''}${mm}:${String(s % 60).padStart(2, '0')}`
+}
+
+/**
+ * One progress line: count and rate, and when the input's size is known a bar, the percent done and the time
+ * left at the rate so far (ETA; shown once a second of data has been seen, when the rate means something).
+ */
+export function progressLine(p: Progress, elapsedSecs: number): string {
+  const secs = Math.max(elapsedSecs, 0.001)
+  let line = `${p.done.toLocaleString('en-US')} ${p.unit} (${Math.round(p.done / secs).toLocaleString('en-US')}/s)`
+  if (p.bytesDone === undefined) return line
+  line += `  ${(p.bytesDone / MiB).toFixed(1)} MiB`
+  if (p.bytesTotal) {
+    const frac = Math.min(1, p.bytesDone / p.bytesTotal)
+    const width = 24
+    const filled = Math.round(frac * width)
+    const eta = elapsedSecs >= 1 && frac > 0 ? `  ETA ${clock((elapsedSecs * (1 - frac)) / frac)}` : ''
+    line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(frac * 100).toFixed(0)}%${eta}  ` + line
+    line += ` of ${(p.bytesTotal / MiB).toFixed(1)} MiB`
+  }
+  return line + `  ${(p.bytesDone / MiB / secs).toFixed(1)} MiB/s`
+}
+
 /** stderr reporter: progress only on a TTY (redrawn at most every 100 ms), no colour codes at all. */
 export function consoleReporter(opts: {json?: boolean; stream?: NodeJS.WriteStream} = {}): Reporter {
   const out = opts.stream ?? process.stderr
@@ -49,19 +76,7 @@ export function consoleReporter(opts: {json?: boolean; stream?: NodeJS.WriteStre
       const now = Date.now()
       if (now - last < 100) return
       last = now
-      const secs = Math.max((now - started) / 1000, 0.001)
-      let line = `${p.done.toLocaleString('en-US')} ${p.unit} (${Math.round(p.done / secs).toLocaleString('en-US')}/s)`
-      if (p.bytesDone !== undefined) {
-        line += `  ${(p.bytesDone / MiB).toFixed(1)} MiB`
-        if (p.bytesTotal) {
-          const pct = Math.min(1, p.bytesDone / p.bytesTotal)
-          const width = 24
-          const filled = Math.round(pct * width)
-          line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(pct * 100).toFixed(0)}%  ` + line
-          line += ` of ${(p.bytesTotal / MiB).toFixed(1)} MiB`
-        }
-        line += `  ${(p.bytesDone / MiB / secs).toFixed(1)} MiB/s`
-      }
+      const line = progressLine(p, (now - started) / 1000)
       out.write(`\r\x1b[2K${line}`)
       drawn = true
     },

@@ -2,6 +2,7 @@ import {readFile} from 'node:fs/promises'
 
 import {isMap, isScalar, LineCounter, parseDocument} from 'yaml'
 
+import {firstDuplicateKey} from '../io/yaml-keys.js'
 import {checkDataArgs, LF_ARG_KEYS, LF_TEMPLATE_NAMES} from '../lf/data-args.js'
 import type {Stage} from '../lf/types.js'
 import {closest, didYouMean, type Diagnostics} from './diagnostics.js'
@@ -31,10 +32,15 @@ export function datasetNames(v: unknown): string[] {
 export async function checkConfig(file: string, diags: Diagnostics): Promise<TrainConfig | undefined> {
   const text = await readFile(file, 'utf8')
   const counter = new LineCounter()
-  const doc = parseDocument(text, {schema: 'core', lineCounter: counter, uniqueKeys: true})
+  const doc = parseDocument(text, {schema: 'core', lineCounter: counter, uniqueKeys: false})
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!
     diags.add('LF101', 'the YAML does not parse', {file, line: e.linePos?.[0]?.line}, e.message.split('\n')[0])
+    return undefined
+  }
+  const duplicate = firstDuplicateKey(doc)
+  if (duplicate) {
+    diags.add('LF101', 'the YAML does not parse', {file, line: counter.linePos(duplicate.offset).line}, `Map keys must be unique: "${duplicate.key}" appears twice`)
     return undefined
   }
   if (!isMap(doc.contents)) {
@@ -47,12 +53,13 @@ export async function checkConfig(file: string, diags: Diagnostics): Promise<Tra
     const key = String(pair.key.value)
     if (pair.key.range) cfg.lines.set(key, counter.linePos(pair.key.range[0]).line)
     if (isScalar(pair.value) && pair.value.range) cfg.sources.set(key, text.slice(pair.value.range[0], pair.value.range[1]).trim())
-    if (!LF_ARG_KEYS.has(key)) diags.add('LF102', 'key is not an LF argument', {file, line: cfg.lines.get(key)}, `"${key}"${didYouMean(key, LF_ARG_KEYS)}`)
+    if (!LF_ARG_KEYS.has(key)) diags.add('LF102', 'key is not an LF argument', {file, line: cfg.lines.get(key)}, () => `"${key}"${didYouMean(key, LF_ARG_KEYS)}`)
   }
   cfg.values = (doc.toJS() ?? {}) as Record<string, unknown>
   const at = (key: string) => ({file, line: cfg.lines.get(key)})
   for (const p of checkDataArgs(cfg.values)) {
     if (p.rule === 'template') diags.add('LF103', p.message, at('template'), guess(String(cfg.values.template), LF_TEMPLATE_NAMES))
+    else if (p.rule === 'interleave_non_streaming') diags.add('LF112', p.message, at(p.key))
     else diags.add(p.severity === 'error' ? 'LF104' : 'LF105', p.message, at(p.key))
   }
   checkTypes(cfg, diags)

@@ -1,10 +1,12 @@
-import {existsSync, readFileSync} from 'node:fs'
+import {existsSync} from 'node:fs'
 import {dirname, isAbsolute, join, resolve} from 'node:path'
 
+import jsonc from 'jsonc-parser'
+
 import {LfdataError} from '../errors.js'
-import {lineColumn, parseDatasetInfoText, validateDatasetInfo, type DatasetInfo} from '../lf/dataset-info.js'
+import {readDatasetInfoFile} from '../io/dataset-files.js'
+import {validateDatasetInfo, type DatasetInfo} from '../lf/dataset-info.js'
 import {COLUMN_KEYS, TAG_KEYS} from '../lf/types.js'
-import {topLevelSpans} from '../registry/json-spans.js'
 import {closest, type Diagnostics} from './diagnostics.js'
 
 export interface LoadedInfo {
@@ -40,34 +42,30 @@ export function loadDatasetInfo(datasetDir: string, diags: Diagnostics, configFi
     diags.add('LF201', 'dataset_info.json not found', {file: path}, `Cannot open ${path} (resolved from ${process.cwd()})${hint}`)
     return undefined
   }
-  const bytes = readFileSync(path)
-  let text: string
+  let file: {text: string; info: unknown}
   try {
-    text = new TextDecoder('utf-8', {fatal: true, ignoreBOM: true}).decode(bytes)
-  } catch {
-    diags.add('LF202', 'dataset_info.json is not valid JSON', {file: path}, 'not UTF-8 text (UnicodeDecodeError)')
-    return undefined
-  }
-  if (text.charCodeAt(0) === 0xfeff) {
-    diags.add('LF202', 'dataset_info.json is not valid JSON', {file: path, line: 1}, 'starts with a UTF-8 BOM: json.load fails with "Unexpected UTF-8 BOM"')
-    return undefined
-  }
-  let info: DatasetInfo
-  try {
-    info = parseDatasetInfoText(text, path) as DatasetInfo
+    file = readDatasetInfoFile(path)
   } catch (error) {
     if (!(error instanceof LfdataError)) throw error
-    diags.add('LF202', 'dataset_info.json is not valid JSON', {file: path, line: error.location?.line}, error.message.replace(/ — .*$/, ''))
+    diags.add('LF202', 'dataset_info.json is not valid JSON', {file: path, line: error.location?.line}, error.message.replace(/ — .*$/, '').replace(/^dataset_info.json is not valid JSON: /, ''))
     return undefined
   }
+  const text = file.text
+  const info = file.info as DatasetInfo
   const lines = new Map<string, number>()
   if (info !== null && typeof info === 'object' && !Array.isArray(info)) {
     const seen = new Set<string>()
-    for (const m of topLevelSpans(text).members) {
-      const line = lineColumn(text, m.start).line
-      if (seen.has(m.key)) diags.add('LF213', 'dataset defined twice in dataset_info.json', {file: path, line, dataset: m.key})
-      seen.add(m.key)
-      lines.set(m.key, line)
+    // Keys come in offset order: count lines from the previous key, not from the start (40k entries stay linear).
+    let line = 1
+    let from = 0
+    for (const member of jsonc.parseTree(text)?.children ?? []) {
+      const key = member.children![0]!
+      const name = key.value as string
+      for (let i = text.indexOf('\n', from); i !== -1 && i < key.offset; i = text.indexOf('\n', i + 1)) line++
+      from = key.offset
+      if (seen.has(name)) diags.add('LF213', 'dataset defined twice in dataset_info.json', {file: path, line, dataset: name})
+      seen.add(name)
+      lines.set(name, line)
     }
   }
   schemaProblems(info, path, lines, diags)
@@ -90,7 +88,7 @@ function schemaProblems(info: DatasetInfo, file: string, lines: Map<string, numb
     } else {
       const formatting = block === 'formatting' ? (info[dataset ?? '']?.formatting as unknown) : undefined
       const hint = typeof formatting === 'string' ? closest(formatting, ['alpaca', 'sharegpt', 'openai']) : undefined
-      diags.add('LF203', 'entry does not match the dataset_info.json schema', at, `${rest || '(entry)'}: ${p.message}${hint ? ` — did you mean "${hint}"? ("Dataset converter ${formatting} not found")` : ''}`)
+      diags.add('LF203', 'entry does not match the dataset_info.json schema', at, `${rest || '(entry)'}: ${p.message}${hint ? ` — did you mean "${hint}"? ("Dataset converter ${String(formatting)} not found")` : ''}`)
     }
   }
 }

@@ -1,3 +1,5 @@
+import {sep} from 'node:path'
+
 import {CODES, type Code, type Severity} from './codes.js'
 
 /** Where a diagnostic points: file:line and/or dataset and record (1-based index within the dataset). */
@@ -42,17 +44,29 @@ export class Diagnostics {
   /** @param locations how many locations to keep per group (the first included). */
   constructor(private readonly locations = 5) {}
 
-  add(code: Code, message: string, at: Location = {}, detail?: string): void {
+  /** Files (or folders) outside the dataset dir: diagnostics about them name the path, never a detail quoting their content. */
+  private readonly redacted: string[] = []
+
+  redact(path: string): void {
+    this.redacted.push(path)
+  }
+
+  /** `detail` may be a function, called only for an occurrence that is kept (a "did you mean" costs ~1 ms). */
+  add(code: Code, message: string, at: Location = {}, lazyDetail?: string | (() => string | undefined)): void {
     const key = `${code}\u0000${at.dataset ?? ''}\u0000${message}`
     const seen = this.groups.get(key)
+    const file = at.file
+    const hidden = file !== undefined && this.redacted.some((p) => file === p || file.startsWith(`${p}${sep}`))
+    const detail = () => (hidden ? undefined : typeof lazyDetail === 'function' ? lazyDetail() : lazyDetail)
     if (!seen) {
       const {severity, fix} = CODES[code]
-      this.groups.set(key, {code, severity, message, fix, ...at, ...(detail === undefined ? {} : {detail}), count: 1})
+      const text = detail()
+      this.groups.set(key, {code, severity, message, fix, ...at, ...(text === undefined ? {} : {detail: text}), count: 1})
       return
     }
     seen.count++
     if (1 + (seen.more?.length ?? 0) < this.locations) {
-      const more: Occurrence = {file: at.file, line: at.line, record: at.record, detail}
+      const more: Occurrence = {file: at.file, line: at.line, record: at.record, detail: detail()}
       for (const k of Object.keys(more) as (keyof Occurrence)[]) if (more[k] === undefined) delete more[k]
       ;(seen.more ??= []).push(more)
     }

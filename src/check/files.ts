@@ -1,7 +1,8 @@
 import {closeSync, openSync, readSync, realpathSync, statSync} from 'node:fs'
 import {basename, extname, isAbsolute, join} from 'node:path'
 
-import {FILEEXT2TYPE, insideDatasetDir, lfFolderFiles} from '../lf/dataset-files.js'
+import {insideDatasetDir, lfFolderFiles} from '../io/dataset-files.js'
+import {FILEEXT2TYPE} from '../lf/constants.js'
 import type {DatasetAttr} from '../lf/types.js'
 import type {Code} from './codes.js'
 import type {Diagnostics} from './diagnostics.js'
@@ -47,7 +48,11 @@ export function entryFiles(attr: DatasetAttr, datasetDir: string, diags: Diagnos
     return {files: [], failed: 'LF301'}
   }
   // register refuses these unless told (--allow-outside); a hand-written entry gets the same scrutiny here.
-  if (!insideDatasetDir(datasetDir, path)) diags.add('LF311', 'data file lies outside the dataset dir', at, `file_name "${attr.datasetName}" resolves to ${realpathSync(path)}, outside ${datasetDir}`)
+  if (!insideDatasetDir(datasetDir, path)) {
+    diags.add('LF311', 'data file lies outside the dataset dir', at, `file_name "${attr.datasetName}" resolves to ${realpathSync(path)}, outside ${datasetDir}`)
+    // Whatever is found in it is reported by path and line only: check must not print a file nobody put in the dataset dir.
+    diags.redact(path)
+  }
   let files: DataFile[]
   if (stat.isDirectory()) {
     const folder = lfFolderFiles(path)

@@ -1,6 +1,6 @@
-import {statSync} from 'node:fs'
 import {join} from 'node:path'
 
+import {isFile} from '../io/dataset-files.js'
 import type {AlignedExample} from '../lf/types.js'
 import type {Code} from './codes.js'
 import type {Media} from './lf-templates.js'
@@ -22,7 +22,6 @@ export interface MediaProblem {
 
 const KINDS: [Media, keyof AlignedExample][] = [['image', 'images'], ['video', 'videos'], ['audio', 'audios']]
 
-const isFile = (path: string): boolean => statSync(path, {throwIfNoEntry: false})?.isFile() ?? false
 
 const count = (text: unknown, token: string): number => (typeof text === 'string' ? text.split(token).length - 1 : 0)
 

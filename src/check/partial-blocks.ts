@@ -1,12 +1,9 @@
 import type {RawRecord} from '../io/types.js'
 import {DEFAULT_COLUMNS, DEFAULT_TAGS} from '../lf/attr.js'
 import type {DatasetInfoEntry} from '../lf/dataset-info.js'
+import {pyTruthy} from '../lf/py.js'
 import {TAG_KEYS, type ColumnKey, type DatasetAttr, type TagKey} from '../lf/types.js'
 import type {Diagnostics, Location} from './diagnostics.js'
-
-/** Python truthiness of a JSON value. */
-export const truthy = (v: unknown): boolean =>
-  !(v === null || v === undefined || v === false || v === 0 || v === '' || (typeof v === 'object' && Object.keys(v).length === 0))
 
 /**
  * Partial columns/tags blocks: LF nulls every key a present block leaves out, so a default column or role the
@@ -36,7 +33,7 @@ export class PartialBlocks {
 
   visit(record: RawRecord, at: Location): void {
     for (const [column, key] of this.columns) {
-      if (!truthy(record[column])) continue
+      if (!pyTruthy(record[column])) continue
       this.diags.add('LF205', 'partial columns block: a column the data uses is ignored', at, `columns omits "${key}", so LF nulls it and ignores the "${column}" column`)
       this.columns.delete(column)
     }
@@ -47,7 +44,7 @@ export class PartialBlocks {
       const role = (m as RawRecord | null)?.[roleTag]
       const key = typeof role === 'string' ? this.roles.get(role) : undefined
       if (!key) continue
-      this.diags.add('LF206', 'partial tags block: a role the data uses is not recognised', at, `tags omits ${key}, so LF nulls it and "${role}" turns break the example`)
+      this.diags.add('LF206', 'partial tags block: a role the data uses is not recognised', at, `tags omits ${key}, so LF nulls it and "${String(role)}" turns break the example`)
       this.roles.delete(role as string)
     }
   }

@@ -1,9 +1,11 @@
 import {InputError} from '../errors.js'
+import {loneSurrogate} from '../io/record.js'
 import {readRows} from '../io/read.js'
 import type {InputFormat, RawRecord, Row} from '../io/types.js'
 import type {DatasetInfoEntry} from '../lf/dataset-info.js'
 import {LF_REASONS} from '../lf/drop-reasons.js'
 import {lfVerdict, type ProcessorOptions} from '../lf/processor.js'
+import {pyTruthy} from '../lf/py.js'
 import type {AlignedExample, ColumnKey, DatasetAttr, Stage} from '../lf/types.js'
 import type {Reporter} from '../reporter.js'
 import {REASON_CODE, type Code} from './codes.js'
@@ -12,7 +14,9 @@ import type {Dedup} from './dedup.js'
 import type {Diagnostics, Location} from './diagnostics.js'
 import {firstChar, type DataFile} from './files.js'
 import {mediaProblems, type MediaContext} from './media.js'
-import {PartialBlocks, truthy} from './partial-blocks.js'
+import {PartialBlocks} from './partial-blocks.js'
+import {lfRaiseOf, type EncodeOptions} from '../templates/render.js'
+import type {ChatTemplate} from '../templates/templates.js'
 import type {TokenTally} from './tokens.js'
 import {TypeTracker} from './type-tracker.js'
 
@@ -34,6 +38,8 @@ export interface RecordCheckOptions {
   /** What LF's processor reads from the YAML's template, when lfdata knows it. */
   processor?: ProcessorOptions
   tokens?: TokenTally
+  /** The template (with the YAML's switches) LF renders kept examples with: a record it raises on is LF418. */
+  rendering?: {template: ChatTemplate; options: EncodeOptions}
   dedup: Dedup
   reporter: Reporter
 }
@@ -57,7 +63,7 @@ function readColumns(attr: DatasetAttr): [ColumnKey, string][] {
   const keys: ColumnKey[] = attr.formatting === 'alpaca' ? ['prompt', 'query', 'history', 'system', 'tools', 'images', 'videos', 'audios', 'kto_tag'] : ['messages', 'system', 'tools', 'images', 'videos', 'audios', 'kto_tag']
   if (attr.ranking) keys.push('chosen', 'rejected')
   else if (attr.formatting === 'alpaca') keys.push('response')
-  return keys.flatMap((k) => (attr.columns[k] === null ? [] : [[k, attr.columns[k]!] as [ColumnKey, string]]))
+  return keys.flatMap((k) => (attr.columns[k] === null ? [] : [[k, attr.columns[k]] as [ColumnKey, string]]))
 }
 
 /** How to parse a file LF loads with its `json` builder: both extensions may hold JSON Lines or one array. */
@@ -69,6 +75,27 @@ function formatOf(file: DataFile): InputFormat | undefined {
 /** Whether a record holds a conversation (a list of objects) under a column the alpaca entry does not read. */
 function unreadConversation(record: RawRecord, read: ReadonlySet<string>): string | undefined {
   return Object.keys(record).find((k) => !read.has(k) && Array.isArray(record[k]) && (record[k] as unknown[]).some((m) => m !== null && typeof m === 'object' && !Array.isArray(m)))
+}
+
+/** Where the first lone surrogate of a JSON record is ("field.path: \\ud800 at character N"), or undefined. */
+function loneSurrogateIn(value: unknown, path = ''): string | undefined {
+  if (typeof value === 'string') {
+    const at = loneSurrogate(value)
+    return at === -1 ? undefined : `${path || 'key'}: \\u${value.charCodeAt(at).toString(16)} at character ${at + 1}`
+  }
+  if (typeof value !== 'object' || value === null) return undefined
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const hit = loneSurrogateIn(item, `${path}[]`)
+      if (hit) return hit
+    }
+    return undefined
+  }
+  for (const [key, item] of Object.entries(value)) {
+    const hit = loneSurrogate(key) === -1 ? loneSurrogateIn(item, path ? `${path}.${key}` : key) : `key of ${path || 'the record'}`
+    if (hit) return hit
+  }
+  return undefined
 }
 
 /**
@@ -85,6 +112,8 @@ class LoaderModel {
   visit(row: Row | TypedRow, record: RawRecord, file: DataFile, at: Location): void {
     if ('typed' in row) this.csv(row, record, at)
     else if (file.type === 'json') {
+      const lone = loneSurrogateIn(record)
+      if (lone) this.diags.add('LF432', 'a string holds a lone UTF-16 surrogate', at, lone)
       this.types.visit(record, file.path, row.line, (t) => {
         this.diags.add('LF421', `field "${t.path}" changes type between rows`, at, `${t.now} here, ${t.was} at ${t.firstFile}:${t.firstLine}`)
         this.fatal('LF421')
@@ -171,6 +200,13 @@ export async function checkRecords(o: RecordCheckOptions, diags: Diagnostics): P
           o.tokens?.add(null)
           continue
         }
+        const raised = o.rendering ? lfRaiseOf(verdict.example, o.rendering.template, o.stage, o.rendering.options) : null
+        if (raised) {
+          counts.crashes++
+          diags.add('LF418', 'record makes LF crash while the template renders it', at, `${o.rendering!.template.name}: ${raised}`)
+          o.tokens?.add(null)
+          continue
+        }
         counts.kept++
         if (o.maxSamples !== undefined && counts.records <= o.maxSamples) counts.keptInFirst++
         const ex = verdict.example
@@ -228,7 +264,7 @@ function examineKept(ex: AlignedExample, o: RecordCheckOptions, at: Location, di
   }
   if (o.attr.ranking && ex.response.length === 2 && ex.response[0]!.content === ex.response[1]!.content) diags.add('LF430', 'chosen and rejected are identical', at)
   // LF json.loads a non-empty tools value; a list or object (JSON data) is a TypeError, not a string to parse.
-  if (o.attr.formatting !== 'openai' && ex.tools !== null && typeof ex.tools === 'object' && truthy(ex.tools)) {
+  if (o.attr.formatting !== 'openai' && ex.tools !== null && typeof ex.tools === 'object' && pyTruthy(ex.tools)) {
     diags.add('LF415', 'tools is not a JSON string', at, `tools is a ${Array.isArray(ex.tools) ? 'list' : 'object'}; write it as a JSON-encoded string`)
   }
   for (const p of mediaProblems(ex, o.media)) diags.add(p.code, p.message, at, p.detail)

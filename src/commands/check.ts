@@ -1,8 +1,8 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../base-command.js'
-import type {Diagnostic, Occurrence} from '../check/diagnostics.js'
-import {runCheck, type CheckResult} from '../check/run.js'
+import type {Occurrence} from '../check/diagnostics.js'
+import {runCheck, type CheckResult} from '../pipeline/check.js'
 import {CheckFailedError, ExitCode} from '../errors.js'
 import type {Stage} from '../lf/types.js'
 
@@ -11,7 +11,7 @@ const where = (o: Occurrence & {dataset?: string}): string =>
 
 function render(r: CheckResult): string {
   const out: string[] = []
-  for (const d of r.diagnostics as Diagnostic[]) {
+  for (const d of r.diagnostics) {
     out.push(`${d.severity.padEnd(7)} ${d.code} ${d.message}${d.count > 1 ? ` (${d.count}×)` : ''}`)
     for (const o of [d, ...(d.more ?? [])]) {
       const loc = where({...o, dataset: d.dataset})

@@ -8,23 +8,29 @@ import {convert, type ConvertResult} from '../pipeline/convert.js'
 import {NEAR_FIELDS, type NearField} from '../transforms/example.js'
 import {parseMapFlags} from '../transforms/mapping.js'
 import {renderConvertSummary} from '../pipeline/convert-summary.js'
+import {ConvertReportCollector, writeConvertReport} from '../report/convert-report.js'
+import {reportPath} from '../report/html.js'
+import {parseShard} from '../shard/spec.js'
 
 export default class Convert extends BaseCommand {
   static override summary = 'Convert CSV/TSV/JSONL/JSON/Parquet/Arrow into LLaMA-Factory Alpaca or ShareGPT data'
   static override description = 'Maps columns (auto-detected or --map), normalises text, drops what LLaMA-Factory would skip and what your filters reject, removes duplicates, and writes JSONL (or a .json array / .arrow) atomically with a manifest beside it.'
   static override strict = false
   static override args = {}
+  static override usage = ['convert INPUT... -o OUT [--map FIELD=COLUMN...] [flags]', 'convert - -o OUT [flags]   (INPUT - reads stdin)']
   static override examples = [
     '<%= config.bin %> convert data.csv -o train.jsonl --map instruction=question --map output=answer --rejects rejects.jsonl',
     '<%= config.bin %> convert chats.jsonl -o chats.sharegpt.jsonl --to sharegpt --fix-roles --dedup near',
+    '<%= config.bin %> convert qa.csv -o qa.jsonl --report convert-report.html',
     'cat raw.jsonl.gz | <%= config.bin %> convert - -o out.json --input-format jsonl --json',
+    '<%= config.bin %> convert big.csv -o out/ --shard $SLURM_ARRAY_TASK_ID/16 --dedup near   # then: lfdata merge out/',
   ]
   static override flags = {
     output: Flags.string({char: 'o', required: true, summary: 'Output file (.jsonl, .json, .arrow) or - for stdout'}),
     to: Flags.string({options: ['alpaca', 'sharegpt'], summary: 'Output format (default: alpaca for flat rows, sharegpt for conversations)'}),
     map: Flags.string({multiple: true, summary: 'FIELD=COLUMN, e.g. instruction=question (fields: instruction input output system history messages tools text chosen rejected kto_tag)'}),
     system: Flags.string({summary: 'Constant system prompt for records that have none'}),
-    'input-format': Flags.string({options: INPUT_FORMATS, summary: 'Input format (default: from the extension)'}),
+    'input-format': Flags.string({options: INPUT_FORMATS, summary: 'Input format (default: from the extension; sniffed from the data for stdin)'}),
     delimiter: Flags.string({summary: 'CSV delimiter (default: sniffed)'}),
     encoding: Flags.string({summary: 'Input text encoding, e.g. gb18030, utf-16le (default: strict UTF-8)'}),
     nfc: Flags.boolean({default: true, allowNo: true, summary: 'Unicode NFC normalisation'}),
@@ -40,15 +46,22 @@ export default class Convert extends BaseCommand {
     'near-threshold': Flags.string({default: '0.8', summary: 'Jaccard similarity at which --dedup near drops a record'}),
     'near-fields': Flags.string({multiple: true, delimiter: ',', options: [...NEAR_FIELDS], default: ['prompt', 'response'], summary: 'With --dedup near: the parts of an example compared (comma-separated)'}),
     'dedup-report': Flags.string({summary: 'With --dedup near: write the largest duplicate clusters to FILE.html or FILE.json'}),
+    report: Flags.string({summary: 'Write one self-contained HTML page: counts, drops by reason with examples, duplicate clusters with the kept record, the mapping'}),
     rejects: Flags.string({summary: 'Write every dropped record with its reason to this JSONL file'}),
     limit: Flags.integer({summary: 'Read at most this many input records'}),
+    'on-error': Flags.string({options: ['fail', 'skip'], default: 'fail', summary: 'A line or row that does not parse: stop (fail), or skip it as a parse_error reject (skip)'}),
+    jobs: Flags.integer({summary: 'Processes to convert with (.jsonl output); output identical to --jobs 1, the default'}),
+    shard: Flags.string({summary: 'Convert only shard I/N of the inputs (0-based) into OUTPUT/part-I-of-N.jsonl; finish with `lfdata merge OUTPUT`'}),
   }
 
-  async run(): Promise<ConvertResult> {
+  async run(): Promise<ConvertResult & {report?: string}> {
     const {argv, flags} = await this.parse(Convert)
     const inputs = argv as string[]
     if (inputs.length === 0) throw new UsageError('no input given', {suggestion: 'lfdata convert INPUT... -o OUT (use - for stdin)'})
     if (flags.output === '-' && this.jsonEnabled()) throw new UsageError('-o - and --json both want stdout; pick one')
+    if (flags.report) reportPath(flags.report)
+    const collector = flags.report ? new ConvertReportCollector() : undefined
+    if (flags['dedup-report'] && flags.dedup !== 'near') throw new UsageError(`--dedup-report lists near-duplicate clusters, but --dedup is ${flags.dedup}`, {suggestion: 'add --dedup near (exact duplicate clusters are in convert --report FILE.html)'})
     const result = await convert({
       inputs,
       output: flags.output,
@@ -67,8 +80,18 @@ export default class Convert extends BaseCommand {
       dedupReport: flags['dedup-report'],
       rejects: flags.rejects,
       limit: flags.limit,
+      onError: flags['on-error'] as 'fail' | 'skip',
+      onDrop: collector?.onDrop,
+      report: flags.report,
+      shard: flags.shard ? parseShard(flags.shard) : undefined,
+      jobs: flags.jobs,
     }, this.reporter())
+    if (flags.report) await writeConvertReport(flags.report, result, collector!, {format: flags['input-format'] as InputFormat | undefined, delimiter: flags.delimiter, encoding: flags.encoding})
     if (flags.output !== '-') this.log(renderConvertSummary(result))
-    return result
+    // With -o - stdout is the data, so the paths go to stderr.
+    const note = (line: string) => (flags.output === '-' ? this.logToStderr(line) : this.log(line))
+    if (flags['dedup-report']) note(`dedup report: ${flags['dedup-report']}`)
+    if (flags.report) note(`report: ${flags.report}`)
+    return flags.report ? {...result, report: flags.report} : result
   }
 }

@@ -43,7 +43,7 @@ export function arrowEncoder(columns?: Record<string, ColumnType>, options: Arro
     const children = types.map(([name, type]) => {
       const {data} = vectorFromArray(pending.map((r) => toArrow(r[name], type)), arrowType(type))
       // apache-arrow builds one chunk per array; anything else would not fit one record batch.
-      if (data.length !== 1) throw new LfdataError('E_ARROW_SCHEMA', ExitCode.internal, `column ${name} came out in ${data.length} chunks, not one`)
+      if (data.length !== 1) throw new LfdataError('E_ARROW_INTERNAL', ExitCode.internal, `column ${name} came out in ${data.length} chunks, not one`)
       return data[0]!
     })
     const batch = new RecordBatch(schema, makeData({type: new Struct(schema.fields), length: pending.length, children}))
@@ -109,7 +109,7 @@ function hasInt(t: ColumnType): boolean {
 function check(record: Record<string, unknown>, types: [string, ColumnType][], n: number, declared: boolean): void {
   const why = misfitRecord(record, types)
   if (!why) return
-  throw new LfdataError('E_ARROW_SCHEMA', declared ? ExitCode.internal : ExitCode.badInput, `record ${n} does not fit the Arrow output's schema: ${why}`, {
+  throw new LfdataError(declared ? 'E_ARROW_INTERNAL' : 'E_ARROW_SCHEMA', declared ? ExitCode.internal : ExitCode.badInput, `record ${n} does not fit the Arrow output's schema: ${why}`, {
     suggestion: declared ? 'this is a bug in lfdata; write JSONL (-o out.jsonl) meanwhile' : 'Arrow needs one type per column: make every record the same shape, or write JSONL',
   })
 }

@@ -31,7 +31,7 @@ export async function* readArrow(path: string, opts: ReadOptions = {}): AsyncGen
       const batch = next.value
       const columns = batch.schema.fields.map((field, c) => {
         const vector = batch.getChildAt(c)
-        return {name: field.name, at: vector ? converter(field.type)(vector) : () => null}
+        return {name: field.name, at: vector ? converter(field.type as DataType)(vector) : () => null}
       })
       for (let i = 0; i < batch.numRows; i++) {
         const record = newRecord()
@@ -120,7 +120,7 @@ type Convert = (vector: Vector) => (i: number) => unknown
  */
 function converter(type: DataType): Convert {
   if (DataType.isStruct(type)) {
-    const fields = type.children.map((f, j) => ({name: f.name, j, convert: converter(f.type)}))
+    const fields = type.children.map((f, j) => ({name: f.name, j, convert: converter(f.type as DataType)}))
     return (vector) => {
       const children = fields.map(({name, j, convert}) => {
         const child = vector.getChildAt(j)
@@ -135,7 +135,7 @@ function converter(type: DataType): Convert {
     }
   }
   if (DataType.isList(type) || DataType.isFixedSizeList(type) || DataType.isLargeList(type)) {
-    const convert = converter(type.children[0]!.type)
+    const convert = converter(type.children[0]!.type as DataType)
     return (vector) => (i) => {
       const items = vector.get(i) as Vector | null
       if (items == null) return null
@@ -187,7 +187,7 @@ function rawValue(vector: Vector, i: number): unknown {
 
 function scalar(convert: (value: unknown) => unknown): Convert {
   return (vector) => (i) => {
-    const value = vector.get(i)
+    const value: unknown = vector.get(i)
     return value === null || value === undefined ? null : convert(value)
   }
 }

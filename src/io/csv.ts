@@ -26,6 +26,27 @@ function headerNames(cells: string[]): string[] {
 }
 
 /**
+ * For convert, two header cells with one name are an error naming both: which of them holds the data is a
+ * guess. Other commands read as pandas (and so LF) does: the second becomes "name.1".
+ */
+function duplicateHeader(cells: string[], line: number, file: string): void {
+  const first = new Map<string, number>()
+  cells.forEach((raw, i) => {
+    const name = raw.trim()
+    if (name === '') return
+    const j = first.get(name)
+    if (j === undefined) {
+      first.set(name, i)
+      return
+    }
+    throw new InputError('E_CSV_DUPLICATE_HEADER', `duplicate column name "${name}" (columns ${j + 1} and ${i + 1})`, {
+      location: {file, line},
+      suggestion: `rename one of the two "${name}" columns in the header, then --map the one that holds the data`,
+    })
+  })
+}
+
+/**
  * CSV/TSV with papaparse's parser core, driven chunk by chunk so memory stays flat. Each row carries the line
  * where it starts (the header is line 1). CRLF, LF and mixes are accepted; a BOM is dropped by the decoder.
  * Rows with fewer cells than the header are padded with "" (pandas fills NaN); more cells is an error.
@@ -37,26 +58,43 @@ export async function* readCsv(path: string, opts: ReadOptions & {tsv?: boolean}
   let line = 1 // line where the next unparsed row starts
   let pendingSince = 0 // chars added since the last parse attempt (to keep huge quoted fields linear)
   let lineEnd = '\n'
+  let delimiter = ','
 
   const fail = (code: string, message: string, atLine: number, suggestion: string): never => {
     throw new InputError(code, message, {location: {file: path, line: atLine}, suggestion})
   }
 
-  function* emit(rows: string[][]): Generator<Row> {
-    for (const cells of rows) {
+  /** A bad row: an error, or with `onError` reported (its cells joined as its text) and skipped. */
+  const badRow = (cells: string[], code: string, message: string, atLine: number, suggestion: string): void => {
+    const error = new InputError(code, message, {location: {file: path, line: atLine}, suggestion})
+    if (!opts.onError) throw error
+    opts.onError(error, cells.join(delimiter))
+  }
+
+  function* emit(rows: string[][], quoteErrors: Map<number, string> = new Map()): Generator<Row> {
+    for (const [index, cells] of rows.entries()) {
       const startLine = line
       for (const cell of cells) if (cell.includes(lineEnd)) line += countNewlines(cell, lineEnd)
       line += 1
       const last = cells.length - 1
       if (last >= 0 && cells[last]!.endsWith('\r')) cells[last] = cells[last]!.slice(0, -1)
+      const quoteError = quoteErrors.get(index)
+      if (quoteError) {
+        if (!header) fail('E_CSV_QUOTE', `${quoteError} in the header`, startLine, QUOTE_HINT) // nothing to resync to
+        badRow(cells, 'E_CSV_QUOTE', quoteError, startLine, QUOTE_HINT)
+        continue
+      }
       if (cells.length === 1 && cells[0] === '') continue // blank line (pandas skips them)
       if (!header) {
+        if (opts.refuseDuplicateHeaders) duplicateHeader(cells, startLine, path)
         header = headerNames(cells)
+        if (opts.range) line = opts.range.line // the rows after the header start at the shard's range
         continue
       }
       if (cells.length > header.length) {
-        fail('E_CSV_FIELDS', `expected ${header.length} fields, saw ${cells.length}`, startLine,
+        badRow(cells, 'E_CSV_FIELDS', `expected ${header.length} fields, saw ${cells.length}`, startLine,
           'quote fields that contain the delimiter, or pass --delimiter')
+        continue
       }
       const record = newRecord()
       for (let i = 0; i < header.length; i++) record[header[i]!] = cells[i] ?? ''
@@ -64,25 +102,23 @@ export async function* readCsv(path: string, opts: ReadOptions & {tsv?: boolean}
     }
   }
 
-  function parse(final: boolean): Papa.ParseResult<string[]> {
-    const result = parser!.parse(buf, 0, !final) as Papa.ParseResult<string[]>
-    const bad = result.errors.find((e) => e.code === 'MissingQuotes' || e.code === 'InvalidQuotes')
-    if (bad) {
-      // Rows before the bad one are fine; find the bad row's starting line.
-      let at = line
-      for (const cells of result.data.slice(0, bad.row ?? 0)) {
-        for (const cell of cells) at += countNewlines(cell, lineEnd)
-        at += 1
-      }
-      fail('E_CSV_QUOTE', bad.code === 'MissingQuotes' ? 'unterminated quoted field' : 'malformed quote in a quoted field', at,
-        'a quote inside a quoted field must be doubled (""); check the row for a missing closing quote')
+  function parse(final: boolean): {result: Papa.ParseResult<string[]>; quoteErrors: Map<number, string>} {
+    // A chunk that ends between a closing quote and the "\n" of its CRLF would read as a stray character
+    // after the quote: leave a trailing CR for the next parse.
+    const text = !final && buf.endsWith('\r') ? buf.slice(0, -1) : buf
+    const result = parser!.parse(text, 0, !final) as Papa.ParseResult<string[]>
+    // Rows with a quote error are reported where emit() reaches them, so lines before them count normally.
+    const quoteErrors = new Map<number, string>()
+    for (const e of result.errors) {
+      if (e.code !== 'MissingQuotes' && e.code !== 'InvalidQuotes') continue
+      if (!quoteErrors.has(e.row ?? 0)) quoteErrors.set(e.row ?? 0, e.code === 'MissingQuotes' ? 'unterminated quoted field' : 'malformed quote in a quoted field')
     }
-    return result
+    return {result, quoteErrors}
   }
 
-  for await (const text of decodeText(readBytes(path, opts.onBytes), path, opts.encoding)) {
+  for await (const text of decodeText(readBytes(path, opts.onBytes, opts.range), path, opts.encoding)) {
     if (!parser) {
-      const delimiter = opts.delimiter ?? (opts.tsv ? '\t' : sniffDelimiter(text))
+      delimiter = opts.delimiter ?? opts.range?.delimiter ?? (opts.tsv ? '\t' : sniffDelimiter(text))
       // Classic Mac exports end lines with a lone CR; pandas reads those as line ends too.
       const newline = text.includes('\r') && !text.includes('\n') ? '\r' : '\n'
       parser = new Papa.Parser({delimiter, newline, skipEmptyLines: false})
@@ -93,13 +129,18 @@ export async function* readCsv(path: string, opts: ReadOptions & {tsv?: boolean}
     // A quoted field may span chunks: wait until enough new text has arrived that re-parsing stays linear.
     if (pendingSince < (buf.length - pendingSince) && pendingSince < (1 << 24)) continue
     pendingSince = 0
-    const result = parse(false)
-    yield* emit(result.data)
+    const {result, quoteErrors} = parse(false)
+    yield* emit(result.data, quoteErrors)
     buf = buf.slice(result.meta.cursor)
   }
   if (!parser) return
-  if (buf.length > 0) yield* emit(parse(true).data)
+  if (buf.length > 0) {
+    const {result, quoteErrors} = parse(true)
+    yield* emit(result.data, quoteErrors)
+  }
 }
+
+const QUOTE_HINT = 'a quote inside a quoted field must be doubled (""); check the row for a missing closing quote'
 
 /**
  * The delimiter of the first lines: the candidate that splits the header into the most fields while every

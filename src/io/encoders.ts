@@ -1,3 +1,4 @@
+import {UsageError} from '../errors.js'
 import type {ColumnType} from './arrow-encoder.js'
 import type {OutputFormat, RecordEncoder} from './types.js'
 
@@ -21,12 +22,17 @@ export function jsonArrayEncoder(): RecordEncoder {
   }
 }
 
-/** Output format from the path: .json → array, .arrow/.feather → Arrow IPC stream, anything else JSONL. */
+/**
+ * Output format from the path: .json → array, .arrow/.feather → Arrow IPC stream, .jsonl/.ndjson and stdout
+ * (-) → JSONL. Any other name is refused (exit 2) rather than silently written as JSONL under a name that
+ * promises another format (out.parquet, out.csv, out.jsonl.gz).
+ */
 export function outputFormatFor(path: string): OutputFormat {
   const lower = path.toLowerCase()
   if (lower.endsWith('.json')) return 'json'
   if (lower.endsWith('.arrow') || lower.endsWith('.feather')) return 'arrow'
-  return 'jsonl'
+  if (path === '-' || lower.endsWith('.jsonl') || lower.endsWith('.ndjson')) return 'jsonl'
+  throw new UsageError(`cannot write ${path}: convert writes .jsonl, .json and .arrow files`, {code: 'E_OUTPUT_FORMAT', suggestion: 'name the output .jsonl (JSON Lines), .json (one array) or .arrow (Arrow IPC)'})
 }
 
 /** The encoder for a format; Arrow needs the column types up front (`columns`). */

@@ -249,7 +249,6 @@ class LeafColumn {
     this.onBytes?.(headerLength + header.compressed_page_size)
     // A page larger than the read-ahead is not kept once decoded.
     if (this.buf.length > READ_AHEAD) this.buf = Buffer.alloc(0)
-    const {codec, compressors} = this.decoder
     if (header.type === 'DICTIONARY_PAGE') {
       const reader = {view: new DataView(body.buffer, body.byteOffset, body.byteLength), offset: 0}
       const {data} = readPage(reader, header, this.decoder, undefined, undefined, 0)

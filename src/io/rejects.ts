@@ -1,22 +1,22 @@
-import {closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync} from 'node:fs'
+import {createHash} from 'node:crypto'
 
-import {tempPathFor} from './atomic.js'
+import {PendingFile} from './atomic.js'
 
 /**
  * The rejects file: one JSON line per dropped record. Drops are reported from inside pipeline stages through a
- * synchronous callback, so this writer appends synchronously, batching 64 KiB per write(2). Temp + rename
- * like every other output.
+ * synchronous callback, so this writer appends synchronously, batching 64 KiB per write(2), into a PendingFile
+ * that convert commits together with the output (see commitAll).
  */
 export class RejectsWriter {
-  private readonly temp: string
-  private readonly fd: number
+  readonly file: PendingFile
+  private readonly hash = createHash('sha256')
   private buffer: string[] = []
   private size = 0
+  bytes = 0
   count = 0
 
   constructor(readonly path: string) {
-    this.temp = tempPathFor(path)
-    this.fd = openSync(this.temp, 'w')
+    this.file = PendingFile.create(path)
   }
 
   add(entry: Record<string, unknown>): void {
@@ -29,20 +29,21 @@ export class RejectsWriter {
 
   private flush(): void {
     if (this.buffer.length === 0) return
-    writeSync(this.fd, this.buffer.join(''))
+    const bytes = Buffer.from(this.buffer.join(''), 'utf8')
+    this.hash.update(bytes)
+    this.bytes += bytes.length
+    this.file.writeSync(bytes)
     this.buffer = []
     this.size = 0
   }
 
-  commit(): void {
+  /** Writes what is buffered and returns the file's size and sha256 (for the manifest); commitAll() publishes it. */
+  finish(): {bytes: number; sha256: string} {
     this.flush()
-    fsyncSync(this.fd)
-    closeSync(this.fd)
-    renameSync(this.temp, this.path)
+    return {bytes: this.bytes, sha256: this.hash.digest('hex')}
   }
 
   abort(): void {
-    closeSync(this.fd)
-    rmSync(this.temp, {force: true})
+    this.file.abort()
   }
 }

@@ -1,9 +1,8 @@
 import {createHash} from 'node:crypto'
-import {createWriteStream, type WriteStream} from 'node:fs'
-import {rename, rm} from 'node:fs/promises'
 import {once} from 'node:events'
 
-import {tempPathFor} from './atomic.js'
+import {envErrorFrom} from '../errors.js'
+import {commitAll, PendingFile} from './atomic.js'
 import type {RecordEncoder} from './types.js'
 
 const FLUSH_AT = 1 << 20
@@ -17,13 +16,13 @@ export interface SinkResult {
 }
 
 /**
- * Where records go: a temp file beside `path` that becomes `path` only on commit() (or stdout for "-").
+ * Where records go: a PendingFile beside `path` that becomes `path` only on commit() (or stdout for "-").
  * Small writes are batched, and every write waits for 'drain' when the stream asks, so memory stays flat.
  */
 export class RecordSink {
   private readonly stream: NodeJS.WritableStream
-  private readonly file?: WriteStream
-  private readonly temp?: string
+  /** The temp file (undefined for stdout); finish() then commitAll() with other files commits them together. */
+  readonly file?: PendingFile
   private readonly hash = createHash('sha256')
   // Encoded records are written straight into `buf` (no join, no per-flush copy); it is handed to the stream
   // whole and replaced, so a buffer is never reused while a write may still read it.
@@ -36,11 +35,11 @@ export class RecordSink {
     if (path === '-') {
       this.stream = process.stdout
     } else {
-      this.temp = tempPathFor(path)
-      this.file = createWriteStream(this.temp, {highWaterMark: STREAM_BUFFER})
-      this.file.on('error', (error) => (this.failed = error))
-      this.stream = this.file
+      this.file = PendingFile.create(path)
+      this.stream = this.file.stream(STREAM_BUFFER)
     }
+    // A full disk, or a reader that closed the pipe (EPIPE): remembered and thrown from the next write.
+    this.stream.on('error', (error: Error) => (this.failed = envErrorFrom(error, path) ?? error))
   }
 
   static async open(path: string, encoder: RecordEncoder): Promise<RecordSink> {
@@ -83,31 +82,38 @@ export class RecordSink {
     await this.out(data)
   }
 
-  private async out(data: Uint8Array): Promise<void> {
+  private throwIfFailed(): void {
     if (this.failed) throw this.failed
+  }
+
+  private async out(data: Uint8Array): Promise<void> {
+    this.throwIfFailed()
     this.hash.update(data)
     this.bytes += data.length
-    if (!this.stream.write(data)) await once(this.stream, 'drain')
+    // once() rejects on 'error'; the listener above has already recorded it.
+    if (!this.stream.write(data)) await once(this.stream, 'drain').catch(() => undefined)
+    this.throwIfFailed()
+  }
+
+  /** Writes the encoder's tail and makes the temp file durable, without moving it into place (see commitAll). */
+  async finish(): Promise<SinkResult> {
+    await this.push(this.encoder.finish())
+    await this.flush()
+    this.throwIfFailed()
+    await this.file?.prepare()
+    return {bytes: this.bytes, sha256: this.hash.digest('hex')}
   }
 
   /** Finishes the output and moves it into place. */
   async commit(): Promise<SinkResult> {
-    await this.push(this.encoder.finish())
-    await this.flush()
-    if (this.file && this.temp) {
-      this.file.end()
-      await once(this.file, 'close')
-      if (this.failed) throw this.failed
-      await rename(this.temp, this.path)
-    }
-    return {bytes: this.bytes, sha256: this.hash.digest('hex')}
+    const result = await this.finish()
+    if (this.file) await commitAll([this.file])
+    return result
   }
 
   /** Throws the output away; the previous file at `path` (if any) is untouched. */
-  async abort(): Promise<void> {
-    if (this.file && this.temp) {
-      this.file.destroy()
-      await rm(this.temp, {force: true})
-    }
+  abort(): Promise<void> {
+    this.file?.abort()
+    return Promise.resolve()
   }
 }

@@ -1,10 +1,14 @@
+import type {InputError} from '../errors.js'
+
 /**
  * The contract every reader keeps. A reader turns one input (file or stdin) into Rows, streaming, and throws
  * InputError (exit 3) naming the file and line/offset on malformed input.
  */
 
+import type {RawRecord} from '../lf/types.js'
+
 /** One input record. Keys come from the data; the object has a null prototype so `__proto__` is plain data. */
-export type RawRecord = Record<string, unknown>
+export type {RawRecord}
 
 export interface Row {
   record: RawRecord
@@ -24,10 +28,33 @@ export interface ReadOptions {
   format?: InputFormat
   /** CSV only: the delimiter; sniffed when absent. */
   delimiter?: string
+  /** CSV only: a repeated header name is an error (exit 3) instead of pandas' renaming to "q.1" (as LF reads it). */
+  refuseDuplicateHeaders?: boolean
   /** Source text encoding (default utf-8, strict). Any label WHATWG TextDecoder knows, e.g. gb18030, utf-16le. */
   encoding?: string
   /** Called with the number of (compressed) bytes consumed, for progress. */
   onBytes?: (bytes: number) => void
+  /**
+   * `--on-error skip`: a record-level error (a JSON line or array element that does not parse, is not an
+   * object or nests too deeply; a CSV row with too many fields or a malformed quote) is handed here with the
+   * record's text, and the reader goes on with the next record. Without it the reader throws. Errors of the
+   * whole input (encoding, gzip, an array that never closes) always throw.
+   */
+  onError?: (error: InputError, text: string) => void
+  /** JSONL/CSV/TSV only: read just the records in this byte range (a shard, src/shard/plan.ts). */
+  range?: ByteRange
+}
+
+/**
+ * Records of an uncompressed UTF-8 file that start in [start, end) — both record starts. `line` is the line
+ * number at `start`; CSV also re-reads its header (bytes [0, header)) and uses the delimiter the whole file has.
+ */
+export interface ByteRange {
+  start: number
+  end: number
+  line: number
+  header?: number
+  delimiter?: string
 }
 
 export type Reader = (path: string, opts: ReadOptions) => AsyncGenerator<Row>

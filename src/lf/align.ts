@@ -1,15 +1,14 @@
-import {statSync} from 'node:fs'
-
-import type {RawRecord} from '../io/types.js'
 import type {LfReason} from './drop-reasons.js'
 import {pyEquals, pyJsonDumps, pyTruthy, pyTypeName} from './py.js'
-import type {AlignedExample, DatasetAttr, LfMessage, LfRole} from './types.js'
+import type {AlignedExample, DatasetAttr, LfMessage, LfRole, RawRecord} from './types.js'
 
-export interface AlignOptions {
-  /** LF's media_dir (defaults to dataset_dir in LF). Without it, media paths are left as they are. */
-  mediaDir?: string
-  /** Whether a path is a regular file (os.path.isfile); defaults to the real file system. */
-  fileExists?: (path: string) => boolean
+/**
+ * LF's media_dir (defaults to dataset_dir in LF) and os.path.isfile, given by the caller (src/lf does no file
+ * I/O). Without them, media paths are left as they are.
+ */
+export type MediaLookup = {mediaDir?: undefined; fileExists?: undefined} | {mediaDir: string; fileExists: (path: string) => boolean}
+
+export type AlignOptions = MediaLookup & {
   /**
    * The columns the file has: HF datasets builds one table per file, so a key absent from this record but
    * present in another row reads as null, and only a column absent from the whole file is a KeyError.
@@ -43,13 +42,6 @@ const repr = (v: unknown): string => (v === null || v === undefined ? 'None' : t
 const SHORT_SYSTEM = 'detailed thinking off'
 const TOOL_RESPONSE_SEPARATOR = '\n</tool_response>\n<tool_response>\n'
 
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile()
-  } catch {
-    return false
-  }
-}
 
 /** os.path.join for two parts: an absolute second part wins; no normalisation. */
 const pyJoin = (dir: string, name: string): string => (name.startsWith('/') || dir === '' ? name : dir.endsWith('/') ? dir + name : `${dir}/${name}`)
@@ -155,7 +147,7 @@ class Converter {
       if (typeof m !== 'string') throw new Crash('non_string_content', `TypeError: a media path is a ${pyTypeName(m)}, not a string (os.path.join)`)
       if (this.opts.mediaDir === undefined) return m
       const path = pyJoin(this.opts.mediaDir, m)
-      if ((this.opts.fileExists ?? isFile)(path)) return path
+      if (this.opts.fileExists(path)) return path
       this.warnings.push(`Media ${m} does not exist in \`media_dir\`. Use original path.`)
       return m
     }
@@ -337,7 +329,7 @@ function openaiSystem(system: unknown, tools: unknown): unknown {
       : isDict(s) && (Object.hasOwn(s, 'detailed thinking on') || Object.hasOwn(s, SHORT_SYSTEM)))
   const append = (s: unknown, suffix: string): unknown => {
     if (typeof s === 'string') return s + suffix
-    if (Array.isArray(s)) return [...s, ...suffix] // list += str extends the list with characters
+    if (Array.isArray(s)) return [...(s as unknown[]), ...suffix] // list += str extends the list with characters
     throw new Crash('non_string_content', `TypeError: the system prompt is a ${pyTypeName(s)}, not a string`)
   }
   if (!pyTruthy(system)) return pyTruthy(tools) ? system : SHORT_SYSTEM

@@ -7,13 +7,27 @@ export const DEFAULT_COLUMNS: Readonly<Record<ColumnKey, string | null>> = {
   prompt: 'instruction', query: 'input', response: 'output', history: null, messages: 'conversations',
   system: null, tools: null, images: null, videos: null, audios: null, chosen: null, rejected: null, kto_tag: null,
 }
-export const DEFAULT_TAGS: Readonly<Record<TagKey, string | null>> = {
+/** LF's default ShareGPT tags (from/value, human/gpt/…): what a sharegpt entry without `tags` reads. */
+export const SHAREGPT_TAGS: Readonly<Record<TagKey, string>> = {
   role_tag: 'from', content_tag: 'value', user_tag: 'human', assistant_tag: 'gpt',
   observation_tag: 'observation', function_tag: 'function_call', system_tag: 'system',
 }
+export const DEFAULT_TAGS: Readonly<Record<TagKey, string | null>> = SHAREGPT_TAGS
 
 /** The stage LF loads data for: DPO (and ORPO/SimPO, which run as dpo) load it as "rm". */
 export const DATA_STAGE = {pt: 'pt', sft: 'sft', rm: 'rm', dpo: 'rm', ppo: 'ppo', kto: 'kto'} as const
+
+/**
+ * The stage a dataset is meant for, read off its entry (raw or resolved): `ranking` → dpo, a kto_tag column →
+ * kto, Alpaca with a prompt and no response column → pt (LF's c4_demo), otherwise sft. LF itself takes the
+ * stage from the train YAML; this is lfdata's default when neither the YAML nor --stage says.
+ */
+export function datasetStage(d: {ranking?: unknown; formatting?: string; columns?: Partial<Record<ColumnKey, string | null>>}): Stage {
+  if (d.ranking === true) return 'dpo'
+  if (d.columns?.kto_tag) return 'kto'
+  if ((d.formatting ?? 'alpaca') === 'alpaca' && d.columns?.prompt && !d.columns.response) return 'pt'
+  return 'sft'
+}
 
 /** LF's USE_MODELSCOPE_HUB / USE_OPENMIND_HUB switches, which change which hub url wins. */
 export interface HubEnv {

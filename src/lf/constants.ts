@@ -1,4 +1,3 @@
-import {readdirSync} from 'node:fs'
 import {extname, join} from 'node:path'
 
 /** LF's FILEEXT2TYPE (extras/constants.py): file extension → HF datasets builder. */
@@ -31,13 +30,13 @@ export type FolderResult =
   | {ok: false; code: 'empty' | 'not_allowed' | 'mixed'; message: string; offender?: string}
 
 /**
- * The files LF loads for a folder `file_name`: every entry of os.listdir (non-recursive; dotfiles,
- * README files and sub-folders included), all of one type. LF takes the type from the first entry of an
+ * The files LF loads for a folder `file_name`, given its os.listdir `entries` (non-recursive; dotfiles,
+ * README files and sub-folders included): all of one type. LF takes the type from the first entry of an
  * unordered listing; lfdata sorts the listing and fails on any entry that breaks the one-type rule, since
- * with another order LF would.
+ * with another order LF would. (src/io/dataset-files.ts lists the folder.)
  */
-export function lfFolderFiles(dir: string): FolderResult {
-  const names = readdirSync(dir).sort()
+export function lfFolderRule(dir: string, entries: readonly string[]): FolderResult {
+  const names = [...entries].sort()
   if (names.length === 0) return {ok: false, code: 'empty', message: 'folder is empty (LF fails with IndexError)'}
   const type = names.map(lfFileType).find((t) => t !== null)
   if (!type) {

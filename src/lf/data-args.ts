@@ -151,7 +151,14 @@ export const DATA_ARGS_DEFAULTS = {
   preserve_thinking: false, tokenized_path: null, data_shared_file_system: false,
 } as const
 
-const INT_KEYS = ['cutoff_len', 'buffer_size', 'preprocessing_batch_size', 'preprocessing_num_workers', 'max_samples', 'eval_num_beams', 'max_steps']
+/**
+ * LF reads the YAML with OmegaConf (whose floats include `1e-4`, unlike plain PyYAML) and hands the values to
+ * HfArgumentParser.parse_dict, which converts nothing: `per_device_train_batch_size: 1.5` or
+ * `num_train_epochs: three` reach transformers as they are and crash training later.
+ */
+const INT_KEYS = ['cutoff_len', 'buffer_size', 'preprocessing_batch_size', 'preprocessing_num_workers', 'max_samples', 'eval_num_beams', 'max_steps',
+  'per_device_train_batch_size', 'per_device_eval_batch_size', 'gradient_accumulation_steps', 'seed', 'dataloader_num_workers', 'save_total_limit', 'lora_rank']
+const FLOAT_KEYS = ['learning_rate', 'num_train_epochs', 'weight_decay', 'warmup_ratio', 'max_grad_norm', 'adam_beta1', 'adam_beta2', 'adam_epsilon', 'lora_dropout']
 const BOOL_KEYS = ['train_on_prompt', 'mask_history', 'streaming', 'overwrite_cache', 'ignore_pad_token_for_loss', 'eval_on_each_dataset', 'packing', 'neat_packing', 'enable_thinking', 'preserve_thinking', 'data_shared_file_system', 'do_train', 'do_eval', 'do_predict', 'predict_with_generate']
 
 /** DataArguments' split_arg: a string is split on "," and each item stripped (empty items stay); a list passes through. */
@@ -246,6 +253,7 @@ export function checkDataArgs(args: Record<string, unknown>, ctx: DataArgsContex
   const {dataset, evalDataset, streaming, valSize, stage} = eff
 
   for (const key of INT_KEYS) if (isSet(args[key]) && !Number.isInteger(args[key])) err('arg_type', key, `\`${key}\` must be an integer, got ${JSON.stringify(args[key])}`)
+  for (const key of FLOAT_KEYS) if (isSet(args[key]) && typeof args[key] !== 'number') err('arg_type', key, `\`${key}\` must be a number, got ${JSON.stringify(args[key])}`)
   for (const key of BOOL_KEYS) if (isSet(args[key]) && typeof args[key] !== 'boolean') err('arg_type', key, `\`${key}\` must be true or false, got ${JSON.stringify(args[key])} (a non-empty string is true in Python)`)
   if (isSet(args.val_size) && typeof args.val_size !== 'number') err('arg_type', 'val_size', `\`val_size\` must be a number, got ${JSON.stringify(args.val_size)}`)
   if (!(LF_STAGES as readonly string[]).includes(stage)) err('stage', 'stage', `Unknown task: ${stage}. (stage must be one of ${LF_STAGES.join(', ')})`)

@@ -1,6 +1,5 @@
 import {Ajv, type ErrorObject} from 'ajv'
 
-import {InputError} from '../errors.js'
 import {findJsonError, formatJsonError, pythonPosition} from './json-error.js'
 import {COLUMN_KEYS, TAG_KEYS, type ColumnKey, type TagKey} from './types.js'
 
@@ -70,19 +69,20 @@ export function lineColumn(text: string, offset: number): {line: number; column:
   return {line, column}
 }
 
+export type DatasetInfoParse =
+  | {ok: true; value: unknown}
+  /** `message` is Python's, with its position; `bom`: the text starts with a byte-order mark. */
+  | {ok: false; message: string; line: number; bom: boolean}
+
 /**
  * Strict JSON parse of dataset_info.json, as LF's json.load sees it: a BOM, comments, trailing commas or
  * single quotes fail, with Python's message, line and column ("Expecting value: line 3 column 5 (char 27)").
+ * The one parser every command uses; src/io/dataset-files.ts reads the file.
  */
-export function parseDatasetInfoText(text: string, file: string): unknown {
+export function parseDatasetInfoJson(text: string): DatasetInfoParse {
   const error = findJsonError(text)
-  if (error === undefined) return JSON.parse(text)
-  throw new InputError('E_DINFO_JSON', `dataset_info.json is not valid JSON: ${formatJsonError(error)}`, {
-    location: {file, line: error.line},
-    suggestion: error.char === 0 && text.charCodeAt(0) === 0xfeff
-      ? 'save the file as UTF-8 without a BOM'
-      : 'LF reads it with Python json.load: double quotes only, no trailing commas, no comments',
-  })
+  if (error === undefined) return {ok: true, value: JSON.parse(text)}
+  return {ok: false, message: formatJsonError(error), line: error.line, bom: error.char === 0 && text.charCodeAt(0) === 0xfeff}
 }
 
 export interface SchemaProblem {

@@ -1,8 +1,7 @@
-import type {RawRecord} from '../io/types.js'
 import {alignExample, type AlignOptions} from './align.js'
 import type {LfReason} from './drop-reasons.js'
-import {pyJsonDumps, pyTruthy, pyTypeName} from './py.js'
-import type {AlignedExample, DatasetAttr, LfMessage, Stage} from './types.js'
+import {PyFloat, pyJsonDumps, PyJsonError, pyJsonLoads, pyTruthy, pyTypeName, type PyValue} from './py.js'
+import type {AlignedExample, DatasetAttr, LfMessage, RawRecord, Stage} from './types.js'
 
 export interface ProcessorOptions {
   /**
@@ -37,12 +36,22 @@ const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 const isDict = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 const preview = (s: string) => JSON.stringify(s.length > 80 ? `${s.slice(0, 80)}…` : s)
 
+/** Python's json.loads (NaN/Infinity accepted, as LF's formatters accept them), as plain JS values for the checks below. */
 function parseJson(text: string): {ok: true; value: unknown} | {ok: false} {
   try {
-    return {ok: true, value: JSON.parse(text)}
-  } catch {
-    return {ok: false}
+    return {ok: true, value: toPlain(pyJsonLoads(text))}
+  } catch (error) {
+    if (error instanceof PyJsonError) return {ok: false}
+    throw error
   }
+}
+
+function toPlain(v: PyValue): unknown {
+  if (v instanceof Map) return Object.fromEntries([...v].map(([k, x]) => [k, toPlain(x)]))
+  if (Array.isArray(v)) return v.map(toPlain)
+  if (v instanceof PyFloat) return v.value
+  if (typeof v === 'bigint') return Number(v)
+  return v
 }
 
 /** FunctionFormatter.apply: the JSON inside the tool-call words, or the content without its thought block. */
@@ -57,7 +66,7 @@ function functionProblem(content: string, opts: ProcessorOptions): string | null
   }
   const parsed = parseJson(json)
   if (!parsed.ok) return `Invalid JSON format in function message: [${preview(content)}]`
-  const calls = Array.isArray(parsed.value) ? parsed.value : [parsed.value]
+  const calls: unknown[] = Array.isArray(parsed.value) ? parsed.value : [parsed.value]
   const bad = calls.find((c) => !isDict(c) || !Object.hasOwn(c, 'name') || !Object.hasOwn(c, 'arguments'))
   if (bad !== undefined) return `a function call is ${pyJsonDumps(bad)}, not {"name": …, "arguments": …} (LF: KeyError/TypeError)`
   return null

@@ -3,6 +3,9 @@
  * filters, stats' counting, register, check) goes through src/lf/, so LF behaviour is written once.
  */
 
+/** One input record as LF's converters see it (a row of the HF dataset). Readers in src/io produce it. */
+export type RawRecord = Record<string, unknown>
+
 /** LF's Role enum values (data_utils.Role). */
 export type LfRole = 'user' | 'assistant' | 'system' | 'function' | 'observation'
 

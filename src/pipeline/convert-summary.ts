@@ -6,7 +6,9 @@ const n = (x: number) => x.toLocaleString('en-US')
 
 /** The human summary of a convert run (stdout). */
 export function renderConvertSummary(r: ConvertResult): string {
-  const lines = [`${n(r.records_in)} records in → ${n(r.records_out)} written to ${r.output} (${r.formatting}${r.ranking ? ', ranking' : ''}, stage ${r.stage})`]
+  const lines = r.shard
+    ? [`shard ${r.shard.index}/${r.shard.count}: ${n(r.records_in)} records in → ${n(r.records_out)} before cross-shard dedup (run \`lfdata merge ${r.output}\` after every shard)`]
+    : [`${n(r.records_in)} records in → ${n(r.records_out)} written to ${r.output} (${r.formatting}${r.ranking ? ', ranking' : ''}, stage ${r.stage})`]
   const drops = Object.entries(r.dropped).sort((a, b) => b[1] - a[1])
   if (drops.length > 0) {
     lines.push(`dropped ${n(drops.reduce((s, [, c]) => s + c, 0))}:`)
@@ -19,7 +21,7 @@ export function renderConvertSummary(r: ConvertResult): string {
     const fixed = Object.entries(r.repaired).filter(([, c]) => c > 0)
     if (fixed.length > 0) lines.push(`repaired: ${fixed.map(([k, c]) => `${k} ${n(c)}`).join(', ')}`)
   }
-  if (r.rejects) lines.push(`rejects: ${r.rejects}`)
+  if (r.rejects && !r.shard) lines.push(`rejects: ${r.rejects}`)
   if (r.manifest) lines.push(`manifest: ${r.manifest} (columns for dataset_info.json; \`lfdata register\` reads it)`)
   return lines.join('\n')
 }

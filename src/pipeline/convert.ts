@@ -1,76 +1,42 @@
-import {stat} from 'node:fs/promises'
+import {createHash} from 'node:crypto'
+import {dirname, relative, resolve} from 'node:path'
 
 import {UsageError, InputError} from '../errors.js'
+import {commitAll, PendingFile} from '../io/atomic.js'
 import {inputSize} from '../io/bytes.js'
 import {encoderFor, outputFormatFor} from '../io/encoders.js'
-import {writeManifest, manifestPathFor, type Manifest} from '../io/manifest.js'
-import {expandInputs, readRows} from '../io/read.js'
+import {pendingManifest, manifestPathFor, type Manifest, type ManifestFile} from '../io/manifest.js'
+import {guardOutputs} from '../io/output-guard.js'
+import {expandInputs, stdinFormat} from '../io/read.js'
+import {planInputs, type InputPlan} from './input-plan.js'
 import {RejectsWriter} from '../io/rejects.js'
 import {RecordSink} from '../io/sink.js'
-import type {InputFormat, Row} from '../io/types.js'
+import type {Row} from '../io/types.js'
 import type {Reporter} from '../reporter.js'
 import {exactDedup} from '../transforms/exact-dedup.js'
-import type {DropFn, Item, NearField} from '../transforms/example.js'
-import {contentFilters, type FilterOptions} from '../transforms/filters.js'
-import {emptyRepairCounts, fixRoles, type RepairCounts} from '../transforms/fix-roles.js'
+import type {DropFn, Item} from '../transforms/example.js'
+import {contentFilters} from '../transforms/filters.js'
+import {emptyRepairCounts, fixRoles} from '../transforms/fix-roles.js'
 import {lfRules} from '../transforms/lf-rules.js'
-import {describeMapping, resolveMapping, type Field, type Mapping} from '../transforms/mapping.js'
-import {makeNormalizer, type NormalizeOptions} from '../transforms/normalize.js'
+import {describeMapping, mapFlags, type Field} from '../transforms/mapping.js'
+import {makeNormalizer} from '../transforms/normalize.js'
 import {nearDedupStage} from '../transforms/near-dedup-stage.js'
 import {toExamples} from '../transforms/to-example.js'
-import {outputColumnTypes, outputLayout, toOutput, type OutputItem, type OutputLayout, type Target} from '../transforms/to-output.js'
+import {outputColumnTypes, outputLayout, toOutput, type OutputItem, type OutputLayout} from '../transforms/to-output.js'
 import {VERSION} from '../version.js'
+import {checkShardable, ShardRun} from '../shard/convert-shard.js'
+import {convertWithJobs, jobsFor} from './convert-jobs.js'
+import type {ConvertOptions, ConvertResult} from './convert-types.js'
 
-export interface ConvertOptions {
-  inputs: string[]
-  output: string
-  to?: Target
-  map: Partial<Record<Field, string>>
-  system?: string
-  inputFormat?: InputFormat
-  delimiter?: string
-  encoding?: string
-  normalize: NormalizeOptions
-  filters: FilterOptions
-  fixRoles: boolean
-  dedup: 'exact' | 'near' | 'none'
-  nearThreshold: number
-  nearFields: readonly NearField[]
-  dedupReport?: string
-  rejects?: string
-  limit?: number
-}
+export type {ConvertOptions, ConvertResult} from './convert-types.js'
 
-export interface ConvertResult {
-  output: string
-  manifest: string | null
-  rejects: string | null
-  format: 'jsonl' | 'json' | 'arrow'
-  formatting: OutputLayout['formatting']
-  ranking: boolean
-  stage: OutputLayout['stage']
-  columns: OutputLayout['columns']
-  tags: OutputLayout['tags'] | null
-  mapping: Mapping['columns']
-  mapping_auto: Field[]
-  records_in: number
-  records_out: number
-  dropped: Record<string, number>
-  repaired: RepairCounts | null
-  bytes: number
-  sha256: string
-  seconds: number
-}
-
-/** Rows of every input in order, counted, with progress; stops after `limit` rows (closing the files). */
-async function* allRows(files: string[], opts: ConvertOptions, counter: {n: number; bytes: number}, total: number | undefined, reporter: Reporter): AsyncGenerator<Row> {
-  for (const file of files) {
-    for await (const row of readRows(file, {format: opts.inputFormat, delimiter: opts.delimiter, encoding: opts.encoding, onBytes: (b) => (counter.bytes += b)})) {
-      if (opts.limit !== undefined && counter.n >= opts.limit) return
-      counter.n++
-      if ((counter.n & 1023) === 0) reporter.progress({unit: 'records', done: counter.n, bytesDone: counter.bytes, bytesTotal: total})
-      yield row
-    }
+/** Rows in order, counted, with progress; stops after `limit` rows (closing the files). */
+async function* counted(rows: AsyncIterable<Row>, opts: ConvertOptions, counter: {n: number; bytes: number}, total: number | undefined, reporter: Reporter): AsyncGenerator<Row> {
+  for await (const row of rows) {
+    if (opts.limit !== undefined && counter.n >= opts.limit) return
+    counter.n++
+    if ((counter.n & 1023) === 0) reporter.progress({unit: 'records', done: counter.n, bytesDone: counter.bytes, bytesTotal: total})
+    yield row
   }
 }
 
@@ -80,43 +46,86 @@ async function* allRows(files: string[], opts: ConvertOptions, counter: {n: numb
  */
 export async function convert(opts: ConvertOptions, reporter: Reporter): Promise<ConvertResult> {
   const started = Date.now()
-  if (opts.output !== '-' && opts.inputs.includes(opts.output)) throw new UsageError('the output would overwrite an input')
+  const format = opts.shard ? 'jsonl' : outputFormatFor(opts.output)
+  if (opts.shard) checkShardable(opts)
+  // A shard writes DIR/part-I-of-N.jsonl and no manifest (`lfdata merge` writes the folder's).
+  const manifestPath = opts.output === '-' || opts.shard ? null : manifestPathFor(opts.output)
+  // Before anything is read or written: no output may be an input or another output, a link out, or a device.
+  const [outPath, rejectsPath, reportPath, manifestTarget] = guardOutputs({
+    inputs: opts.inputs,
+    outputs: [
+      {path: opts.shard ? '-' : opts.output, what: '-o'},
+      {path: (!opts.shard && opts.rejects) || '-', what: '--rejects'},
+      {path: (opts.dedup === 'near' && !opts.shard && opts.dedupReport) || '-', what: '--dedup-report'},
+      {path: manifestPath ?? '-', what: 'the manifest'},
+      {path: opts.report ?? '-', what: '--report'},
+    ],
+  })
   if (opts.limit !== undefined && (!Number.isInteger(opts.limit) || opts.limit < 1)) throw new UsageError('--limit must be a whole number ≥ 1')
   const files = await expandInputs(opts.inputs)
   const sizes = await Promise.all(files.map((f) => inputSize(f)))
-  const total = sizes.every((s) => s !== null) ? (sizes as number[]).reduce((a, b) => a + b, 0) : undefined
+  const total = sizes.every((s) => s !== null) ? (sizes).reduce((a, b) => a + b, 0) : undefined
   const counter = {n: 0, bytes: 0}
-
-  // The first record decides the mapping (and so the output layout) for the whole run.
-  const rows = allRows(files, opts, counter, total, reporter)
-  const first = await rows.next()
-  if (first.done) throw new InputError('E_NO_RECORDS', 'no records in the input', {location: {file: files[0]}, suggestion: 'check the file (a CSV with only a header has no records)'})
-  const mapping = resolveMapping(Object.keys(first.value.record), opts.map, first.value.source)
-  const layout = outputLayout(mapping, opts.to, Boolean(opts.system))
-  reporter.info(`mapping: ${describeMapping(mapping)} → ${layout.target}${layout.ranking ? ' (ranking)' : ''}`)
+  if (opts.jobs !== undefined && (!Number.isInteger(opts.jobs) || opts.jobs < 1)) throw new UsageError('--jobs must be a whole number ≥ 1')
+  const jobs = jobsFor(opts, files, total)
+  if (jobs > 1) return convertWithJobs(opts, jobs, reporter)
+  const shard = opts.shard ? await ShardRun.open({dir: opts.output, shard: opts.shard, dedup: opts.dedup, nearFields: opts.nearFields, rejects: opts.rejects,
+    plan: {format: opts.inputFormat, encoding: opts.encoding, delimiter: opts.delimiter}}, files) : undefined
 
   const dropped: Record<string, number> = {}
-  const rejects = opts.rejects ? new RejectsWriter(opts.rejects) : undefined
+  const rejects = opts.rejects && !shard ? new RejectsWriter(rejectsPath!) : undefined
+  // A shard keeps its rejects for `lfdata merge`; a whole run writes them to --rejects.
+  const reject = (entry: Record<string, unknown>) => (shard ? shard.drop(entry) : rejects?.add(entry))
   const onDrop: DropFn = (row, reason, detail, extra) => {
     dropped[reason] = (dropped[reason] ?? 0) + 1
-    rejects?.add({source: row.source, line: row.line, reason, detail, ...extra, record: row.record})
+    reject({source: row.source, line: row.line, reason, detail, ...extra, record: row.record})
+    opts.onDrop?.(row, reason, detail, extra)
+  }
+  // --on-error skip: a line or row that does not parse is a reject with its text (there is no record).
+  const onError = opts.onError === 'skip' ? (error: InputError, text: string) => {
+    counter.n++
+    dropped.parse_error = (dropped.parse_error ?? 0) + 1
+    reject({source: error.location?.file, line: error.location?.line, reason: 'parse_error', detail: error.message.replace(/ — [^—]*$/, ''), code: error.code, text})
+  } : undefined
+
+  // Every input's columns (all of them, not the first record's) decide its mapping and so the output layout.
+  let plan: InputPlan, layout: OutputLayout
+  try {
+    plan = await planInputs(files, {format: opts.inputFormat, delimiter: opts.delimiter, encoding: opts.encoding, refuseDuplicateHeaders: true, onBytes: (b) => (counter.bytes += b), onError}, opts.map)
+    layout = outputLayout(plan.mapping, opts.to, Boolean(opts.system))
+  } catch (error) {
+    rejects?.abort()
+    throw error
+  }
+  const mapping = plan.mapping
+  for (const group of plan.groups) {
+    const which = plan.groups.length > 1 ? ` (${group.sources.join(', ')})` : ''
+    reporter.info(`mapping${which}: ${describeMapping(group.mapping)} → ${layout.target}${layout.ranking ? ' (ranking)' : ''}`)
+    // Unsure: say so, with the flags that pin it (or fix it) ready to paste.
+    if (group.mapping.guessed.length > 0) reporter.warn(`mapping of ${group.mapping.guessed.join(', ')} guessed from words in column names; check it, and pin it with: ${mapFlags(group.mapping.columns)}`)
   }
   const sourceIds = new Map(files.map((f, i) => [f, i]))
   const repaired = opts.fixRoles ? emptyRepairCounts() : undefined
 
-  async function* withFirst(): AsyncGenerator<Row> {
-    yield first.value as Row
-    yield* rows
-  }
-  let items: AsyncIterable<Item> = toExamples({mapping, normalize: makeNormalizer(opts.normalize), system: opts.system}, onDrop)(withFirst())
+  const rows = counted(plan.rows(shard?.slices), opts, counter, total, reporter)
+  let items: AsyncIterable<Item> = toExamples({mapping, mappingOf: plan.mappingOf, normalize: makeNormalizer(opts.normalize), system: opts.system}, onDrop)(rows)
   if (repaired) items = fixRoles(repaired)(items)
   items = contentFilters(opts.filters, onDrop)(items)
   let out: AsyncIterable<OutputItem> = lfRules(layout, opts.output, onDrop)(toOutput(layout, onDrop)(items))
-  if (opts.dedup !== 'none') out = (await exactDedup(onDrop, (s) => sourceIds.get(s) ?? 0, (i) => files[i] ?? '?'))(out)
-  if (opts.dedup === 'near') out = await nearDedupStage({threshold: opts.nearThreshold, fields: opts.nearFields, report: opts.dedupReport}, onDrop)(out)
+  if (shard) out = shard.record((s) => sourceIds.get(s) ?? 0)(out)
+  else if (opts.dedup !== 'none') out = (await exactDedup(onDrop, (s) => sourceIds.get(s) ?? 0, (i) => files[i] ?? '?'))(out)
+  let reportText: string | undefined
+  const report = opts.dedupReport && reportPath !== '-' ? {path: opts.dedupReport, take: (text: string) => (reportText = text)} : undefined
+  if (opts.dedup === 'near' && !shard) out = await nearDedupStage({threshold: opts.nearThreshold, fields: opts.nearFields, report}, onDrop)(out)
 
-  const format = outputFormatFor(opts.output)
-  const sink = await RecordSink.open(opts.output, await encoderFor(format, outputColumnTypes(layout, mapping.kind)))
+  let sink: RecordSink
+  try {
+    sink = await RecordSink.open(shard?.partPath ?? outPath!, await encoderFor(shard ? 'jsonl' : format, outputColumnTypes(layout, mapping.kind)))
+  } catch (error) {
+    rejects?.abort()
+    throw error
+  }
+  const pending: PendingFile[] = []
   let written = 0
   let result
   try {
@@ -125,28 +134,68 @@ export async function convert(opts: ConvertOptions, reporter: Reporter): Promise
       written++
     }
     reporter.finish()
-    if (written === 0) {
+    if (written === 0 && !shard) {
       throw new InputError('E_NOTHING_KEPT', `every one of the ${counter.n} records was dropped (${Object.entries(dropped).map(([r, n]) => `${r}: ${n}`).join(', ')})`, {
         location: {file: files[0]},
         suggestion: opts.rejects ? `see ${opts.rejects} for why` : 'rerun with --rejects rejects.jsonl to see why',
       })
     }
-    result = await sink.commit()
-    rejects?.commit()
+    result = await sink.finish()
+    if (shard) {
+      await commitAll([sink.file!])
+      const meta = await shard.commit({run: {inputs: inputsOf(), options: optionsOf(), near_threshold: opts.nearThreshold, count: opts.shard!.count}, rejects: opts.rejects ?? null,
+        dedup_report: opts.dedupReport ?? null, result: {...summaryOf(), format: 'jsonl', manifest: null}, records_in: counter.n, dropped, repaired: repaired ?? null}, result.sha256)
+      return {...summaryOf(), format: 'jsonl', manifest: null, records_in: counter.n, records_out: written, dropped, repaired: repaired ?? null, bytes: result.bytes, sha256: result.sha256,
+        seconds: (Date.now() - started) / 1000, shard: {...opts.shard!, meta}}
+    }
+    // Committed together, in this order, the manifest last: a crash between renames leaves the old manifest,
+    // which no longer matches the new output, so register and stats refuse it (E_MANIFEST_MISMATCH).
+    const described: ManifestFile[] = []
+    const near = (path: string) => relative(dirname(resolve(opts.output)), resolve(path))
+    if (sink.file) {
+      pending.push(sink.file)
+      described.push({role: 'output', path: near(opts.output), bytes: result.bytes, sha256: result.sha256})
+    }
+    if (rejects) {
+      pending.push(rejects.file)
+      described.push({role: 'rejects', path: near(opts.rejects!), ...rejects.finish()})
+    }
+    if (report && reportText !== undefined) {
+      const file = PendingFile.create(reportPath!)
+      pending.push(file)
+      file.writeSync(reportText)
+      described.push({role: 'dedup_report', path: near(report.path), bytes: Buffer.byteLength(reportText), sha256: createHash('sha256').update(reportText).digest('hex')})
+    }
+    if (manifestPath) pending.push(pendingManifest(manifestTarget!, buildManifest(result, described)))
+    await commitAll(pending)
   } catch (error) {
     await sink.abort()
     rejects?.abort()
+    for (const f of pending) f.abort()
+    shard?.abort()
     throw error
   }
 
-  const inputs = await Promise.all(files.map(async (f, i) => ({path: f, bytes: sizes[i] ?? null, format: opts.inputFormat ?? f.split('.').pop() ?? ''})))
-  const manifestPath = opts.output === '-' ? null : manifestPathFor(opts.output)
-  if (manifestPath) {
-    const manifest: Manifest = {
+  function inputsOf() {
+    return files.map((f, i) => ({path: f, bytes: sizes[i] ?? null, format: opts.inputFormat ?? (f === '-' ? stdinFormat() : undefined) ?? f.split('.').pop() ?? ''}))
+  }
+  function optionsOf() {
+    return {on_error: opts.onError ?? 'fail', to: layout.target, map: opts.map, system: opts.system, dedup: opts.dedup, near_threshold: opts.dedup === 'near' ? opts.nearThreshold : undefined, near_fields: opts.dedup === 'near' ? opts.nearFields : undefined, fix_roles: opts.fixRoles, normalize: opts.normalize, filters: opts.filters, limit: opts.limit}
+  }
+  /** What a result says about the run apart from its counts (a shard hands it to the merge). */
+  function summaryOf() {
+    return {output: opts.output, manifest: manifestPath, rejects: opts.rejects ?? null, format, formatting: layout.formatting, ranking: layout.ranking, stage: layout.stage,
+      columns: layout.columns, tags: layout.tags ?? null, mapping: mapping.columns, mapping_auto: (Object.keys(mapping.columns) as Field[]).filter((f) => !mapping.explicit.includes(f))}
+  }
+
+  function buildManifest(output: {bytes: number; sha256: string}, described: ManifestFile[]): Manifest {
+    const inputs = inputsOf()
+    return {
       manifest_version: 1,
       tool: {name: 'lfdata', version: VERSION},
       created: new Date().toISOString(),
-      output: {path: opts.output, format, bytes: (await stat(opts.output)).size, sha256: result.sha256},
+      output: {path: opts.output, format, bytes: output.bytes, sha256: output.sha256},
+      files: described,
       formatting: layout.formatting,
       ranking: layout.ranking,
       columns: layout.columns,
@@ -156,9 +205,8 @@ export async function convert(opts: ConvertOptions, reporter: Reporter): Promise
       records_out: written,
       dropped,
       inputs,
-      options: {to: layout.target, map: opts.map, system: opts.system, dedup: opts.dedup, near_threshold: opts.dedup === 'near' ? opts.nearThreshold : undefined, near_fields: opts.dedup === 'near' ? opts.nearFields : undefined, fix_roles: opts.fixRoles, normalize: opts.normalize, filters: opts.filters, limit: opts.limit},
+      options: optionsOf(),
     }
-    await writeManifest(opts.output, manifest)
   }
   return {
     output: opts.output,

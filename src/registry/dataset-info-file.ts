@@ -1,10 +1,12 @@
-import {copyFile, readFile} from 'node:fs/promises'
-import {existsSync} from 'node:fs'
+import {existsSync, lstatSync, readlinkSync, realpathSync} from 'node:fs'
+import {basename, dirname, join, resolve} from 'node:path'
 
-import {writeFileAtomic} from '../io/atomic.js'
-import {InputError} from '../errors.js'
-import {parseDatasetInfoText, validateDatasetInfo, type DatasetInfo, type DatasetInfoEntry} from '../lf/dataset-info.js'
-import {topLevelSpans} from './json-spans.js'
+import jsonc from 'jsonc-parser'
+
+import {copyFileAtomic, writeFileAtomic} from '../io/atomic.js'
+import {insideDatasetDir, readDatasetInfoFile} from '../io/dataset-files.js'
+import {InputError, UsageError} from '../errors.js'
+import {parseDatasetInfoJson, validateDatasetInfo, type DatasetInfo, type DatasetInfoEntry} from '../lf/dataset-info.js'
 
 /** dataset_info.json as text plus its parsed value; edits splice the text so untouched entries keep their bytes. */
 export interface DatasetInfoFile {
@@ -14,11 +16,10 @@ export interface DatasetInfoFile {
 }
 
 /** Reads and checks an existing dataset_info.json (a missing file is an empty one). A broken file is an error, never overwritten. */
-export async function loadDatasetInfo(path: string): Promise<DatasetInfoFile> {
-  if (!existsSync(path)) return {path, text: '{}\n', info: {}}
-  const raw = await readFile(path, 'utf8')
-  const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw
-  const info = parseDatasetInfoText(text, path)
+export function loadDatasetInfo(path: string): Promise<DatasetInfoFile> {
+  if (!existsSync(path)) return Promise.resolve({path, text: '{}\n', info: {}})
+  // A BOM is refused like any other json.load failure: LF cannot read the file, and editing it would hide that.
+  const {text, info} = readDatasetInfoFile(path)
   if (typeof info !== 'object' || info === null || Array.isArray(info)) {
     throw new InputError('E_DINFO_SHAPE', 'dataset_info.json must be a JSON object of entries', {location: {file: path}})
   }
@@ -29,52 +30,78 @@ export async function loadDatasetInfo(path: string): Promise<DatasetInfoFile> {
       suggestion: 'fix the entry by hand (or run lfdata check) before registering more; lfdata does not rewrite a broken file',
     })
   }
-  return {path, text, info: info as DatasetInfo}
+  return Promise.resolve({path, text, info: info as DatasetInfo})
 }
 
-/** The indentation unit of the file (2 spaces for LF's own file), from its first member. */
-function indentOf(text: string): string {
-  const m = /\n([ \t]+)"/.exec(text)
-  return m ? m[1]! : '  '
+/**
+ * How jsonc-parser should lay out what it inserts: like the file's first member (indent unit, CRLF or LF). A
+ * one-line file gets its edit on that line (no formatting options: nothing else is re-laid out); an empty
+ * object gets LF's own layout (2 spaces).
+ */
+function layoutOf(text: string): jsonc.FormattingOptions | undefined {
+  const tree = jsonc.parseTree(text)
+  if (tree?.children?.length && !text.trim().includes('\n')) return undefined
+  const eol = text.includes('\r\n') ? '\r\n' : '\n'
+  const unit = /\n([ \t]+)"/.exec(text)?.[1] ?? '  '
+  return unit.startsWith('\t') ? {insertSpaces: false, tabSize: 1, eol} : {insertSpaces: true, tabSize: unit.length, eol}
 }
 
-function renderEntry(name: string, entry: DatasetInfoEntry, unit: string): string {
-  const body = JSON.stringify(entry, null, unit).replace(/\n/g, `\n${unit}`)
-  return `${unit}${JSON.stringify(name)}: ${body}`
+/** How many times `name` is a top-level key (Python's json.load keeps the last of duplicates, as LF does). */
+function occurrences(text: string, name: string): number {
+  return (jsonc.parseTree(text)?.children ?? []).filter((p) => p.children?.[0]?.value === name).length
 }
 
-/** Text with `name` set to `entry` (replaced in place, or appended last). */
+/** `value` set at top-level key `name` (undefined removes it), touching nothing else. jsonc-parser edits the first occurrence. */
+function edit(text: string, name: string, value: DatasetInfoEntry | undefined): string {
+  const formattingOptions = layoutOf(text)
+  return jsonc.applyEdits(text, jsonc.modify(text, [name], value, {formattingOptions}))
+}
+
+/** Text with `name` set to `entry`: replaced where LF reads it (the last duplicate, the others removed), or appended last. */
 export function withEntry(file: DatasetInfoFile, name: string, entry: DatasetInfoEntry): string {
-  const {members, close} = topLevelSpans(file.text)
-  const unit = indentOf(file.text)
-  const rendered = renderEntry(name, entry, unit)
-  const existing = members.find((m) => m.key === name)
-  if (existing) {
-    const lineStart = file.text.lastIndexOf('\n', existing.start) + 1
-    return file.text.slice(0, lineStart) + rendered + file.text.slice(existing.end)
-  }
-  const last = members.at(-1)
-  if (!last) return `${file.text.slice(0, close).trimEnd()}\n${rendered}\n${file.text.slice(close)}`
-  return `${file.text.slice(0, last.end)},\n${rendered}${file.text.slice(last.end)}`
+  let text = file.text
+  while (occurrences(text, name) > 1) text = edit(text, name, undefined)
+  return edit(text, name, entry)
 }
 
-/** Text without `name`. */
+/** Text without `name` (every duplicate of it). */
 export function withoutEntry(file: DatasetInfoFile, name: string): string {
-  const {members} = topLevelSpans(file.text)
-  const i = members.findIndex((m) => m.key === name)
-  if (i === -1) return file.text
-  const m = members[i]!
-  if (i > 0) return file.text.slice(0, members[i - 1]!.end) + file.text.slice(m.end)
-  const next = members[1]
-  const lineStart = file.text.lastIndexOf('\n', m.start) + 1
-  return next ? file.text.slice(0, lineStart) + file.text.slice(file.text.lastIndexOf('\n', next.start) + 1) : '{}\n'
+  let text = file.text
+  while (occurrences(text, name) > 0) text = edit(text, name, undefined)
+  return text
 }
 
 /** Writes the new text atomically; `backup` keeps the previous file as `.bak`. The result must still parse and validate. */
 export async function saveDatasetInfo(file: DatasetInfoFile, text: string, backup: boolean): Promise<void> {
-  const parsed = parseDatasetInfoText(text, file.path)
-  const problems = validateDatasetInfo(parsed).filter((p) => !p.message.startsWith('unknown key'))
+  const parsed = parseDatasetInfoJson(text)
+  if (!parsed.ok) throw new Error(`refusing to write dataset_info.json that is not JSON: ${parsed.message}`)
+  const problems = validateDatasetInfo(parsed.value).filter((p) => !p.message.startsWith('unknown key'))
   if (problems.length > 0) throw new Error(`refusing to write an invalid dataset_info.json: ${problems[0]!.path} ${problems[0]!.message}`)
-  if (backup && existsSync(file.path)) await copyFile(file.path, `${file.path}.bak`)
+  // Atomic too: a link planted at the .bak name is replaced, never written through.
+  if (backup && existsSync(file.path)) await copyFileAtomic(file.path, `${file.path}.bak`)
   await writeFileAtomic(file.path, text)
+}
+
+/**
+ * The file to lock, read and write for dataset_info.json at `path`: itself, or, when it is a symlink, its target,
+ * so the link survives the atomic rename. A link whose target leaves the dataset dir is refused: lfdata never
+ * writes through a symlink out of the folder it was pointed at.
+ */
+export function datasetInfoTarget(path: string): string {
+  if (!lstatSync(path, {throwIfNoEntry: false})?.isSymbolicLink()) return path
+  let target: string
+  try {
+    target = realpathSync(path)
+  } catch {
+    // A dangling link: where it would create the file.
+    const raw = resolve(dirname(path), readlinkSync(path))
+    target = existsSync(dirname(raw)) ? join(realpathSync(dirname(raw)), basename(raw)) : raw
+  }
+  if (!insideDatasetDir(dirname(path), target)) {
+    throw new UsageError(`${path} is a symlink to ${target}, outside ${dirname(path)}; lfdata does not write through it`, {
+      code: 'E_OUTPUT_SYMLINK',
+      suggestion: `pass --dataset-dir ${dirname(target)} to edit the real file, or replace the link with a copy of it`,
+    })
+  }
+  return target
 }

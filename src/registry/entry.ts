@@ -1,12 +1,13 @@
 import {existsSync, realpathSync, statSync} from 'node:fs'
-import {copyFile} from 'node:fs/promises'
 import {basename, join, relative, resolve} from 'node:path'
 
 import {InputError, UsageError} from '../errors.js'
+import {copyFileAtomic} from '../io/atomic.js'
+import {guardOutputs} from '../io/output-guard.js'
 import {readManifest} from '../io/manifest.js'
 import {readRows} from '../io/read.js'
-import {completeColumns, completeTags} from '../lf/attr.js'
-import {insideDatasetDir, lfFolderFiles} from '../lf/dataset-files.js'
+import {completeColumns, completeTags, datasetStage} from '../lf/attr.js'
+import {insideDatasetDir, lfFolderFiles} from '../io/dataset-files.js'
 import type {DatasetInfoEntry} from '../lf/dataset-info.js'
 import {sniffEntry} from '../lf/sniff.js'
 import type {ColumnKey, Formatting, Stage, TagKey} from '../lf/types.js'
@@ -44,10 +45,12 @@ async function placeFile(opts: EntryOptions): Promise<{fileName: string; path: s
   if (opts.copy) {
     if (statSync(real).isDirectory()) throw new UsageError('--copy takes a file, not a folder')
     const target = join(dir, basename(opts.file))
-    if (existsSync(target)) throw new UsageError(`--copy: ${target} already exists`, {suggestion: 'rename the file or register the one in the dataset dir'})
-    await copyFile(real, target)
     const manifest = `${real}.lfdata.json`
-    if (existsSync(manifest)) await copyFile(manifest, `${target}.lfdata.json`)
+    guardOutputs({inputs: [real, manifest], outputs: [{path: target, what: '--copy'}, {path: `${target}.lfdata.json`, what: "--copy's manifest"}]})
+    if (existsSync(target)) throw new UsageError(`--copy: ${target} already exists`, {suggestion: 'rename the file or register the one in the dataset dir'})
+    // The data first, its manifest last (the manifest's sha256 describes the copy).
+    await copyFileAtomic(real, target)
+    if (existsSync(manifest)) await copyFileAtomic(manifest, `${target}.lfdata.json`)
     return {fileName: basename(opts.file), path: target}
   }
   if (opts.allowOutside) return {fileName: real, path: real}
@@ -55,13 +58,6 @@ async function placeFile(opts: EntryOptions): Promise<{fileName: string; path: s
     code: 'E_OUTSIDE',
     suggestion: 'move it into the dataset dir, pass --copy to copy it in, or --allow-outside to reference it by absolute path',
   })
-}
-
-function stageOf(entry: DatasetInfoEntry): Stage {
-  if (entry.ranking) return 'dpo'
-  if (entry.columns?.kto_tag) return 'kto'
-  if (entry.formatting === 'alpaca' && entry.columns?.prompt === 'text' && !entry.columns.response) return 'pt'
-  return 'sft'
 }
 
 /** The dataset_info.json entry for a file: from its manifest (convert wrote it) or sniffed, flags on top, blocks complete. */
@@ -91,5 +87,5 @@ export async function buildEntry(opts: EntryOptions): Promise<BuiltEntry> {
   if (ranking) entry.ranking = true
   entry.columns = completeColumns(formatting, {...base.columns, ...opts.columns})
   if (formatting !== 'alpaca') entry.tags = completeTags({...base.tags, ...opts.tags})
-  return {entry, stage: stage && opts.ranking === undefined ? stage : stageOf(entry), size: manifest?.records_out, files}
+  return {entry, stage: stage && opts.ranking === undefined ? stage : datasetStage(entry), size: manifest?.records_out, files}
 }

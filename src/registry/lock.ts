@@ -1,11 +1,18 @@
+import {createHash, randomBytes} from 'node:crypto'
 import {link, readFile, rm, stat, writeFile} from 'node:fs/promises'
-import {basename, dirname, join} from 'node:path'
 
-import {LfdataError, ExitCode} from '../errors.js'
+import {tempPathFor} from '../io/atomic.js'
+import {ExitCode, LfdataError} from '../errors.js'
 
-const STALE_MS = 30_000
-/** A lock with no owner written in it (made by an older lfdata, or by hand) is stale once this old. */
+/** A lock with no owner written in it (made by hand or by another tool) counts as abandoned once this old. */
 const OWNERLESS_MS = 2_000
+
+/** What a lock (or reap claim) file says about its holder. `id` is unique to one acquisition: "PID TIME TOKEN". */
+interface Holder {
+  id: string
+  pid?: number
+  ageMs: number
+}
 
 function alive(pid: number): boolean {
   try {
@@ -16,16 +23,18 @@ function alive(pid: number): boolean {
   }
 }
 
+const abandoned = (h: Holder) => (h.pid === undefined ? h.ageMs > OWNERLESS_MS : !alive(h.pid))
+
 /**
- * Creates `lock` already holding our pid, or returns false when it exists: the content is written to a private
- * file first and hard-linked into place (link fails on an existing name, like O_EXCL), so a process killed at
- * any moment never leaves an empty lock whose owner cannot be tested.
+ * Creates `path` already holding `content`, or returns false when it exists: the content goes to a private
+ * temp file that is hard-linked into place (link fails on an existing name, like O_EXCL), so a process killed
+ * at any moment never leaves a lock without its owner in it.
  */
-async function create(lock: string): Promise<boolean> {
-  const mine = join(dirname(lock), `.${basename(lock)}.${process.pid}.${Math.random().toString(36).slice(2)}`)
-  await writeFile(mine, `${process.pid} ${Date.now()}\n`)
+async function create(path: string, content: string): Promise<boolean> {
+  const mine = tempPathFor(path)
+  await writeFile(mine, content)
   try {
-    await link(mine, lock)
+    await link(mine, path)
     return true
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false
@@ -35,31 +44,70 @@ async function create(lock: string): Promise<boolean> {
   }
 }
 
+/** Who holds `path`, or undefined when it does not exist. An empty file is named by its inode and mtime. */
+async function holder(path: string): Promise<Holder | undefined> {
+  try {
+    const text = (await readFile(path, 'utf8')).trim()
+    const st = await stat(path)
+    const pid = Number(text.split(' ')[0])
+    return {
+      id: text || `ownerless ${st.ino} ${st.mtimeMs}`,
+      pid: Number.isInteger(pid) && pid > 0 ? pid : undefined,
+      ageMs: Date.now() - st.mtimeMs,
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw error
+  }
+}
+
 /**
- * Runs `fn` holding an exclusive lock file (`<target>.lock`). A lock whose owner process is gone, that names
- * no owner and is 2 s old, or that is older than 30 s, is stale and taken over, so a killed register never
- * blocks the next.
+ * Removes the abandoned `path` if it is still the one `seen` described: the compare-and-swap of the takeover.
+ * Several waiters can find the same abandoned lock; each must create the claim file named after that lock's
+ * id, so only one of them ever removes it, and it re-reads the lock under the claim (a lock is only removed by
+ * its owner or by the one claimant of its id, so what it re-reads cannot change before the rm). A claimant
+ * killed mid-way leaves a claim that is itself reaped the same way. Returns whether anything was removed.
+ */
+async function reap(path: string, seen: Holder, me: string): Promise<boolean> {
+  const claim = `${path}.reap-${createHash('sha256').update(seen.id).digest('hex').slice(0, 16)}`
+  if (!(await create(claim, me))) {
+    const other = await holder(claim)
+    return other !== undefined && abandoned(other) && reap(claim, other, me)
+  }
+  try {
+    if ((await holder(path))?.id !== seen.id) return false
+    await rm(path, {force: true})
+    return true
+  } finally {
+    await rm(claim, {force: true})
+  }
+}
+
+/**
+ * Runs `fn` holding an exclusive lock file (`<target>.lock`, content "PID TIME TOKEN"). A lock whose process is
+ * gone (or that names no process and is 2 s old) is taken over; a live holder is waited for, up to `timeoutMs`.
+ * Liveness is tested with the pid, so the lock serialises processes of one machine.
  */
 export async function withLock<T>(target: string, fn: () => Promise<T>, timeoutMs = 20_000): Promise<T> {
   const lock = `${target}.lock`
+  const me = `${process.pid} ${Date.now()} ${randomBytes(8).toString('hex')}\n`
   const started = Date.now()
   for (let attempt = 0; ; attempt++) {
-    if (await create(lock)) break
-    const pid = Number((await readFile(lock, 'utf8').catch(() => '')).split(' ')[0])
-    const age = await stat(lock).then((s) => Date.now() - s.mtimeMs, () => 0)
-    const owned = Number.isInteger(pid) && pid > 0
-    if ((owned && !alive(pid)) || (!owned && age > OWNERLESS_MS) || age > STALE_MS) {
-      await rm(lock, {force: true})
-      continue
-    }
+    if (await create(lock, me)) break
+    const h = await holder(lock)
+    if (h === undefined) continue
+    if (abandoned(h) && (await reap(lock, h, me))) continue
     if (Date.now() - started > timeoutMs) {
-      throw new LfdataError('E_LOCKED', ExitCode.badInput, `${target} is locked by process ${owned ? pid : '(unknown)'}`, {suggestion: `wait for it, or remove ${lock} if that process is gone`})
+      throw new LfdataError('E_LOCKED', ExitCode.environment, `${target} is locked by ${h.pid ? `process ${h.pid}` : 'another program'} (waited ${Math.round(timeoutMs / 1000)} s)`, {
+        suggestion: `wait for it to finish, or delete ${lock} if no lfdata is running`,
+      })
     }
     await new Promise((r) => setTimeout(r, Math.min(200, 5 + attempt * 10) + Math.random() * 20))
   }
   try {
     return await fn()
   } finally {
-    await rm(lock, {force: true})
+    // Only ever our own lock: nobody else removes a lock whose owner is alive.
+    if ((await holder(lock))?.id === me.trim()) await rm(lock, {force: true})
   }
 }

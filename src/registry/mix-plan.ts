@@ -32,18 +32,18 @@ export function resolveProbs(spec: string | undefined, sizes: Record<string, num
     if (!(t > 0)) throw new UsageError('--probs temperature:T needs T > 0')
     return normalise(names.map((n) => sizes[n]! ** (1 / t)))
   }
-  const out: Record<string, number> = {}
+  const out = new Map<string, number>()
   for (const part of spec.split(',')) {
     const [name, value] = part.split('=').map((s) => s.trim())
     if (!name || value === undefined || Number.isNaN(Number(value))) throw new UsageError(`--probs: cannot read "${part}"`, {suggestion: 'auto, temperature:2, or a=0.7,b=0.3'})
-    if (!(name in sizes)) throw new UsageError(`--probs names ${name}, which is not in the mix`, {suggestion: `datasets: ${names.join(', ')}`})
-    out[name] = Number(value)
+    if (!Object.hasOwn(sizes, name)) throw new UsageError(`--probs names ${name}, which is not in the mix`, {suggestion: `datasets: ${names.join(', ')}`})
+    out.set(name, Number(value))
   }
-  const missing = names.filter((n) => !(n in out))
+  const missing = names.filter((n) => !out.has(n))
   if (missing.length > 0) throw new UsageError(`--probs gives no probability for ${missing.join(', ')}`)
-  const sum = Object.values(out).reduce((a, b) => a + b, 0)
+  const sum = [...out.values()].reduce((a, b) => a + b, 0)
   if (Math.abs(sum - 1) > 1e-6) throw new UsageError(`--probs sum to ${sum}, not 1`)
-  return Object.fromEntries(names.map((n) => [n, out[n]!]))
+  return Object.fromEntries(names.map((n) => [n, out.get(n)!]))
 }
 
 /**

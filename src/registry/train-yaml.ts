@@ -1,9 +1,10 @@
 import {existsSync} from 'node:fs'
 import {readFile} from 'node:fs/promises'
 
-import {parseDocument, type Document, type Scalar, type ScalarTag, type Tags} from 'yaml'
+import {LineCounter, parseDocument, type Document, type Tags} from 'yaml'
 
 import {writeFileAtomic} from '../io/atomic.js'
+import {firstDuplicateKey} from '../io/yaml-keys.js'
 import {InputError, UsageError} from '../errors.js'
 import {checkDataArgs} from '../lf/data-args.js'
 import type {Stage} from '../lf/types.js'
@@ -82,9 +83,9 @@ const keepNumberSource = (tags: Tags): Tags =>
     if (typeof tag === 'string' || !('tag' in tag) || (tag.tag !== 'tag:yaml.org,2002:float' && tag.tag !== 'tag:yaml.org,2002:int') || !tag.stringify) return tag
     const original = tag.stringify
     return {...tag, stringify: (item, ctx, onComment, onChompKeep) => {
-      const source = (item as Scalar).source
-      return typeof source === 'string' && Number(source) === Number((item as Scalar).value) ? source : original(item, ctx, onComment, onChompKeep)
-    }} as ScalarTag
+      const source = (item).source
+      return typeof source === 'string' && Number(source) === Number((item).value) ? source : original(item, ctx, onComment, onChompKeep)
+    }}
   })
 
 /** Sets the dataset keys of a document, keeping every other key, the order and the comments. */
@@ -106,11 +107,14 @@ function setDatasetKeys(doc: Document, o: TrainYamlOptions): void {
  */
 export async function writeTrainYaml(path: string, o: TrainYamlOptions): Promise<{created: boolean; config: Record<string, unknown>}> {
   const created = !existsSync(path)
-  const doc = parseDocument(created ? freshYaml(o) : await readFile(path, 'utf8'), {schema: 'core', customTags: keepNumberSource})
+  const counter = new LineCounter()
+  const doc = parseDocument(created ? freshYaml(o) : await readFile(path, 'utf8'), {schema: 'core', customTags: keepNumberSource, uniqueKeys: false, lineCounter: counter})
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!
     throw new InputError('E_YAML', `cannot parse ${path}: ${e.message.split('\n')[0]}`, {location: {file: path, line: e.linePos?.[0]?.line}})
   }
+  const duplicate = firstDuplicateKey(doc)
+  if (duplicate) throw new InputError('E_YAML', `cannot parse ${path}: key "${duplicate.key}" appears twice in one mapping`, {location: {file: path, line: counter.linePos(duplicate.offset).line}})
   setDatasetKeys(doc, o)
   const config = (doc.toJS() ?? {}) as Record<string, unknown>
   const errors = checkDataArgs(config).filter((p) => p.severity === 'error')

@@ -1,4 +1,4 @@
-import type {LengthHistogram} from './length-histogram.js'
+import type {LengthHistogram} from '../measure/length-histogram.js'
 
 export const COMMON_CUTOFFS = [512, 1024, 2048, 4096, 8192]
 

@@ -1,151 +1,118 @@
 /**
- * LLaMA-Factory's chat templates (data/template.py) as data. A slot is literal text (tokenised on its own,
- * without special tokens; `{{content}}` is replaced first), the tokenizer's BOS/EOS (one id each, BOS only if
- * the tokenizer has one), or a named token (one id).
+ * LLaMA-Factory's chat templates (data/template.py) as data: the rows of table.ts with register_template's
+ * defaults filled in. A slot is literal text (tokenised on its own, without special tokens, after its
+ * placeholders are replaced), the tokenizer's BOS/EOS, or a named token (one id).
  */
 import type {ProcessorOptions} from '../lf/processor.js'
+import {ROWS, type Slot, type TemplateRow} from './table.js'
 
-export type Slot = string | {special: 'bos' | 'eos'} | {token: string}
+export type {Slot, TemplateRow}
 
-/** How tool definitions and function calls are rendered (data/tool_utils.py). */
-export type ToolFormat = 'default' | 'qwen' | 'llama3' | 'unsupported'
+/** data/tool_utils.py TOOLS: how tool definitions and function calls are rendered. */
+export const TOOL_FORMATS = ['default', 'gemma4', 'glm4', 'llama3', 'lfm2', 'minimax1', 'minimax2', 'mistral', 'qwen', 'qwen3_5', 'glm4_moe', 'seed_oss', 'ling'] as const
+export type ToolFormat = (typeof TOOL_FORMATS)[number]
+
+/** The template classes of data/template.py: Template, ReasoningTemplate, Llama2Template, Glm47ReasoningTemplate, MossVLTemplate. */
+export type TemplateClass = 'template' | 'reasoning' | 'llama2' | 'glm47' | 'mossvl'
 
 export interface ChatTemplate {
   name: string
   user: Slot[]
   assistant: Slot[]
   system: Slot[]
-  function: Slot[]
+  function: {slots: Slot[]; toolFormat: ToolFormat}
   observation: Slot[]
+  tools: ToolFormat | {slots: Slot[]}
   prefix: Slot[]
-  toolFormat: ToolFormat
   defaultSystem: string
   stopWords: string[]
+  thoughtWords: [string, string]
+  toolCallWords: [string, string]
   efficientEos: boolean
   replaceEos: boolean
-  /** ReasoningTemplate: an empty thought block is added to responses that have none. */
-  reasoning: boolean
-  /** Llama2Template: the system text is fused into the first user turn. */
-  fuseSystem: boolean
-  thoughtWords: [string, string]
+  /** Only changes the tokenizer's jinja template, never a length; kept so the table mirrors LF. */
+  replaceJinja: boolean
+  /** ReasoningTemplate: true (empty thought trained), false (thoughts removed, empty one in the prompt), null. */
+  enableThinking: boolean | null
+  preserveThinking: boolean
+  mm: {plugin: string; [token: string]: string} | null
+  cls: TemplateClass
 }
 
-const BOS = {special: 'bos'} as const
-const EOS = {special: 'eos'} as const
+const toolFormat = (name: string): ToolFormat => {
+  if (!(TOOL_FORMATS as readonly string[]).includes(name)) throw new Error(`unknown tool format ${name}`)
+  return name as ToolFormat
+}
 
-type Spec = Partial<Omit<ChatTemplate, 'name'>> & {functionTools?: ToolFormat}
-
-/** register_template's defaults: what a template that leaves a formatter out gets. */
-function register(name: string, spec: Spec): ChatTemplate {
-  const efficientEos = spec.efficientEos ?? false
-  const defaultAssistant: Slot[] = efficientEos ? ['{{content}}'] : ['{{content}}', EOS]
-  const assistant = spec.assistant ?? defaultAssistant
+/** register_template: what a template that leaves an argument out gets. */
+export function resolveRow(row: TemplateRow): ChatTemplate {
+  const efficientEos = row.efficientEos ?? false
+  const defaultSlots: Slot[] = efficientEos ? ['{{content}}'] : ['{{content}}', {special: 'eos'}]
   return {
-    name,
-    user: spec.user ?? ['{{content}}'],
-    assistant,
-    system: spec.system ?? ['{{content}}'],
-    function: spec.function ?? assistant,
-    observation: spec.observation ?? spec.user ?? ['{{content}}'],
-    prefix: spec.prefix ?? [],
-    toolFormat: spec.toolFormat ?? 'default',
-    defaultSystem: spec.defaultSystem ?? '',
-    stopWords: spec.stopWords ?? [],
+    name: row.name,
+    user: row.user ?? ['{{content}}'],
+    assistant: row.assistant ?? defaultSlots,
+    system: row.system ?? ['{{content}}'],
+    // The default function formatter reuses the assistant's slots with the default tool format.
+    function: row.function ? {slots: row.function.slots, toolFormat: toolFormat(row.function.toolFormat)} : {slots: row.assistant ?? defaultSlots, toolFormat: 'default'},
+    observation: row.observation ?? row.user ?? ['{{content}}'],
+    tools: row.tools === undefined ? 'default' : typeof row.tools === 'string' ? toolFormat(row.tools) : row.tools,
+    prefix: row.prefix ?? [],
+    defaultSystem: row.defaultSystem ?? '',
+    stopWords: row.stopWords ?? [],
+    thoughtWords: (row.thoughtWords ?? ['<think>\n', '\n</think>\n\n']) as [string, string],
+    toolCallWords: (row.toolCallWords ?? ['<tool_call>', '</tool_call>']) as [string, string],
     efficientEos,
-    replaceEos: spec.replaceEos ?? false,
-    reasoning: spec.reasoning ?? false,
-    fuseSystem: spec.fuseSystem ?? false,
-    thoughtWords: spec.thoughtWords ?? ['<think>\n', '\n</think>\n\n'],
+    replaceEos: row.replaceEos ?? false,
+    replaceJinja: row.replaceJinja ?? false,
+    enableThinking: row.enableThinking === undefined ? true : row.enableThinking,
+    preserveThinking: row.preserveThinking ?? false,
+    mm: row.mm ?? null,
+    cls: row.cls ?? 'template',
   }
 }
 
-const imUser = '<|im_start|>user\n{{content}}<|im_end|>\n<|im_start|>assistant\n'
-const qwenLike: Spec = {
-  user: [imUser],
-  assistant: ['{{content}}<|im_end|>\n'],
-  system: ['<|im_start|>system\n{{content}}<|im_end|>\n'],
-  function: ['{{content}}<|im_end|>\n'],
-  observation: ['<|im_start|>user\n<tool_response>\n{{content}}\n</tool_response><|im_end|>\n<|im_start|>assistant\n'],
-  toolFormat: 'qwen',
-  stopWords: ['<|im_end|>'],
-  replaceEos: true,
-}
-
-export const TEMPLATES: Record<string, ChatTemplate> = Object.fromEntries([
-  register('default', {
-    user: ['Human: {{content}}', EOS, '\nAssistant:'],
-    assistant: ['{{content}}', EOS, '\n'],
-    system: ['System: {{content}}', EOS, '\n'],
-  }),
-  register('empty', {assistant: ['{{content}}']}),
-  register('chatml', {
-    user: [imUser],
-    assistant: ['{{content}}<|im_end|>\n'],
-    system: ['<|im_start|>system\n{{content}}<|im_end|>\n'],
-    observation: ['<|im_start|>tool\n{{content}}<|im_end|>\n<|im_start|>assistant\n'],
-    stopWords: ['<|im_end|>', '<|im_start|>'],
-    replaceEos: true,
-  }),
-  register('llama2', {user: [BOS, '[INST] {{content}} [/INST]'], system: ['<<SYS>>\n{{content}}\n<</SYS>>\n\n'], fuseSystem: true}),
-  register('llama3', {
-    user: ['<|start_header_id|>user<|end_header_id|>\n\n{{content}}<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n'],
-    assistant: ['{{content}}<|eot_id|>'],
-    system: ['<|start_header_id|>system<|end_header_id|>\n\n{{content}}<|eot_id|>'],
-    function: ['{{content}}<|eot_id|>'],
-    observation: ['<|start_header_id|>ipython<|end_header_id|>\n\n{{content}}<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n'],
-    toolFormat: 'llama3',
-    prefix: [BOS],
-    stopWords: ['<|eot_id|>', '<|eom_id|>'],
-    replaceEos: true,
-  }),
-  register('qwen', {...qwenLike, defaultSystem: 'You are Qwen, created by Alibaba Cloud. You are a helpful assistant.'}),
-  register('qwen3', {...qwenLike, reasoning: true}),
-  register('qwen3_nothink', qwenLike),
-  register('deepseek3', {user: ['<｜User｜>{{content}}<｜Assistant｜>'], prefix: [BOS]}),
-  register('glm4', {
-    user: ['<|user|>\n{{content}}<|assistant|>'],
-    assistant: ['\n{{content}}'],
-    system: ['<|system|>\n{{content}}'],
-    function: ['{{content}}'],
-    observation: ['<|observation|>\n{{content}}<|assistant|>'],
-    toolFormat: 'unsupported',
-    prefix: ['[gMASK]<sop>'],
-    stopWords: ['<|user|>', '<|observation|>'],
-    efficientEos: true,
-  }),
-  register('gemma', {
-    user: ['<start_of_turn>user\n{{content}}<end_of_turn>\n<start_of_turn>model\n'],
-    assistant: ['{{content}}<end_of_turn>\n'],
-    system: ['{{content}}\n\n'],
-    observation: ['<start_of_turn>tool\n{{content}}<end_of_turn>\n<start_of_turn>model\n'],
-    prefix: [BOS],
-    stopWords: ['<end_of_turn>'],
-    replaceEos: true,
-    fuseSystem: true,
-  }),
-  register('mistral', {
-    user: ['[INST] {{content}}[/INST]'],
-    assistant: [' {{content}}', EOS],
-    system: ['{{content}}\n\n'],
-    function: ['[TOOL_CALLS] {{content}}', EOS],
-    observation: ['[TOOL_RESULTS] {"content": {{content}}}[/TOOL_RESULTS]'],
-    toolFormat: 'unsupported',
-    prefix: [BOS],
-    fuseSystem: true,
-  }),
-  register('phi4', {
-    user: ['<|im_start|>user<|im_sep|>{{content}}<|im_end|><|im_start|>assistant<|im_sep|>'],
-    assistant: ['{{content}}<|im_end|>'],
-    system: ['<|im_start|>system<|im_sep|>{{content}}<|im_end|>'],
-    stopWords: ['<|im_end|>'],
-    replaceEos: true,
-  }),
-].map((t) => [t.name, t]))
+export const TEMPLATES: Record<string, ChatTemplate> = Object.fromEntries(ROWS.map((r) => [r.name, resolveRow(r)]))
 
 export const TEMPLATE_NAMES = Object.keys(TEMPLATES)
 
+/** ReasoningTemplate and its subclass: the empty thought block and enable_thinking apply. */
+export const isReasoning = (t: ChatTemplate): boolean => t.cls === 'reasoning' || t.cls === 'glm47'
+
+/** The tool format of the template's tool prompt ('string' for a StringFormatter). */
+export const toolsFormatOf = (t: ChatTemplate): ToolFormat | 'string' => (typeof t.tools === 'string' ? t.tools : 'string')
+
+/**
+ * The training switches of LF's DataArguments that change what a template renders (get_template_and_fix_tokenizer
+ * applies them to the registered template before any example is encoded).
+ */
+export interface TemplateSwitches {
+  /** enable_thinking (LF's default true); only reasoning templates read it. */
+  enableThinking?: boolean | null
+  preserveThinking?: boolean
+  defaultSystem?: string
+  toolFormat?: string
+}
+
+export function withSwitches(t: ChatTemplate, s: TemplateSwitches): ChatTemplate {
+  const out = {...t}
+  if (s.toolFormat !== undefined) {
+    // tool_format replaces both the function formatter (default slots) and the tool formatter.
+    const format = toolFormat(s.toolFormat)
+    out.function = {slots: t.efficientEos ? ['{{content}}'] : ['{{content}}', {special: 'eos'}], toolFormat: format}
+    out.tools = format
+  }
+  if (s.defaultSystem !== undefined) out.defaultSystem = s.defaultSystem
+  if (isReasoning(t)) {
+    out.enableThinking = s.enableThinking === undefined ? true : s.enableThinking
+    out.preserveThinking = s.preserveThinking ?? false
+  }
+  return out
+}
+
 /** What LF's processor reads from the template when it decides an example crashes it (src/lf/processor.ts). */
 export function processorOptionsFor(t: ChatTemplate): ProcessorOptions {
-  // Llama2Template (fuseSystem) hands its function formatter no thought or tool-call words.
-  return t.fuseSystem ? {thoughtWords: null, toolCallWords: null, toolFormat: t.toolFormat} : {thoughtWords: t.thoughtWords, toolFormat: t.toolFormat}
+  // Llama2Template hands its function formatter no thought or tool-call words.
+  const format = t.function.toolFormat
+  return t.cls === 'llama2' ? {thoughtWords: null, toolCallWords: null, toolFormat: format} : {thoughtWords: t.thoughtWords, toolFormat: format}
 }

@@ -13,8 +13,11 @@ export class AddedTokenSplitter {
     for (const token of new Set(tokens)) {
       if (token.length === 0) continue
       const first = token.charCodeAt(0)
-      this.byFirst.set(first, [...(this.byFirst.get(first) ?? []), token].sort((a, b) => b.length - a.length))
+      const group = this.byFirst.get(first)
+      if (group) group.push(token)
+      else this.byFirst.set(first, [token])
     }
+    for (const group of this.byFirst.values()) group.sort((a, b) => b.length - a.length)
     const units = [...this.byFirst.keys()].map((c) => `\\u${c.toString(16).padStart(4, '0')}`)
     this.starts = new RegExp(units.length > 0 ? `[${units.join('')}]` : '$^', 'g')
   }

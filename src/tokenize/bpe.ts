@@ -4,9 +4,12 @@ const encoder = new TextEncoder()
 
 const CACHE_LIMIT = 1 << 20
 
+/** Length of the UTF-8 sequence a byte starts (1 for a continuation byte: a walk from it finds no token). */
+const sequenceLength = (b: number) => (b < 0xc0 ? 1 : b < 0xe0 ? 2 : b < 0xf0 ? 3 : 4)
+
 /**
- * Token count of one pre-tokenised piece (as UTF-8 bytes) under a plain byte-level BPE model, without
- * building tokens.
+ * Token count of one pre-tokenised piece (as UTF-8 bytes) under a plain BPE model (BpeTables: byte-level, or
+ * character-level with byte fallback), without building tokens.
  *
  * Segments: every symbol BPE ever holds is a token it can build (a single byte or a merge result) and a
  * substring of the piece. If no such token occurring in the piece spans byte boundary p, no merge crosses p,
@@ -44,7 +47,7 @@ export class PieceCounter {
     // ignore_merges (Llama 3): a piece that is a vocabulary token is that token. Whole pieces only — a segment
     // of a piece is always merged normally.
     if (this.tables.ignoreMerges && this.isToken(n)) return 1
-    const {terminal, level2} = this.tables
+    const {terminal, level2, charLevel} = this.tables
     let total = 0
     let start = 0
     let reach = 0
@@ -56,8 +59,10 @@ export class PieceCounter {
         total += startEnd === i && startNode >= 0 ? this.tokenCount(startNode, start, i) : this.segment(start, i)
         start = i
       }
-      // Furthest end of a buildable token that starts at i (a single byte, at least); the first two bytes in one step.
-      let far = i + 1
+      // Furthest end of a buildable token that starts at i (a single byte, or character, at least); the first two
+      // bytes in one step. At character level a segment never ends inside a character: its bytes are one symbol,
+      // or fallback bytes that never merge (BpeTables.build).
+      let far = charLevel ? i + sequenceLength(bytes[i]!) : i + 1
       let farNode = -1
       if (i + 1 < n) {
         let node = level2[(bytes[i]! << 8) | bytes[i + 1]!]!
@@ -111,17 +116,17 @@ export class PieceCounter {
   /** Plain BPE on bytes[start, end): the number of symbols left when no adjacent pair merges. */
   private merge(start: number, end: number): number {
     const bytes = this.bytes
-    const n = end - start
-    if (this.sym.length < n) {
-      this.sym = new Int32Array(n)
-      this.next = new Int32Array(n)
-      this.prev = new Int32Array(n)
-      this.heap = new Float64Array(3 * n)
+    if (this.sym.length < end - start) {
+      this.sym = new Int32Array(end - start)
+      this.next = new Int32Array(end - start)
+      this.prev = new Int32Array(end - start)
+      this.heap = new Float64Array(3 * (end - start))
     }
     const {sym, next, prev, tables} = this
     const {byteIds, pairs} = tables
+    const n = tables.charLevel ? this.charSymbols(start, end) : end - start
+    if (!tables.charLevel) for (let i = 0; i < n; i++) sym[i] = byteIds[bytes[start + i]!]!
     for (let i = 0; i < n; i++) {
-      sym[i] = byteIds[bytes[start + i]!]!
       next[i] = i + 1 < n ? i + 1 : -1
       prev[i] = i - 1
     }
@@ -179,5 +184,25 @@ export class PieceCounter {
       candidate(i)
     }
     return count
+  }
+
+  /**
+   * Character level: the starting symbols of bytes[start, end) into `sym` — each character's token, or its
+   * bytes' fallback tokens when the vocabulary lacks it — and their number.
+   */
+  private charSymbols(start: number, end: number): number {
+    const {bytes, sym, tables} = this
+    let n = 0
+    for (let i = start; i < end; ) {
+      const b = bytes[i]!
+      const len = sequenceLength(b)
+      let cp = len === 1 ? b : b & (0xff >> (len + 1))
+      for (let k = 1; k < len; k++) cp = (cp << 6) | (bytes[i + k]! & 0x3f)
+      const id = i + len <= end ? tables.charId(cp) : -1
+      if (id >= 0) sym[n++] = id
+      else for (let k = 0; k < len && i + k < end; k++) sym[n++] = tables.byteIds[bytes[i + k]!]!
+      i += len
+    }
+    return n
   }
 }

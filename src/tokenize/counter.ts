@@ -1,20 +1,9 @@
-import {Tokenizer} from '@huggingface/tokenizers'
 
 import {AddedTokenSplitter} from './added-tokens.js'
 import {BpeTables, type SharedBpeTables} from './bpe-tables.js'
 import {PieceCounter} from './bpe.js'
+import {checkTokenizerInternals, Tokenizer, type TokenizerInternals} from './hf-tokenizer.js'
 import {rawSplitter} from './raw-pieces.js'
-
-/** The parts of @huggingface/tokenizers' Tokenizer that counting reuses (runtime fields its typings mark private). */
-interface TokenizerInternals {
-  added_tokens: {content: string; normalized: boolean}[]
-  added_tokens_map: Map<string, {lstrip: boolean; rstrip: boolean}>
-  normalizer: ((text: string) => string) | null
-  pre_tokenizer: ((text: string, opts: {section_index: number}) => string[]) | null
-  model: (pieces: string[]) => string[]
-  remove_space: boolean
-  do_lowercase_and_remove_accent: boolean
-}
 
 /** `tokens[i]` trims at the sides an added token asks for (lstrip/rstrip), as the library does. */
 function stripAround(parts: string[], added: TokenizerInternals['added_tokens_map']): void {
@@ -26,7 +15,14 @@ function stripAround(parts: string[], added: TokenizerInternals['added_tokens_ma
   })
 }
 
+/** Character-level models see the pre-tokenizer's pieces as they are (no byte-level mapping to undo). */
+function modelPieces(pre: TokenizerInternals['pre_tokenizer']): (text: string, section: number) => string[] {
+  return pre ? (text, section) => pre(text, {section_index: section}) : (text) => [text]
+}
+
 const CACHE_LIMIT = 1 << 20
+const LONE_SURROGATE = /\p{Cs}/u
+const LONE_SURROGATE_G = /\p{Cs}/gu
 /**
  * Longer pieces skip the piece cache on the fast path: a long run of Chinese characters is one piece that
  * hardly ever repeats, so caching it only grows memory; its segments are cached instead (PieceCounter).
@@ -78,12 +74,48 @@ export class TokenCounter {
     private readonly splitting: Record<string, unknown>,
     private readonly config: Record<string, unknown>,
   ) {
-    this.t = splitter as unknown as TokenizerInternals
+    checkTokenizerInternals(splitter)
+    this.t = splitter
     const {added_tokens: added, normalizer} = this.t
     this.unnormalized = new AddedTokenSplitter(added.filter((a) => !(a.normalized && normalizer)).map((a) => a.content))
     this.normalized = new AddedTokenSplitter(normalizer ? added.filter((a) => a.normalized).map((a) => normalizer(a.content)) : [])
-    const split = tables ? rawSplitter(splitting.pre_tokenizer as Parameters<typeof rawSplitter>[0], splitter.pre_tokenizer as Parameters<typeof rawSplitter>[1]) : undefined
+    const split = !tables ? undefined : tables.charLevel ? modelPieces(this.t.pre_tokenizer) : rawSplitter(splitting.pre_tokenizer as Parameters<typeof rawSplitter>[0], splitter.pre_tokenizer as Parameters<typeof rawSplitter>[1])
     if (tables && split && !this.t.remove_space && !this.t.do_lowercase_and_remove_accent) this.fast = {split, pieces: new PieceCounter(tables), tables}
+  }
+
+  /** tokenizer_config.json's chat_template (a named list's "default" entry), or null when it has none. */
+  get chatTemplate(): string | null {
+    const t = this.config.chat_template
+    if (typeof t === 'string') return t
+    if (Array.isArray(t)) return (t as {name?: string; template?: string}[]).find((x) => x.name === 'default')?.template ?? null
+    return null
+  }
+
+  /** The config's special tokens by name (bos_token, eos_token, …) as chat templates see them. */
+  get specialTokens(): Record<string, string> {
+    const out: Record<string, string> = {}
+    for (const key of ['bos_token', 'eos_token', 'unk_token', 'sep_token', 'pad_token', 'cls_token', 'mask_token']) {
+      const v = this.config[key]
+      const text = typeof v === 'string' ? v : v && typeof v === 'object' && typeof (v as {content?: unknown}).content === 'string' ? (v as {content: string}).content : null
+      if (text !== null) out[key] = text
+    }
+    return out
+  }
+
+  /**
+   * decode(encode("")): the special tokens the post-processor puts around every text (LF's parse_template
+   * prefix), read off tokenizer.json's TemplateProcessing / Bert / Roberta post-processor.
+   */
+  emptyEncodingText(): string {
+    type Processor = {type?: string; processors?: Processor[]; single?: Record<string, {id: string}>[]; cls?: [string, number]; sep?: [string, number]}
+    const find = (p: Processor | null | undefined): string | null => {
+      if (!p) return null
+      if (p.type === 'Sequence') return (p.processors ?? []).map(find).find((x) => x !== null) ?? null
+      if (p.type === 'TemplateProcessing') return (p.single ?? []).map((item) => item.SpecialToken?.id ?? '').join('')
+      if (p.type === 'BertProcessing' || p.type === 'RobertaProcessing') return `${p.cls?.[0] ?? ''}${p.sep?.[0] ?? ''}`
+      return null
+    }
+    return find(this.splitting.post_processor as Processor) ?? ''
   }
 
   /** From a parsed tokenizer.json and tokenizer_config.json. */
@@ -125,6 +157,9 @@ export class TokenCounter {
   /** Number of tokens of `text` encoded without special tokens. */
   count(text: string): number {
     if (text.length === 0) return 0
+    // Lone surrogates reach the Rust tokenizer (and LF's, via Python) as U+FFFD; the library's regexes would
+    // split them differently.
+    if (LONE_SURROGATE.test(text)) text = text.replace(LONE_SURROGATE_G, '\ufffd')
     const t = this.t
     const sections = this.splitAdded(this.unnormalized, text)
     let n = 0
@@ -196,8 +231,13 @@ export class TokenCounter {
     this.cache.set(piece, c)
   }
 
+  /** The tokens of `text` (no special tokens added) as vocabulary strings, through the full tokenizer (reports). */
+  tokenStrings(text: string): string[] {
+    return this.full().tokenize(text, {add_special_tokens: false})
+  }
+
   /** Reference count through the full encoder (tests and verification). */
   encodeLength(text: string): number {
-    return this.full().encode(text, {add_special_tokens: false}).ids.length
+    return this.full().encode(text.replace(LONE_SURROGATE_G, '\ufffd'), {add_special_tokens: false}).ids.length
   }
 }

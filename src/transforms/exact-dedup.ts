@@ -18,7 +18,8 @@ export function dedupKey(ex: Example): string {
  * Keeps a 64-bit xxhash fingerprint per kept record, not the text. `sourceIndex` maps a source to a small id.
  */
 export async function exactDedup(onDrop: DropFn, sourceIndex: (source: string) => number, sourceName: (id: number) => string) {
-  const {h64} = await xxhash()
+  const hasher = await xxhash()
+  const h64 = hasher.h64.bind(hasher)
   const seen = new FingerprintSet()
   return async function* <T extends Item>(items: AsyncIterable<T>): AsyncGenerator<T> {
     for await (const item of items) {

@@ -1,6 +1,7 @@
 import v8 from 'node:v8'
 
 import {UsageError} from '../errors.js'
+import {loneSurrogate} from '../io/record.js'
 import {contentStrings, type DropFn, type Example, type Item} from './example.js'
 
 export interface FilterOptions {
@@ -47,6 +48,15 @@ function emptiness(ex: Example): [string, string] | undefined {
   return i === -1 ? undefined : ['empty_turn', `turn ${i + 1} (${turns[i]!.role}) is empty`]
 }
 
+/** A lone surrogate has no UTF-8 form: LF's loader fails on it, so such examples never reach the output. */
+function surrogateProblem(ex: Example): string | undefined {
+  for (const s of contentStrings(ex)) {
+    const at = loneSurrogate(s)
+    if (at !== -1) return `lone surrogate \\u${s.charCodeAt(at).toString(16)} at character ${at + 1} of "${s.slice(Math.max(0, at - 20), at)}…"`
+  }
+  return undefined
+}
+
 /** Stage: lfdata's own content filters, each with its reason code. Options are checked here, at wiring time. */
 export function contentFilters(opts: FilterOptions, onDrop: DropFn) {
   for (const [name, v] of [['--min-chars', opts.minChars], ['--max-chars', opts.maxChars]] as const) {
@@ -59,6 +69,11 @@ export function contentFilters(opts: FilterOptions, onDrop: DropFn) {
   return async function* (items: AsyncIterable<Item>): AsyncGenerator<Item> {
     for await (const item of items) {
       const ex = item.example
+      const broken = surrogateProblem(ex)
+      if (broken) {
+        onDrop(item.row, 'lone_surrogate', broken)
+        continue
+      }
       const empty = opts.dropEmpty ? emptiness(ex) : undefined
       if (empty) {
         onDrop(item.row, empty[0], empty[1])

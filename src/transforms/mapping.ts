@@ -8,19 +8,52 @@ export const FIELDS = [
 ] as const
 export type Field = (typeof FIELDS)[number]
 
-/** Common column names, most specific first; matched case-insensitively. */
+/**
+ * Common column names, most specific first, in normalised form (see `normName`: "Question Text",
+ * "question_text" and "questionText" are all "questiontext"). A column whose whole name is one of these is
+ * recognised; one that merely contains such a word ("Agent Reply" → reply) is a guess (see WORDS).
+ */
 const ALIASES: Record<Field, string[]> = {
-  instruction: ['instruction', 'prompt', 'question', 'query', 'user', 'human'],
-  input: ['input', 'context'],
-  output: ['output', 'response', 'answer', 'completion', 'assistant', 'gpt'],
-  system: ['system', 'system_prompt'],
-  history: ['history'],
-  messages: ['messages', 'conversations', 'conversation', 'dialog', 'dialogue', 'chat'],
+  instruction: ['instruction', 'instructions', 'prompt', 'prompttext', 'question', 'questiontext', 'query', 'user', 'userinput', 'usermessage', 'userprompt', 'human', 'humaninput', 'request', 'q'],
+  input: ['input', 'context', 'additionalcontext', 'inputcontext'],
+  output: ['output', 'response', 'responsetext', 'answer', 'answertext', 'completion', 'assistant', 'assistantresponse', 'gpt', 'bot', 'botresponse', 'reply', 'agentreply', 'agentresponse', 'modelresponse', 'modeloutput', 'target', 'a'],
+  system: ['system', 'systemprompt', 'systemmessage'],
+  history: ['history', 'chathistory'],
+  messages: ['messages', 'conversations', 'conversation', 'dialog', 'dialogue', 'chat', 'turns'],
   tools: ['tools', 'functions'],
   text: ['text', 'content'],
   chosen: ['chosen'],
   rejected: ['rejected'],
-  kto_tag: ['kto_tag'],
+  kto_tag: ['ktotag'],
+}
+
+/** Words that make a longer column name a likely (but unsure) match, e.g. "Customer Question", "Agent Reply". */
+const WORDS: Partial<Record<Field, string[]>> = {
+  instruction: ['instruction', 'prompt', 'question', 'query', 'user', 'human', 'request'],
+  input: ['context'],
+  output: ['response', 'answer', 'completion', 'assistant', 'reply', 'bot', 'agent', 'output'],
+  system: ['system'],
+  messages: ['messages', 'conversation', 'conversations', 'dialog', 'dialogue'],
+}
+
+/** Names that hold ids or metadata, never the text: left out of the columns a failed mapping suggests. */
+const METADATA = new Set(['id', 'idx', 'index', 'uuid', 'key', 'source', 'lang', 'language', 'category', 'label', 'url', 'date', 'timestamp', 'split', 'createdat', 'score'])
+
+/** Case-, space- and punctuation-insensitive form of a column name ("Question Text" → "questiontext"). */
+export const normName = (name: string): string => name.normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}]/gu, '')
+
+/** The words of a column name: split at non-letters/digits and at camelCase humps, lower-cased. */
+const wordsOf = (name: string): string[] =>
+  name.replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2').toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean)
+
+/** A shell word that pastes as-is into bash/zsh: plain when safe, else single-quoted. */
+export function shellQuote(word: string): string {
+  return /^[\w./:=@%+,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`
+}
+
+/** `--map instruction=… --map output=…` for these fields, ready to paste. */
+export function mapFlags(columns: Partial<Record<Field, string>>): string {
+  return Object.entries(columns).map(([field, column]) => `--map ${shellQuote(`${field}=${column}`)}`).join(' ')
 }
 
 export interface Mapping {
@@ -31,6 +64,8 @@ export interface Mapping {
   shape: 'chat' | 'flat' | 'text'
   /** Fields given by --map (the rest were recognised by name). */
   explicit: Field[]
+  /** Fields matched only by a word in a longer column name: used, but worth pinning with --map. */
+  guessed: Field[]
 }
 
 /** Parses repeated `--map FIELD=COLUMN` flags. */
@@ -59,18 +94,32 @@ export function resolveMapping(columns: string[], explicit: Partial<Record<Field
     }
   }
   const used = new Set(Object.values(explicit))
-  const lower = new Map(columns.map((c) => [c.toLowerCase(), c]))
+  const byName = new Map<string, string>()
+  for (const c of columns) if (!byName.has(normName(c))) byName.set(normName(c), c)
   const mapped: Partial<Record<Field, string>> = {...explicit}
   for (const field of FIELDS) {
     if (mapped[field]) continue
     for (const alias of ALIASES[field]) {
-      const column = lower.get(alias)
+      const column = byName.get(alias)
       if (column !== undefined && !used.has(column)) {
         mapped[field] = column
         used.add(column)
         break
       }
     }
+  }
+  // Then the unsure matches: a known word inside a longer name, taken only when exactly one column has it.
+  const guessed: Field[] = []
+  const hasPrompt = () => mapped.instruction !== undefined || mapped.messages !== undefined || mapped.text !== undefined
+  for (const field of ['instruction', 'output', 'input', 'system'] as const) {
+    if (mapped[field] || (field !== 'instruction' && field !== 'output' && !hasPrompt())) continue
+    if (field === 'instruction' && (mapped.messages || mapped.text)) continue
+    const words = WORDS[field] ?? []
+    const hits = columns.filter((c) => !used.has(c) && wordsOf(c).some((w) => words.includes(w)))
+    if (hits.length !== 1) continue
+    mapped[field] = hits[0]
+    used.add(hits[0]!)
+    guessed.push(field)
   }
   const kind: ExampleKind = mapped.kto_tag ? 'kto' : mapped.chosen && mapped.rejected ? 'preference' : 'sft'
   const has = (f: Field) => mapped[f] !== undefined
@@ -79,9 +128,15 @@ export function resolveMapping(columns: string[], explicit: Partial<Record<Field
   else if (has('instruction') && (has('output') || kind === 'preference')) shape = 'flat'
   else if (has('text') && !has('instruction') && !has('output')) shape = 'text'
   else {
-    throw new UsageError(`cannot tell which columns hold the prompt and the response in ${file}`, {
+    // A ready-to-paste suggestion: what was found, and for what is missing the columns nothing claimed.
+    const free = columns.filter((c) => !used.has(c) && !METADATA.has(normName(c)))
+    const want: Partial<Record<Field, string>> = {
+      instruction: mapped.instruction ?? free.shift() ?? 'COLUMN',
+      output: mapped.output ?? free.shift() ?? 'COLUMN',
+    }
+    throw new UsageError(`cannot tell which columns hold the prompt and the response in ${file} (columns: ${columns.join(', ')})`, {
       code: 'E_MAPPING',
-      suggestion: `columns are: ${columns.join(', ')}; map them, e.g. --map instruction=${columns[0] ?? 'COL'} --map output=${columns[1] ?? 'COL'}`,
+      suggestion: `name them, e.g. ${mapFlags(want)} (check that these are the right columns)`,
     })
   }
   // Keep only the fields the shape reads, so the printed mapping says what is really used.
@@ -93,7 +148,7 @@ export function resolveMapping(columns: string[], explicit: Partial<Record<Field
   const columnsUsed: Partial<Record<Field, string>> = {}
   for (const f of keep[shape]) if (mapped[f] !== undefined) columnsUsed[f] = mapped[f]
   if (shape === 'flat' && kind === 'preference') delete columnsUsed.output
-  return {columns: columnsUsed, kind: shape === 'text' ? 'text' : kind, shape, explicit: Object.keys(explicit) as Field[]}
+  return {columns: columnsUsed, kind: shape === 'text' ? 'text' : kind, shape, explicit: Object.keys(explicit) as Field[], guessed: guessed.filter((f) => columnsUsed[f] !== undefined)}
 }
 
 /** The columns of a record, for mapping (own keys only). */
@@ -104,6 +159,6 @@ export function recordColumns(record: RawRecord): string[] {
 /** "instruction ← question, output ← answer" for the human summary. */
 export function describeMapping(m: Mapping): string {
   return Object.entries(m.columns)
-    .map(([field, column]) => `${field} ← ${column}${m.explicit.includes(field as Field) ? '' : ' (auto)'}`)
+    .map(([field, column]) => `${field} ← ${column}${m.explicit.includes(field as Field) ? '' : m.guessed.includes(field as Field) ? ' (guessed)' : ' (auto)'}`)
     .join(', ')
 }

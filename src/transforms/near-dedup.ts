@@ -1,6 +1,7 @@
 import {availableParallelism} from 'node:os'
 
-import {writeFileAtomic} from '../io/atomic.js'
+import {pMapIterable} from 'p-map'
+
 import {UsageError} from '../errors.js'
 import {LshIndex} from './near-dedup/lsh-index.js'
 import {lshParams, type LshShape, type SketchBatch} from './near-dedup/minhash.js'
@@ -63,7 +64,6 @@ export function nearDedup<T>(
     const keptSource: number[] = []
     const keptLine: number[] = []
     const previews: string[] = []
-    const inFlight: {items: T[]; sketches: Promise<SketchBatch>}[] = []
     let seen = 0
 
     let spare: ArrayBuffer | undefined
@@ -73,13 +73,22 @@ export function nearDedup<T>(
       return inline.sketch(packed)
     }
 
-    function submit(items: T[]): void {
+    async function* batches(): AsyncGenerator<T[]> {
+      let items: T[] = []
+      for await (const item of source) {
+        items.push(item)
+        seen++
+        if (items.length < BATCH) continue
+        yield items
+        items = []
+      }
+      if (items.length) yield items
+    }
+
+    async function sketchOf(items: T[]): Promise<{items: T[]; batch: SketchBatch}> {
       const texts = items.map(textOf)
       if (workers > 0 && seen > PARALLEL_AFTER) pool ??= new SketchPool(shape, workers)
-      const sketches = pool ? pool.sketch(texts) : Promise.resolve(sketchInline(texts))
-      // Awaited in order later; until then a worker's failure must not count as an unhandled rejection.
-      sketches.catch(() => {})
-      inFlight.push({items, sketches})
+      return {items, batch: pool ? await pool.sketch(texts) : sketchInline(texts)}
     }
 
     function* decide(items: T[], batch: SketchBatch): Generator<T> {
@@ -106,21 +115,9 @@ export function nearDedup<T>(
     }
 
     try {
-      let items: T[] = []
-      for await (const item of source) {
-        items.push(item)
-        seen++
-        if (items.length < BATCH) continue
-        submit(items)
-        items = []
-        // Two batches per worker in flight: one being hashed, one queued, while this thread reads ahead.
-        while (inFlight.length > (pool ? 2 * workers : 0)) {
-          const head = inFlight.shift()!
-          yield* decide(head.items, await head.sketches)
-        }
-      }
-      if (items.length) submit(items)
-      for (const head of inFlight.splice(0)) yield* decide(head.items, await head.sketches)
+      // In input order, two batches per worker in flight (one being hashed, one queued) while this thread reads
+      // ahead; decisions are made here, one batch after the other, so the first occurrence wins.
+      for await (const {items, batch} of pMapIterable(batches(), sketchOf, {concurrency: Math.max(1, 2 * workers)})) yield* decide(items, batch)
     } finally {
       await pool?.close()
     }
@@ -152,15 +149,13 @@ export function createNearDedupReport(maxClusters = 50, maxPerCluster = 10) {
     clusters(): Cluster[] {
       return [...clusters.values()].sort((a, b) => b.size - a.size).slice(0, maxClusters)
     },
-    async write(path: string): Promise<void> {
+    /** The report as JSON (for a .json path) or a self-contained HTML page. */
+    render(path: string): string {
       const top = this.clusters()
-      if (path.endsWith('.json')) {
-        await writeFileAtomic(path, JSON.stringify({clusters: top}, null, 2) + '\n')
-        return
-      }
+      if (path.endsWith('.json')) return JSON.stringify({clusters: top}, null, 2) + '\n'
       const rows = top.map((c) => `<section><h2>${c.size} removed · kept ${escape(c.kept.source)}:${c.kept.line}</h2><div class="kept">${escape(c.kept.text)}</div>${
         c.removed.map((r) => `<div class="dup"><b>${r.similarity.toFixed(2)}</b> ${escape(r.source)}:${r.line}<br>${escape(r.text)}</div>`).join('')}</section>`)
-      await writeFileAtomic(path, `<!doctype html><meta charset="utf-8"><title>lfdata near-duplicate clusters</title><style>body{font:14px system-ui;margin:2em}section{margin-bottom:2em}.kept{background:#e8f5e9;padding:.5em;white-space:pre-wrap}.dup{background:#fff3e0;padding:.5em;margin:.3em 0 0 2em;white-space:pre-wrap}</style><h1>Largest near-duplicate clusters</h1>${rows.join('')}`)
+      return `<!doctype html><meta charset="utf-8"><title>lfdata near-duplicate clusters</title><style>body{font:14px system-ui;margin:2em}section{margin-bottom:2em}.kept{background:#e8f5e9;padding:.5em;white-space:pre-wrap}.dup{background:#fff3e0;padding:.5em;margin:.3em 0 0 2em;white-space:pre-wrap}</style><h1>Largest near-duplicate clusters</h1>${rows.join('')}`
     },
   }
 }

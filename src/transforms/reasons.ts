@@ -21,6 +21,8 @@ export const FILTER_REASONS = {
   non_text_content: 'a message holds non-text content (images, audio)',
   not_alpaca: 'the conversation has tool turns, which Alpaca cannot express (use --to sharegpt)',
   invalid_kto_tag: 'kto_tag is not a boolean (true/false)',
+  parse_error: 'the line or row does not parse (--on-error skip)',
+  lone_surrogate: 'a text holds a lone UTF-16 surrogate (\\ud800–\\udfff escape), which LF cannot load',
 } as const
 
 export type FilterReason = keyof typeof FILTER_REASONS

@@ -71,7 +71,7 @@ function toTurns(value: unknown, norm: (s: string) => string): Turn[] {
     if (role === 'assistant' && Array.isArray(toolCalls) && toolCalls.length > 0) {
       // OpenAI tool calls become one function turn holding the called functions, as LF's openai converter does.
       flushTools()
-      const calls = toolCalls.map((call) => (isPlainObject(call) && Object.hasOwn(call, 'function') ? call.function : call))
+      const calls = toolCalls.map((call) => (isPlainObject(call) && Object.hasOwn(call, 'function') ? call.function : (call as unknown)))
       turns.push({role: 'function', content: JSON.stringify(calls)})
       return
     }
@@ -108,15 +108,17 @@ function toolsText(value: unknown): string {
 
 export interface ToExampleOptions {
   mapping: Mapping
+  /** Per-input mappings, when inputs name their columns differently (default: `mapping` for every row). */
+  mappingOf?: (source: string) => Mapping
   normalize: (s: string) => string
   /** --system: a constant system prompt used where the record has none. */
   system?: string
 }
 
 /** Builds the canonical Example of one record, or throws a Reject. */
-function buildExample(record: RawRecord, opts: ToExampleOptions): Example {
-  const {mapping, normalize: norm} = opts
-  const col = (f: Field) => own(record, mapping.columns[f] as string)
+function buildExample(record: RawRecord, mapping: Mapping, opts: ToExampleOptions): Example {
+  const norm = opts.normalize
+  const col = (f: Field) => own(record, mapping.columns[f])
   const text = (f: Field) => norm(asText(col(f), f))
   if (mapping.shape === 'text') return {kind: 'text', text: text('text')}
 
@@ -164,7 +166,7 @@ export function toExamples(opts: ToExampleOptions, onDrop: DropFn) {
   return async function* (rows: AsyncIterable<import('../io/types.js').Row>): AsyncGenerator<Item> {
     for await (const row of rows) {
       try {
-        yield {row, example: buildExample(row.record, opts)}
+        yield {row, example: buildExample(row.record, opts.mappingOf?.(row.source) ?? opts.mapping, opts)}
       } catch (error) {
         if (!(error instanceof Reject)) throw error
         onDrop(row, error.reason, error.detail)

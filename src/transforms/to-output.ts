@@ -1,18 +1,16 @@
 import {UsageError} from '../errors.js'
 import type {ColumnType} from '../io/arrow-encoder.js'
+import {datasetStage, SHAREGPT_TAGS} from '../lf/attr.js'
 import type {ColumnKey, Formatting, Stage, TagKey} from '../lf/types.js'
 import type {DropFn, Example, Item, Turn, TurnRole} from './example.js'
 import type {Mapping} from './mapping.js'
 
 export type Target = 'alpaca' | 'sharegpt'
 
-/** The ShareGPT tags lfdata writes: LF's defaults, so a dataset_info.json entry needs no surprises. */
-export const SHAREGPT_TAGS: Record<TagKey, string> = {
-  role_tag: 'from', content_tag: 'value', user_tag: 'human', assistant_tag: 'gpt',
-  observation_tag: 'observation', function_tag: 'function_call', system_tag: 'system',
-}
+// ShareGPT output uses LF's default tags, so a dataset_info.json entry needs no surprises.
 const FROM: Record<TurnRole, string> = {
-  user: 'human', assistant: 'gpt', observation: 'observation', function: 'function_call', system: 'system',
+  user: SHAREGPT_TAGS.user_tag, assistant: SHAREGPT_TAGS.assistant_tag, observation: SHAREGPT_TAGS.observation_tag,
+  function: SHAREGPT_TAGS.function_tag, system: SHAREGPT_TAGS.system_tag,
 }
 
 /** Everything about the output that is fixed for the whole run: keys, and what dataset_info.json needs. */
@@ -37,17 +35,16 @@ export function outputLayout(mapping: Mapping, to: Target | undefined, constantS
   const kind = mapping.kind
   if (kind === 'text' && target === 'sharegpt') throw new UsageError('pre-training text can only be written as --to alpaca (a {text} column)')
   const ranking = kind === 'preference'
-  const stage: Stage = kind === 'text' ? 'pt' : kind === 'preference' ? 'dpo' : kind === 'kto' ? 'kto' : 'sft'
   const withTools = mapping.columns.tools !== undefined
   if (target === 'sharegpt') {
     const columns: Partial<Record<ColumnKey, string>> = {messages: 'conversations', system: 'system'}
     if (withTools) columns.tools = 'tools'
     if (ranking) Object.assign(columns, {chosen: 'chosen', rejected: 'rejected'})
     if (kind === 'kto') columns.kto_tag = 'kto_tag'
-    return {target, formatting: 'sharegpt', ranking, stage, columns, tags: SHAREGPT_TAGS, withSystem: true, withTools, withHistory: false}
+    return {target, formatting: 'sharegpt', ranking, stage: datasetStage({formatting: 'sharegpt', ranking, columns}), columns, tags: {...SHAREGPT_TAGS}, withSystem: true, withTools, withHistory: false}
   }
   if (kind === 'text') {
-    return {target, formatting: 'alpaca', ranking: false, stage, columns: {prompt: 'text'}, withSystem: false, withTools: false, withHistory: false}
+    return {target, formatting: 'alpaca', ranking: false, stage: 'pt', columns: {prompt: 'text'}, withSystem: false, withTools: false, withHistory: false}
   }
   const withSystem = mapping.columns.system !== undefined || constantSystem || mapping.shape === 'chat'
   const withHistory = mapping.columns.history !== undefined || mapping.shape === 'chat'
@@ -58,7 +55,7 @@ export function outputLayout(mapping: Mapping, to: Target | undefined, constantS
   if (withHistory) columns.history = 'history'
   if (withTools) columns.tools = 'tools'
   if (kind === 'kto') columns.kto_tag = 'kto_tag'
-  return {target, formatting: 'alpaca', ranking, stage, columns, withSystem, withTools, withHistory}
+  return {target, formatting: 'alpaca', ranking, stage: datasetStage({formatting: 'alpaca', ranking, columns}), columns, withSystem, withTools, withHistory}
 }
 
 class NotRepresentable extends Error {

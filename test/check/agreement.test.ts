@@ -2,7 +2,7 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {REASON_CODE} from '../../src/check/codes.js'
-import {runCheck} from '../../src/check/run.js'
+import {runCheck} from '../../src/pipeline/check.js'
 import {readRows} from '../../src/io/read.js'
 import {resolveDatasetAttr} from '../../src/lf/attr.js'
 import type {DatasetInfoEntry} from '../../src/lf/dataset-info.js'

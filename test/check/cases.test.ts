@@ -2,7 +2,7 @@ import {mkdirSync, utimesSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
-import {runCheck, type CheckOptions} from '../../src/check/run.js'
+import {runCheck, type CheckOptions} from '../../src/pipeline/check.js'
 import {silentReporter} from '../../src/reporter.js'
 import {assistant, check, gpt, human, info, jsonl, user, type Files} from './helpers.js'
 

@@ -2,7 +2,7 @@ import {mkdirSync, rmSync, writeFileSync} from 'node:fs'
 import {dirname, join} from 'node:path'
 import {afterAll} from 'vitest'
 
-import {runCheck, type CheckOptions, type CheckResult} from '../../src/check/run.js'
+import {runCheck, type CheckOptions, type CheckResult} from '../../src/pipeline/check.js'
 import {silentReporter} from '../../src/reporter.js'
 import {tempDir} from '../io/helpers.js'
 

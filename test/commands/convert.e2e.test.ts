@@ -7,7 +7,9 @@ import {tempDir} from '../io/helpers.js'
 import {lfdata} from '../e2e.js'
 
 const FIX = new URL('../../fixtures/demo/', import.meta.url).pathname
-const readJsonl = (p: string) => readFileSync(p, 'utf8').trim().split('\n').map((l) => JSON.parse(l))
+/** An output or rejects line as these tests read it (the assertions check the shapes). */
+interface Line {instruction: string; output: string; reason: string; line: number; near_duplicate_of: string; conversations: {from: string; value: string}[]}
+const readJsonl = (p: string) => readFileSync(p, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Line)
 
 describe('lfdata convert (spawned)', () => {
   it('converts a messy CSV to Alpaca with counts that add up', async () => {
@@ -35,7 +37,7 @@ describe('lfdata convert (spawned)', () => {
     const rejects = readJsonl(rej)
     expect(rejects.map((x) => x.reason).sort()).toEqual(['duplicate', 'duplicate', 'duplicate', 'empty_response', 'empty_response'])
     for (const x of rejects) expect(x).toMatchObject({source: expect.stringContaining('qa.csv'), line: expect.any(Number), record: expect.any(Object)})
-    const manifest = JSON.parse(readFileSync(`${out}.lfdata.json`, 'utf8'))
+    const manifest = JSON.parse(readFileSync(`${out}.lfdata.json`, 'utf8')) as {output: {sha256: string}}
     expect(manifest).toMatchObject({formatting: 'alpaca', records_in: 39, records_out: 34, columns: {prompt: 'instruction', query: 'input', response: 'output'}})
     expect(manifest.output.sha256).toBe(res.sha256)
   })
@@ -57,10 +59,10 @@ describe('lfdata convert (spawned)', () => {
     expect(r.json.tags).toMatchObject({role_tag: 'from', content_tag: 'value', system_tag: 'system'})
     const rows = readJsonl(out)
     expect(rows[0]).toEqual({conversations: [{from: 'human', value: 'Hi!'}, {from: 'gpt', value: 'Hello! How can I help?'}], system: 'You are a helpful assistant.'})
-    const tool = rows.find((x) => x.conversations.some((m: any) => m.from === 'function_call'))
-    expect(tool.conversations.map((m: any) => m.from)).toEqual(['human', 'function_call', 'observation', 'gpt'])
+    const tool = rows.find((x) => x.conversations.some((m) => m.from === 'function_call'))
+    expect(tool?.conversations.map((m) => m.from)).toEqual(['human', 'function_call', 'observation', 'gpt'])
     expect(r.json.records_in).toBe(10)
-    const dropped = Object.values(r.json.dropped as Record<string, number>).reduce((a, b) => a + b, 0)
+    const dropped = Object.values(r.json.dropped).reduce((a, b) => a + b, 0)
     expect(r.json.records_out + dropped).toBe(10)
     expect(r.json.dropped.empty_response).toBe(1)
   })
@@ -71,11 +73,11 @@ describe('lfdata convert (spawned)', () => {
     const r = await lfdata(['convert', join(FIX, 'chats.jsonl'), '-o', out, '--fix-roles', '--json'])
     expect(r.code).toBe(0)
     const rows = readJsonl(out)
-    const joke = rows.find((x) => x.conversations[0].value === 'Tell me a joke.')
-    expect(joke.conversations).toEqual([{from: 'human', value: 'Tell me a joke.'}, {from: 'gpt', value: 'Why did the chicken cross the road?\n\nTo get to the other side!'}])
-    const brief = rows.find((x) => x.conversations.at(-1).value === 'Blue.')
-    expect(brief.conversations[0].value).toBe('Be brief.\n\nAnswer in one word.\n\nColour of the sky?')
-    expect(r.json.repaired.merged_turns).toBeGreaterThanOrEqual(1)
+    const joke = rows.find((x) => x.conversations[0]?.value === 'Tell me a joke.')
+    expect(joke?.conversations).toEqual([{from: 'human', value: 'Tell me a joke.'}, {from: 'gpt', value: 'Why did the chicken cross the road?\n\nTo get to the other side!'}])
+    const brief = rows.find((x) => x.conversations.at(-1)?.value === 'Blue.')
+    expect(brief?.conversations[0]?.value).toBe('Be brief.\n\nAnswer in one word.\n\nColour of the sky?')
+    expect(r.json.repaired?.merged_turns).toBeGreaterThanOrEqual(1)
   })
 
   it('reads stdin and writes stdout', async () => {
@@ -126,7 +128,7 @@ describe('lfdata convert (spawned)', () => {
     expect(outputs[1]).toBe(outputs[0])
     const inProcess: string[] = []
     const stage = nearDedup<{instruction: string; output: string}>({workers: 0}, (r) => `${r.instruction}\n${r.output}`, () => ({source: '', line: 0}), () => {})
-    for await (const r of stage((async function* () { yield* records })())) inProcess.push(r.instruction)
+    for await (const r of stage((async function* () { for (const x of records) yield await Promise.resolve(x) })())) inProcess.push(r.instruction)
     expect(readJsonl(join(dir, 'out1.jsonl')).map((r) => r.instruction)).toEqual(inProcess)
     expect(inProcess.length).toBeLessThan(5000)
   })

@@ -9,7 +9,7 @@ import {readRows} from '../../src/io/read.js'
 import {lfdata} from '../e2e.js'
 import {collect, tempDir} from './helpers.js'
 
-const plain = (rows: {record: Record<string, unknown>}[]) => rows.map((r) => JSON.parse(JSON.stringify(r.record)))
+const plain = (rows: {record: Record<string, unknown>}[]) => rows.map((r) => JSON.parse(JSON.stringify(r.record)) as unknown)
 let dir: string
 const records = Array.from({length: 5000}, (_, i) => ({
   id: i,
@@ -87,7 +87,7 @@ describe('Arrow IPC', () => {
     expect(a.code, a.stderr).toBe(0)
     expect(j.code, j.stderr).toBe(0)
     const back = plain(await collect(readRows(join(dir, 'out.arrow'))))
-    const expected = readFileSync(join(dir, 'out.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l))
+    const expected = readFileSync(join(dir, 'out.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as unknown)
     expect(back).toEqual(expected)
     const {tableFromIPC} = await import('apache-arrow')
     const t = tableFromIPC(readFileSync(join(dir, 'out.arrow')))

@@ -85,6 +85,20 @@ describe('json array reader', () => {
     await expect(collect(readRows(tempFile('x.json', '[{"a":1},\n{"a":')))).rejects.toMatchObject({code: 'E_JSON_TRUNCATED', location: {line: 2}})
   })
 
+  it('gives every element its start line across many chunks (mixed one-line and pretty-printed elements)', async () => {
+    const parts: string[] = []
+    const lines: number[] = []
+    let line = 2
+    for (let i = 0; i < 20_000; i++) {
+      const element = JSON.stringify({i, text: 'x\\n'.repeat(i % 50)}, null, i % 3 === 0 ? 2 : 0)
+      lines.push(line)
+      parts.push(element)
+      line += element.split('\n').length - 1 + 1
+    }
+    const rows = await collect(readRows(tempFile('x.json', `[\n${parts.join(',\n')}\n]\n`)))
+    expect(rows.map((r) => r.line)).toEqual(lines)
+  })
+
   it('rejects scalar elements', async () => {
     await expect(collect(readRows(tempFile('x.json', '[{"a":1}, 2]')))).rejects.toMatchObject({code: 'E_JSON_NOT_OBJECT'})
   })

@@ -2,11 +2,10 @@ import {describe, expect, it} from 'vitest'
 
 import {alignExample, type AlignOutcome} from '../../src/lf/align.js'
 import {resolveDatasetAttr} from '../../src/lf/attr.js'
-import type {DatasetInfoEntry} from '../../src/lf/dataset-info.js'
 
 // Every expectation is derived by reading LF's converter.py (Alpaca/Sharegpt/OpenAIDatasetConverter)
 // and DatasetConverter._find_medias; the test names say which branch.
-const attr = (entry: Record<string, unknown>) => resolveDatasetAttr('d', {file_name: 'd.json', ...entry} as DatasetInfoEntry)
+const attr = (entry: Record<string, unknown>) => resolveDatasetAttr('d', {file_name: 'd.json', ...entry})
 const ok = (o: AlignOutcome) => {
   if (o.kind !== 'ok') throw new Error(`expected ok, got ${JSON.stringify(o)}`)
   return o.example

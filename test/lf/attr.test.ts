@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {completeColumns, completeTags, DEFAULT_COLUMNS, DEFAULT_TAGS, resolveDatasetAttr, stageError} from '../../src/lf/attr.js'
+import {completeColumns, completeTags, datasetStage, DEFAULT_COLUMNS, DEFAULT_TAGS, resolveDatasetAttr, stageError} from '../../src/lf/attr.js'
 
 // Expectations derived from LF parser.py: DatasetAttr defaults, DatasetAttr.join and get_dataset_list.
 describe('resolveDatasetAttr: source precedence (get_dataset_list)', () => {
@@ -102,5 +102,21 @@ describe('completeColumns / completeTags (what register writes)', () => {
     const tags = completeTags({role_tag: 'role', content_tag: 'content', user_tag: 'user', assistant_tag: 'assistant'})
     expect(tags).toEqual({role_tag: 'role', content_tag: 'content', user_tag: 'user', assistant_tag: 'assistant', observation_tag: 'observation', function_tag: 'function_call', system_tag: 'system'})
     expect(resolveDatasetAttr('d', {file_name: 'f', formatting: 'sharegpt', tags}).tags).toEqual(tags)
+  })
+})
+
+describe('datasetStage: the one rule every command uses when no stage is given', () => {
+  it('ranking → dpo, kto_tag → kto, Alpaca prompt without response → pt, else sft — raw entry or resolved attr alike', () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{file_name: 'f', ranking: true, columns: {prompt: 'q', chosen: 'c', rejected: 'r'}}, 'dpo'],
+      [{file_name: 'f', formatting: 'sharegpt', columns: {messages: 'm', kto_tag: 'label'}}, 'kto'],
+      [{file_name: 'f', columns: {prompt: 'text'}}, 'pt'],
+      [{file_name: 'f'}, 'sft'],
+      [{file_name: 'f', formatting: 'sharegpt', columns: {messages: 'm'}}, 'sft'],
+    ]
+    for (const [entry, stage] of cases) {
+      expect(datasetStage(entry), JSON.stringify(entry)).toBe(stage)
+      expect(datasetStage(resolveDatasetAttr('d', entry)), JSON.stringify(entry)).toBe(stage)
+    }
   })
 })

@@ -4,7 +4,8 @@ import {join} from 'node:path'
 
 import {afterEach, describe, expect, it} from 'vitest'
 
-import {ALLOWED_FILE_EXTENSIONS, FILEEXT2TYPE, lfFileType, lfFolderFiles} from '../../src/lf/constants.js'
+import {lfFolderFiles} from '../../src/io/dataset-files.js'
+import {ALLOWED_FILE_EXTENSIONS, FILEEXT2TYPE, lfFileType} from '../../src/lf/constants.js'
 
 // loader._load_single_dataset: every os.listdir entry is a data file; the type comes from the first one and
 // every other must map to the same type through FILEEXT2TYPE.

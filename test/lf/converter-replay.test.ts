@@ -23,7 +23,7 @@ const errorHead = (e: string) => (e.startsWith('KeyError') ? e : e.split(':')[0]
 
 describe(`alignExample agrees with LF's converter on ${cases.length} recorded records`, () => {
   it.each(cases.map((c, i) => [i, c.entry.formatting, c.expected.kind, c] as const))('#%i %s → %s', (_i, _f, _k, c) => {
-    const out = alignExample(c.record, resolveDatasetAttr('d', c.entry), {mediaDir: '/nonexistent-media', columns: new Set(Object.keys(c.record)), messageKeys: new Set()})
+    const out = alignExample(c.record, resolveDatasetAttr('d', c.entry), {mediaDir: '/nonexistent-media', fileExists: () => false, columns: new Set(Object.keys(c.record)), messageKeys: new Set()})
     expect(out.kind).toBe(c.expected.kind)
     if (out.kind === 'crash') expect(out.detail.startsWith('KeyError') ? out.detail.split(' (')[0] : out.detail.split(':')[0]).toBe(errorHead(c.expected.error!))
     else expect(out.example).toEqual(c.expected.example)

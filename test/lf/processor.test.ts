@@ -1,7 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
 import {resolveDatasetAttr} from '../../src/lf/attr.js'
-import type {DatasetInfoEntry} from '../../src/lf/dataset-info.js'
 import {ktoPartnerError, lfVerdict, processorVerdict} from '../../src/lf/processor.js'
 import type {AlignedExample, LfMessage} from '../../src/lf/types.js'
 
@@ -10,7 +9,7 @@ import type {AlignedExample, LfMessage} from '../../src/lf/types.js'
 const u = (content: unknown): LfMessage => ({role: 'user', content})
 const a = (content: unknown): LfMessage => ({role: 'assistant', content})
 const ex = (prompt: LfMessage[], response: LfMessage[], extra: Partial<AlignedExample> = {}): AlignedExample => ({prompt, response, system: '', tools: '', images: null, videos: null, audios: null, ...extra})
-const attr = (entry: Record<string, unknown>) => resolveDatasetAttr('d', {file_name: 'd.json', ...entry} as DatasetInfoEntry)
+const attr = (entry: Record<string, unknown>) => resolveDatasetAttr('d', {file_name: 'd.json', ...entry})
 
 describe('processorVerdict: supervised (sft)', () => {
   it('odd prompt and exactly one response: kept', () => {

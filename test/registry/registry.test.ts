@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {parseDatasetInfoText} from '../../src/lf/dataset-info.js'
+import {parseDatasetInfoJson} from '../../src/lf/dataset-info.js'
 import {withEntry, withoutEntry} from '../../src/registry/dataset-info-file.js'
 import {planMix, resolveProbs} from '../../src/registry/mix-plan.js'
 
@@ -18,20 +18,22 @@ export function lfStyleInfo(n: number): string {
 describe('dataset_info.json edits', () => {
   it('adds an entry and leaves a 104-entry LF-style file byte-for-byte intact otherwise', () => {
     const text = lfStyleInfo(104)
-    const info = parseDatasetInfoText(text, 'x') as Record<string, unknown>
+    const parsed = parseDatasetInfoJson(text)
+    if (!parsed.ok) throw new Error(parsed.message)
+    const info = parsed.value as Record<string, unknown>
     const entry = {file_name: 'new.jsonl', columns: {prompt: 'instruction', response: 'output'}}
     const out = withEntry({path: 'x', text, info: info as never}, 'new_one', entry)
     expect(out).toBe(JSON.stringify({...info, new_one: entry}, null, 2) + '\n')
     expect(out.startsWith(text.slice(0, text.lastIndexOf('}', text.length - 3)))).toBe(true)
     // Removing it again gives the original bytes back.
-    expect(withoutEntry({path: 'x', text: out, info: {} as never}, 'new_one')).toBe(text)
+    expect(withoutEntry({path: 'x', text: out, info: {}}, 'new_one')).toBe(text)
   })
 
   it('keeps an unusual layout (4-space indent, odd spacing) of the entries it does not touch', () => {
     const text = '{\n    "a": {"file_name": "a.json"},\n    "b":   {\n        "file_name": "b.json"\n    }\n}\n'
-    const out = withEntry({path: 'x', text, info: {} as never}, 'a', {file_name: 'a2.json'})
+    const out = withEntry({path: 'x', text, info: {}}, 'a', {file_name: 'a2.json'})
     expect(out).toBe('{\n    "a": {\n        "file_name": "a2.json"\n    },\n    "b":   {\n        "file_name": "b.json"\n    }\n}\n')
-    expect(withEntry({path: 'x', text: '{}\n', info: {} as never}, 'z', {file_name: 'z.json'})).toBe('{\n  "z": {\n    "file_name": "z.json"\n  }\n}\n')
+    expect(withEntry({path: 'x', text: '{}\n', info: {}}, 'z', {file_name: 'z.json'})).toBe('{\n  "z": {\n    "file_name": "z.json"\n  }\n}\n')
   })
 })
 
@@ -82,5 +84,41 @@ describe('mix planner', () => {
     expect(three).toEqual([0.333333, 0.333333, 0.333334])
     expect(() => resolveProbs('a=0.5,b=0.6', {a: 1, b: 1})).toThrow(/sum to 1.1/)
     expect(() => resolveProbs('a=1', {a: 1, b: 1})).toThrow(/no probability for b/)
+  })
+})
+
+describe('dataset_info.json edits in any valid layout (jsonc-parser)', () => {
+  const entry = {file_name: 'n.jsonl'}
+  const file = (text: string) => ({path: 'x', text, info: {} as never})
+  const parsed = (text: string) => {
+    const r = parseDatasetInfoJson(text)
+    if (!r.ok) throw new Error(r.message)
+    return r.value as object
+  }
+
+  it('edits a one-line file on its line, leaving the other entries as they were', () => {
+    const text = '{"x": {"file_name": "a.jsonl"}, "y": {"file_name": "b.jsonl"}}'
+    expect(withEntry(file(text), 'y', entry)).toBe('{"x": {"file_name": "a.jsonl"}, "y": {"file_name":"n.jsonl"}}')
+    expect(withEntry(file(text), 'z', entry)).toBe('{"x": {"file_name": "a.jsonl"}, "y": {"file_name": "b.jsonl"},"z": {"file_name":"n.jsonl"}}')
+    expect(withoutEntry(file(text), 'x')).toBe('{"y": {"file_name": "b.jsonl"}}')
+  })
+
+  it('writes tab indents and CRLF into a tab-indented CRLF file', () => {
+    const text = '{\r\n\t"x": {\r\n\t\t"file_name": "a.jsonl"\r\n\t}\r\n}\r\n'
+    expect(withEntry(file(text), 'z', entry)).toBe('{\r\n\t"x": {\r\n\t\t"file_name": "a.jsonl"\r\n\t},\r\n\t"z": {\r\n\t\t"file_name": "n.jsonl"\r\n\t}\r\n}\r\n')
+  })
+
+  it('with a duplicated name, replaces the definition LF reads (the last) and drops the others; removes them all', () => {
+    const text = '{\n  "x": {"file_name": "1"},\n  "y": {"file_name": "2"},\n  "x": {"file_name": "3"}\n}\n'
+    const out = withEntry(file(text), 'x', entry)
+    expect(parsed(out)).toEqual({y: {file_name: '2'}, x: entry})
+    expect(out.indexOf('"y"')).toBeLessThan(out.indexOf('"x"'))
+    expect(parsed(withoutEntry(file(text), 'x'))).toEqual({y: {file_name: '2'}})
+  })
+
+  it('treats __proto__ as an ordinary name', () => {
+    const out = withEntry(file('{}\n'), '__proto__', entry)
+    expect(Object.hasOwn(parsed(out), '__proto__')).toBe(true)
+    expect(withoutEntry(file(out), '__proto__')).toBe('{\n}\n')
   })
 })

@@ -4,7 +4,7 @@ import {mkdirSync, readFileSync, readdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {lfdata, type RunResult} from '../e2e.js'
+import {lfdata, type CommandJson, type RunResult} from '../e2e.js'
 import {tempDir} from '../io/helpers.js'
 import {CASES, type BadInput} from './corpus.js'
 import {writeTinyTokenizer} from './tiny-tokenizer.js'
@@ -67,7 +67,7 @@ describe.concurrent('bad-input corpus', () => {
 /** check reads every file as LF would, so one run over a dataset dir holding the whole corpus covers it. */
 describe('bad-input corpus through check', () => {
   const id = (i: number) => `c${String(i).padStart(2, '0')}`
-  let run: RunResult
+  let run: RunResult<CommandJson['check'] & {error?: unknown}>
   let diagnostics: {severity: string; code: string; file?: string; line?: number; dataset?: string}[] = []
 
   beforeAll(async () => {

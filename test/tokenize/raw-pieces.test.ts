@@ -1,9 +1,9 @@
 import {readFileSync} from 'node:fs'
 
-import {Tokenizer} from '@huggingface/tokenizers'
 import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 
+import {Tokenizer} from '../../src/tokenize/hf-tokenizer.js'
 import {rawSplitter} from '../../src/tokenize/raw-pieces.js'
 import {mapped} from './byte-chars.js'
 

@@ -1,6 +1,5 @@
 import {describe, expect, it} from 'vitest'
 
-import type {Row} from '../../src/io/types.js'
 import {dedupKey, exactDedup} from '../../src/transforms/exact-dedup.js'
 import {type Example, fieldStrings, type Item} from '../../src/transforms/example.js'
 import {compileDropRegex, contentFilters} from '../../src/transforms/filters.js'
@@ -17,7 +16,7 @@ async function* itemsOf(examples: Example[]): AsyncGenerator<Item> {
   let line = 1
   for (const example of examples) {
     await Promise.resolve()
-    yield {row: {record: {}, source: 'a.jsonl', line: line++} as Row, example}
+    yield {row: {record: {}, source: 'a.jsonl', line: line++}, example}
   }
 }
 async function drain<T>(it: AsyncIterable<T>): Promise<T[]> {
@@ -66,9 +65,8 @@ describe('content filters', () => {
   it('refuses patterns that could backtrack forever, and runs hostile ones in linear time', () => {
     expect(() => compileDropRegex('(a)\\1')).toThrow(/backreferences or lookaround/)
     const re = compileDropRegex('(a+)+$')
-    const t = Date.now()
+    // A backtracking engine would never finish this; the linear one answers at once (the test timeout guards).
     expect(re.test('a'.repeat(100_000) + 'b')).toBe(false)
-    expect(Date.now() - t).toBeLessThan(1000)
   })
   it('validates options at wiring time', () => {
     expect(() => contentFilters({dropEmpty: true, minChars: 5, maxChars: 2}, () => {})).toThrow(/--min-chars/)

@@ -1,0 +1,122 @@
+import {mkdirSync} from 'node:fs'
+import {stat} from 'node:fs/promises'
+import {join} from 'node:path'
+
+import xxhash from 'xxhash-wasm'
+
+import {UsageError} from '../errors.js'
+import {commitAll, writeFileAtomic} from '../io/atomic.js'
+import {RejectsWriter} from '../io/rejects.js'
+import {dedupKey} from '../transforms/exact-dedup.js'
+import type {NearField} from '../transforms/example.js'
+import {nearText} from '../transforms/near-dedup-stage.js'
+import type {OutputItem} from '../transforms/to-output.js'
+import {shardSlices, type PlanOptions, type Slice} from './plan.js'
+import {partName, type ShardSpec} from './spec.js'
+
+/** Where a sharded convert keeps what `lfdata merge` needs; removed by the merge, so LF sees only the parts. */
+export const WORK_DIR = '.lfdata-shard'
+
+/** One line of a shard's log, in input order: a record that reached dedup (`c`) or one dropped before (`d`). */
+export type LogEntry =
+  | {c: [hi: number, lo: number, source: number, line: number]; t?: string; r?: Record<string, unknown>}
+  | {d: Record<string, unknown>}
+
+/** What a shard tells the merge besides its log: identical in every shard of one run except the counts. */
+export interface ShardMeta {
+  lfdata_convert_shard: 1
+  shard: ShardSpec
+  /** Everything the shards must agree on (inputs with sizes, every option that changes the output). */
+  run: Record<string, unknown>
+  rejects: string | null
+  dedup_report: string | null
+  result: Record<string, unknown>
+  records_in: number
+  candidates: number
+  dropped: Record<string, number>
+  repaired: Record<string, number> | null
+  part: {path: string; bytes: number; sha256: string}
+}
+
+export interface ShardRunOptions {
+  dir: string
+  shard: ShardSpec
+  dedup: 'exact' | 'near' | 'none'
+  nearFields: readonly NearField[]
+  rejects?: string
+  plan: PlanOptions
+}
+
+/**
+ * A sharded convert's side of the contract: it reads its slices, writes its records before dedup to
+ * DIR/part-I-of-N.jsonl and, per record in input order, a log line with the exact fingerprint, the near-dedup
+ * text and (with --rejects) the input record, so the merge can replay dedup in global order.
+ */
+export class ShardRun {
+  private readonly log: RejectsWriter
+  private candidates = 0
+
+  private constructor(readonly opts: ShardRunOptions, readonly slices: Slice[], readonly partPath: string, private readonly h64: (s: string) => bigint) {
+    mkdirSync(join(opts.dir, WORK_DIR), {recursive: true})
+    this.log = new RejectsWriter(this.logPath)
+  }
+
+  static async open(opts: ShardRunOptions, files: string[]): Promise<ShardRun> {
+    const slices = await shardSlices(files, opts.shard, opts.plan)
+    mkdirSync(opts.dir, {recursive: true})
+    const hasher = await xxhash()
+    return new ShardRun(opts, slices, join(opts.dir, `${partName(opts.shard)}.jsonl`), (s) => hasher.h64(s))
+  }
+
+  get logPath(): string {
+    return join(this.opts.dir, WORK_DIR, `${partName(this.opts.shard)}.log.jsonl`)
+  }
+
+  /** A record dropped before dedup: kept in the log only when the merge will write rejects. */
+  drop(entry: Record<string, unknown>): void {
+    if (this.opts.rejects) this.log.add({d: entry})
+  }
+
+  /** Stage in place of dedup: logs every record that reaches it and passes it on to the part. */
+  record(sourceIndex: (source: string) => number) {
+    const {h64, opts} = this
+    const log = (entry: LogEntry) => {
+      this.log.add(entry)
+      this.candidates++
+    }
+    return async function* (items: AsyncIterable<OutputItem>): AsyncGenerator<OutputItem> {
+      for await (const item of items) {
+        const h = h64(dedupKey(item.example))
+        const entry: LogEntry = {c: [Number(h >> 32n), Number(h & 0xffffffffn), sourceIndex(item.row.source), item.row.line]}
+        if (opts.dedup === 'near') entry.t = nearText(item.example, opts.nearFields)
+        if (opts.rejects) entry.r = item.row.record
+        log(entry)
+        yield item
+      }
+    }
+  }
+
+  async commit(meta: Omit<ShardMeta, 'lfdata_convert_shard' | 'shard' | 'candidates' | 'part'>, sha256: string): Promise<string> {
+    this.log.finish()
+    await commitAll([this.log.file])
+    const full: ShardMeta = {
+      lfdata_convert_shard: 1, shard: this.opts.shard, ...meta, candidates: this.candidates,
+      part: {path: this.partPath, bytes: (await stat(this.partPath)).size, sha256},
+    }
+    const path = join(this.opts.dir, WORK_DIR, `${partName(this.opts.shard)}.json`)
+    await writeFileAtomic(path, JSON.stringify(full) + '\n')
+    return path
+  }
+
+  abort(): void {
+    this.log.abort()
+  }
+}
+
+/** Flags that cannot be combined with --shard. */
+export function checkShardable(opts: {output: string; limit?: number}): void {
+  if (opts.limit !== undefined) throw new UsageError('--limit cannot be sharded (it counts records from the start of the whole input)')
+  if (opts.output === '-' || /\.(jsonl|json|arrow)$/i.test(opts.output)) {
+    throw new UsageError('with --shard, -o names a folder: each shard writes DIR/part-I-of-N.jsonl', {suggestion: 'lfdata convert INPUT... -o out/ --shard 0/4, then lfdata merge out/'})
+  }
+}

@@ -1,0 +1,48 @@
+import {existsSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+
+import {describe, expect, it} from 'vitest'
+
+import {lfdata} from '../e2e.js'
+import {tempDir} from '../io/helpers.js'
+
+describe('lfdata convert --jobs (spawned)', () => {
+  it('writes byte-identical output, rejects and counts with 1, 2 and 3 processes (exact and near dedup)', async () => {
+    const dir = tempDir()
+    const csv = join(dir, 'in.csv')
+    const rows = Array.from({length: 300}, (_, i) => [`问题 ${i % 70} about "topic"\nsecond line`, i % 11 === 0 ? '' : `answer ${i % 35}, with a comma`])
+    writeFileSync(csv, 'question,answer\n' + rows.map((r) => r.map((c) => `"${c.replace(/"/g, '""')}"`).join(',')).join('\n') + '\n')
+    for (const dedup of ['exact', 'near']) {
+      const outs = []
+      for (const jobs of [1, 2, 3]) {
+        const out = join(dir, `${dedup}-${jobs}.jsonl`)
+        const r = await lfdata(['convert', csv, '-o', out, '--dedup', dedup, '--jobs', String(jobs), '--rejects', `${out}.rej`, '--json'])
+        expect(r.code, r.stderr).toBe(0)
+        outs.push({out: readFileSync(out), rej: readFileSync(`${out}.rej`, 'utf8'), json: r.json, manifest: JSON.parse(readFileSync(`${out}.lfdata.json`, 'utf8')) as {output: {sha256: string}}})
+      }
+      for (const o of outs.slice(1)) {
+        expect(o.out.equals(outs[0]!.out)).toBe(true)
+        expect(o.rej).toBe(outs[0]!.rej)
+        expect({...o.json, seconds: 0, output: '', manifest: '', rejects: ''}).toEqual({...outs[0]!.json, seconds: 0, output: '', manifest: '', rejects: ''})
+        expect(o.manifest.output.sha256).toBe(outs[0]!.manifest.output.sha256)
+      }
+      expect(outs[0]!.json.dropped.duplicate ?? outs[0]!.json.dropped.near_duplicate).toBeGreaterThan(0)
+    }
+    expect(readdirSync(dir).filter((n) => n.startsWith('.lfdata-jobs'))).toEqual([]) // no temp folder left
+  })
+
+  it('reports a bad row from a worker as one line with exit 3 and leaves no output', async () => {
+    const dir = tempDir()
+    const csv = join(dir, 'bad.csv')
+    writeFileSync(join(dir, 'in.csv'), 'question,answer\n' + Array.from({length: 50}, (_, i) => `q${i},a${i}`).join('\n') + '\n')
+    writeFileSync(csv, 'q,a\n' + Array.from({length: 200}, (_, i) => `q${i},a${i}`).join('\n') + '\nq,a,extra,fields\n')
+    const r = await lfdata(['convert', csv, '-o', join(dir, 'o.jsonl'), '--jobs', '2', '--map', 'instruction=q', '--map', 'output=a'])
+    expect(r.code).toBe(3)
+    expect(r.stderr).toContain(`${csv}:202`)
+    expect(r.stderr).not.toContain('    at ')
+    const human = await lfdata(['convert', join(dir, 'in.csv'), '-o', join(dir, 'h.jsonl'), '--jobs', '2'])
+    expect(human.code, human.stderr).toBe(0)
+    expect(human.stderr.match(/mapping:/g)).toHaveLength(1) // printed once, not once per worker
+    expect(existsSync(join(dir, 'o.jsonl'))).toBe(false)
+  })
+})
