@@ -1,6 +1,6 @@
 import {Command, Flags} from '@oclif/core'
 
-import {describeError, envErrorFrom, LfdataError} from './errors.js'
+import {describeError, envErrorFrom, LfdataError, parserErrorFrom} from './errors.js'
 import {consoleReporter, type Reporter} from './reporter.js'
 
 /**
@@ -21,10 +21,10 @@ export abstract class BaseCommand extends Command {
   override catch(err: Error & {exitCode?: number}): Promise<unknown> {
     if (!this.jsonEnabled()) return Promise.reject(err)
     const debug = process.argv.includes('--debug') || process.env.LFDATA_DEBUG === '1'
-    const {exit, text} = describeError(err, debug)
+    const {exit, text} = describeError(err, debug, this.id)
     if (text) process.stderr.write(text + '\n')
     process.exitCode = exit
-    const known = err instanceof LfdataError ? err : envErrorFrom(err)
+    const known = err instanceof LfdataError ? err : envErrorFrom(err) ?? parserErrorFrom(err, this.id)
     const error = known ? known.toJSON() : {code: 'E_INTERNAL', exit, message: err.message}
     this.logJson({error})
     return Promise.resolve(undefined)

@@ -34,7 +34,9 @@ export async function runCli(argv: string[], root: string): Promise<void> {
     await run(args, root)
     await flush()
   } catch (error) {
-    const {exit, text} = describeError(error, debug)
+    // The command's id for the help hint: the first word, when it names no flag.
+    const command = args[0] && !args[0].startsWith('-') ? args[0] : undefined
+    const {exit, text} = describeError(error, debug, command)
     if (text) process.stderr.write(text + '\n')
     process.exitCode = exit
   }

@@ -167,21 +167,36 @@ export const isBrokenPipe = (err: unknown): boolean => (err as NodeJS.ErrnoExcep
 /** Exit status after a broken pipe: 128 + SIGPIPE, what a Unix tool killed by SIGPIPE reports, with no message. */
 export const BROKEN_PIPE_EXIT = 141
 
+/**
+ * oclif's parser message in one line: its framing lines ("The following error occurred:", "See more help
+ * with --help") dropped, the rest joined, and "flag output" written as the user types it ("--output").
+ */
+export function oneLineUsage(message: string): string {
+  const lines = message.split('\n').map((l) => l.trim()).filter((l) => l && !/^the following errors? occurred:?$/i.test(l) && !/^see more help with/i.test(l))
+  return lines.join('; ').replace(/\b(missing required flag) ([a-z][\w-]*)/gi, '$1 --$2')
+}
+
+/**
+ * oclif's own parser errors (unknown flag, missing argument, a value not among a flag's options) as our usage
+ * error (exit 2), pointing at the command's help; `command` is its id when known. Anything else: undefined.
+ */
+export function parserErrorFrom(err: unknown, command?: string): UsageError | undefined {
+  if (!(err instanceof Errors.CLIError) || err instanceof Errors.ExitError || err instanceof LfdataError) return undefined
+  return new UsageError(oneLineUsage(err.message), {suggestion: `${command ? `lfdata ${command} --help` : 'lfdata --help'} lists the flags, with examples`})
+}
+
 /** Turns anything thrown at the top level into a one-line message and an exit code. */
-export function describeError(err: unknown, debug: boolean): {exit: number; text: string} {
+export function describeError(err: unknown, debug: boolean, command?: string): {exit: number; text: string} {
   const stack = debug && err instanceof Error && err.stack ? `\n${err.stack}` : ''
   if (isBrokenPipe(err)) return {exit: BROKEN_PIPE_EXIT, text: ''}
-  err = envErrorFrom(err) ?? err
+  err = envErrorFrom(err) ?? parserErrorFrom(err, command) ?? err
   if (err instanceof LfdataError) {
     const hint = err.suggestion ? `\n  hint: ${err.suggestion}` : ''
     return {exit: err.exit, text: `Error: ${err.message}${hint}${stack}`}
   }
   const oclif = (err as {oclif?: {exit?: number}} | undefined)?.oclif
   if (err instanceof Errors.ExitError) return {exit: oclif?.exit ?? 0, text: ''}
-  if (err instanceof Errors.CLIError) {
-    // oclif's own parser errors (unknown flag, missing argument) are usage errors.
-    return {exit: oclif?.exit ?? ExitCode.usage, text: `Error: ${err.message}${stack}`}
-  }
+  if (err instanceof Errors.CLIError) return {exit: oclif?.exit ?? ExitCode.usage, text: `Error: ${err.message}${stack}`}
   const message = err instanceof Error ? err.message : String(err)
   return {
     exit: ExitCode.internal,

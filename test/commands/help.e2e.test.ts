@@ -49,6 +49,24 @@ describe('help and discovery (spawned)', () => {
     expect(flag.stderr).toContain('--json is not a flag of lfdata itself')
   })
 
+  it('a missing flag, a bad flag value or an unknown flag is one line naming the flag, a hint at the command\'s help, exit 2', async () => {
+    const cases = [
+      {args: ['convert', 'x.csv'], says: 'Error: Missing required flag --output', help: 'lfdata convert --help'},
+      {args: ['stats', 'x.jsonl'], says: 'Error: Missing required flag --tokenizer', help: 'lfdata stats --help'},
+      {args: ['convert', 'x.csv', '-o', 'y.jsonl', '--dedup', 'foo'], says: 'Error: Expected --dedup=foo to be one of: exact, near, none', help: 'lfdata convert --help'},
+      {args: ['convert', 'x.csv', '-o', 'y.jsonl', '--bogus'], says: 'Error: Nonexistent flag: --bogus', help: 'lfdata convert --help'},
+    ]
+    for (const c of cases) {
+      const r = await lfdata(c.args)
+      expect(r.code, c.args.join(' ')).toBe(2)
+      expect(r.stderr.trimEnd().split('\n'), c.args.join(' ')).toEqual([c.says, `  hint: ${c.help} lists the flags, with examples`])
+    }
+    // --json: the same error as the error object on stdout, a usage error rather than an internal one.
+    const json = await lfdata(['stats', 'x.jsonl', '--json'])
+    expect(json.code).toBe(2)
+    expect(json.json).toEqual({error: {code: 'E_USAGE', exit: 2, message: 'Missing required flag --tokenizer', suggestion: 'lfdata stats --help lists the flags, with examples'}})
+  })
+
   it('autocomplete builds its scripts offline into the cache folder, listing lfdata\'s commands and flags', async () => {
     const cache = tempDir()
     // LFDATA_CACHE_DIR (set for every test run) is oclif's cache folder too; unset, XDG_CACHE_HOME/lfdata is.
