@@ -1,4 +1,6 @@
-import {Errors} from '@oclif/core'
+// The errors entry point alone: the whole of @oclif/core costs ~0.1 s of start-up, paid again by every
+// convert --jobs worker process, which needs only these two classes.
+import {CLIError, ExitError} from '@oclif/core/errors'
 
 /** Fixed, documented exit codes (README "Exit codes"). */
 export const ExitCode = {
@@ -75,7 +77,7 @@ export function formatLocation(loc: Location | undefined): string {
  * Every error lfdata raises on purpose. The message reads "what went wrong — where", the suggestion says how
  * to fix it, `code` is stable (tests and --json consumers match on it), `exit` is one of ExitCode.
  */
-export class LfdataError extends Errors.CLIError {
+export class LfdataError extends CLIError {
   override readonly code: string
   readonly exit: ExitCode
   readonly suggestion?: string
@@ -181,7 +183,7 @@ export function oneLineUsage(message: string): string {
  * error (exit 2), pointing at the command's help; `command` is its id when known. Anything else: undefined.
  */
 export function parserErrorFrom(err: unknown, command?: string): UsageError | undefined {
-  if (!(err instanceof Errors.CLIError) || err instanceof Errors.ExitError || err instanceof LfdataError) return undefined
+  if (!(err instanceof CLIError) || err instanceof ExitError || err instanceof LfdataError) return undefined
   return new UsageError(oneLineUsage(err.message), {suggestion: `${command ? `lfdata ${command} --help` : 'lfdata --help'} lists the flags, with examples`})
 }
 
@@ -195,8 +197,8 @@ export function describeError(err: unknown, debug: boolean, command?: string): {
     return {exit: err.exit, text: `Error: ${err.message}${hint}${stack}`}
   }
   const oclif = (err as {oclif?: {exit?: number}} | undefined)?.oclif
-  if (err instanceof Errors.ExitError) return {exit: oclif?.exit ?? 0, text: ''}
-  if (err instanceof Errors.CLIError) return {exit: oclif?.exit ?? ExitCode.usage, text: `Error: ${err.message}${stack}`}
+  if (err instanceof ExitError) return {exit: oclif?.exit ?? 0, text: ''}
+  if (err instanceof CLIError) return {exit: oclif?.exit ?? ExitCode.usage, text: `Error: ${err.message}${stack}`}
   const message = err instanceof Error ? err.message : String(err)
   return {
     exit: ExitCode.internal,
