@@ -8,6 +8,7 @@ import {UsageError} from '../errors.js'
 import {commitAll, writeFileAtomic} from '../io/atomic.js'
 import {RejectsWriter} from '../io/rejects.js'
 import {dedupKey} from '../transforms/exact-dedup.js'
+import {FingerprintSet} from '../transforms/fingerprint-set.js'
 import type {NearField} from '../transforms/example.js'
 import {nearText} from '../transforms/near-dedup-stage.js'
 import type {OutputItem} from '../transforms/to-output.js'
@@ -17,9 +18,14 @@ import {partName, type ShardSpec} from './spec.js'
 /** Where a sharded convert keeps what `lfdata merge` needs; removed by the merge, so LF sees only the parts. */
 export const WORK_DIR = '.lfdata-shard'
 
-/** One line of a shard's log, in input order: a record that reached dedup (`c`) or one dropped before (`d`). */
+/**
+ * One line of a shard's log, in input order: a record that reached dedup (`c`) or one dropped before (`d`).
+ * `x: 1` marks an exact duplicate of an earlier record of the same shard: its first occurrence comes before it
+ * in the global order too, so one process drops it whatever the other shards hold, and it is left out of the
+ * part (the merge still decides its reject, whose first occurrence may lie in an earlier shard).
+ */
 export type LogEntry =
-  | {c: [hi: number, lo: number, source: number, line: number]; t?: string; r?: Record<string, unknown>}
+  | {c: [hi: number, lo: number, source: number, line: number]; x?: 1; t?: string; r?: Record<string, unknown>}
   | {d: Record<string, unknown>}
 
 /** What a shard tells the merge besides its log: identical in every shard of one run except the counts. */
@@ -77,9 +83,13 @@ export class ShardRun {
     if (this.opts.rejects) this.log.add({d: entry})
   }
 
-  /** Stage in place of dedup: logs every record that reaches it and passes it on to the part. */
+  /**
+   * Stage in place of dedup: logs every record that reaches it and passes it on to the part, except exact
+   * duplicates within the shard (with any dedup), which never change the merge's answer and so need no copying.
+   */
   record(sourceIndex: (source: string) => number) {
     const {h64, opts} = this
+    const local = opts.dedup === 'none' ? undefined : new FingerprintSet()
     const log = (entry: LogEntry) => {
       this.log.add(entry)
       this.candidates++
@@ -87,11 +97,15 @@ export class ShardRun {
     return async function* (items: AsyncIterable<OutputItem>): AsyncGenerator<OutputItem> {
       for await (const item of items) {
         const h = h64(dedupKey(item.example))
-        const entry: LogEntry = {c: [Number(h >> 32n), Number(h & 0xffffffffn), sourceIndex(item.row.source), item.row.line]}
-        if (opts.dedup === 'near') entry.t = nearText(item.example, opts.nearFields)
+        const [hi, lo, source] = [Number(h >> 32n), Number(h & 0xffffffffn), sourceIndex(item.row.source)]
+        const entry: LogEntry = {c: [hi, lo, source, item.row.line]}
+        const repeated = local?.addOrGet(hi, lo, source, item.row.line) !== undefined
+        if (repeated) entry.x = 1
+        // A near text only for what the near stage will see: exact duplicates never reach it.
+        else if (opts.dedup === 'near') entry.t = nearText(item.example, opts.nearFields)
         if (opts.rejects) entry.r = item.row.record
         log(entry)
-        yield item
+        if (!repeated) yield item
       }
     }
   }

@@ -1,4 +1,4 @@
-import {existsSync, readdirSync, readFileSync} from 'node:fs'
+import {existsSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
 import {join, resolve} from 'node:path'
 
 import {describe, expect, it} from 'vitest'
@@ -38,6 +38,44 @@ describe('lfdata convert --shard / merge (spawned)', () => {
     const folder = await lfdata(['stats', out, '--tokenizer', 'qwen', '--json'])
     const file = await lfdata(['stats', join(dir, 'one.jsonl'), '--tokenizer', 'qwen', '--json'])
     expect(folder.json.lengths).toEqual(file.json.lengths)
+  })
+
+  it('a shard leaves its own duplicates out of its part; the merge rewrites only parts that lose a record, and refuses an edited part', async () => {
+    const dir = tempDir()
+    const jsonl = (name: string, rows: string[]) => {
+      writeFileSync(join(dir, name), rows.map((r) => JSON.stringify({instruction: r, output: r.toLowerCase()}) + '\n').join(''))
+      return join(dir, name)
+    }
+    // One file a shard: A repeats inside shard 0, C inside shard 1, and shard 2 repeats shard 0's B.
+    const inputs = [jsonl('a.jsonl', ['A', 'B', 'A']), jsonl('b.jsonl', ['C', 'C', 'D']), jsonl('c.jsonl', ['B', 'E'])]
+    const one = await lfdata(['convert', ...inputs, '-o', join(dir, 'one.jsonl'), '--rejects', join(dir, 'one.rej.jsonl'), '--json'])
+    expect(one.code, one.stderr).toBe(0)
+    const shardInto = async (out: string) => {
+      for (let i = 0; i < 3; i++) expect((await lfdata(['convert', ...inputs, '-o', out, '--rejects', join(dir, 'sh.rej.jsonl'), '--shard', `${i}/3`])).code).toBe(0)
+    }
+    const names = (out: string, i: number) => readFileSync(join(out, `part-${i}-of-3.jsonl`), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as {instruction: string}).instruction)
+    const out = join(dir, 'out')
+    await shardInto(out)
+    expect([0, 1, 2].map((i) => names(out, i))).toEqual([['A', 'B'], ['C', 'D'], ['B', 'E']])
+    const untouched = statSync(join(out, 'part-1-of-3.jsonl')).ino
+    const merged = await lfdata(['merge', out, '--json'])
+    expect(merged.code, merged.stderr).toBe(0)
+    expect([0, 1, 2].map((i) => names(out, i))).toEqual([['A', 'B'], ['C', 'D'], ['E']])
+    expect(statSync(join(out, 'part-1-of-3.jsonl')).ino).toBe(untouched) // lost nothing: not copied
+    expect(merged.json).toMatchObject({records_out: one.json.records_out, dropped: one.json.dropped, sha256: one.json.sha256})
+    expect(readFileSync(join(dir, 'sh.rej.jsonl'), 'utf8')).toBe(readFileSync(join(dir, 'one.rej.jsonl'), 'utf8'))
+
+    // A part changed after its shard wrote it: exit 3 naming it, and nothing committed (shard 2 still has B).
+    const edited = join(dir, 'edited')
+    await shardInto(edited)
+    const part1 = join(edited, 'part-1-of-3.jsonl')
+    writeFileSync(part1, readFileSync(part1, 'utf8').replace('"D"', '"X"'))
+    const r = await lfdata(['merge', edited])
+    expect(r.code).toBe(3)
+    expect(r.stderr).toContain(`part is not the one its shard wrote (edited, or a merge was interrupted while renaming) — ${part1}`)
+    expect(r.stderr).toContain('--shard 1/3')
+    expect(names(edited, 2)).toEqual(['B', 'E'])
+    expect(existsSync(`${edited}.lfdata.json`)).toBe(false)
   })
 
   it('refuses a merge with a shard missing, and --shard with a file output', async () => {
