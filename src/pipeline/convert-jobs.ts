@@ -4,7 +4,7 @@ import {basename, dirname, join} from 'node:path'
 
 import {LfdataError, type ExitCode} from '../errors.js'
 import type {ConvertOptions, ConvertResult} from './convert-types.js'
-import type {Reporter} from '../reporter.js'
+import type {Progress, Reporter} from '../reporter.js'
 
 /** How many processes a convert uses: --jobs when the shard machinery can split the input, else one. */
 export function jobsFor(opts: ConvertOptions, files: string[], totalBytes: number | undefined): number {
@@ -35,15 +35,37 @@ function runChild(opts: ConvertOptions): Promise<ChildReply> {
 }
 
 /**
- * convert --jobs N: the sharded run inside one machine. N child processes each convert shard i/N of the
- * inputs into a temp folder beside the output (each reads its own byte range), then this process replays
- * dedup over their logs in input order and writes the one output file — byte-identical to --jobs 1.
+ * Shard 0 converted in this process, so it works while its children do (one process start-up fewer). Its
+ * progress, times N, is the run's: the shards are equal byte ranges read at the same pace.
  */
-export async function convertWithJobs(opts: ConvertOptions, jobs: number, reporter: Reporter): Promise<ConvertResult> {
+async function runHere(opts: ConvertOptions, convertShard: ConvertShard, jobs: number, reporter: Reporter): Promise<ChildReply> {
+  const infos: string[] = []
+  const warnings: string[] = []
+  const progress = (p: Progress) => reporter.progress({...p, done: p.done * jobs, bytesDone: p.bytesDone === undefined ? undefined : Math.min(p.bytesDone * jobs, p.bytesTotal ?? Infinity)})
+  try {
+    const result = await convertShard(opts, {warn: (m) => warnings.push(m), info: (m) => infos.push(m), progress, finish() {}})
+    return {result, infos, warnings}
+  } catch (error) {
+    if (error instanceof LfdataError) return {error: {code: error.code, exit: error.exit, message: error.message, suggestion: error.suggestion}}
+    throw error
+  }
+}
+
+/** convert() itself, passed in by its caller (convert.ts imports this module, not the other way round). */
+export type ConvertShard = (opts: ConvertOptions, reporter: Reporter) => Promise<ConvertResult>
+
+/**
+ * convert --jobs N: the sharded run inside one machine. This process converts shard 0 and N-1 child
+ * processes the others, each into a temp folder beside the output (each reads its own byte range); then this
+ * process replays dedup over their logs in input order and writes the one output file — byte-identical to
+ * --jobs 1.
+ */
+export async function convertWithJobs(opts: ConvertOptions, jobs: number, reporter: Reporter, convertShard: ConvertShard): Promise<ConvertResult> {
   const started = Date.now()
   const dir = await mkdtemp(join(dirname(opts.output), `.lfdata-jobs-${basename(opts.output)}-`))
   try {
-    const replies = await Promise.all(Array.from({length: jobs}, (_, index) => runChild({...opts, output: dir, shard: {index, count: jobs}, jobs: 1})))
+    const shard = (index: number): ConvertOptions => ({...opts, output: dir, shard: {index, count: jobs}, jobs: 1})
+    const replies = await Promise.all(Array.from({length: jobs}, (_, index) => (index === 0 ? runHere(shard(0), convertShard, jobs, reporter) : runChild(shard(index)))))
     const failed = replies.find((r) => r.error)?.error
     if (failed) throw new LfdataError(failed.code, failed.exit as ExitCode, failed.message, {suggestion: failed.suggestion})
     for (const m of replies[0]!.infos ?? []) reporter.info(m)

@@ -40,6 +40,14 @@ describe('lfdata convert --jobs (spawned)', () => {
     expect(r.code).toBe(3)
     expect(r.stderr).toContain(`${csv}:202`)
     expect(r.stderr).not.toContain('    at ')
+    // The same in shard 0, which this process converts itself while the workers run.
+    const early = join(dir, 'early.csv')
+    writeFileSync(early, 'q,a\nq0,a0\nq,a,extra,fields\n' + Array.from({length: 200}, (_, i) => `q${i},a${i}`).join('\n') + '\n')
+    const r0 = await lfdata(['convert', early, '-o', join(dir, 'o.jsonl'), '--jobs', '2', '--map', 'instruction=q', '--map', 'output=a'])
+    expect(r0.code).toBe(3)
+    expect(r0.stderr).toContain(`${early}:3`)
+    expect(r0.stderr.trimEnd().split('\n')).toHaveLength(2) // the error and its hint
+    expect(readdirSync(dir).filter((n) => n.startsWith('.lfdata'))).toEqual([])
     const human = await lfdata(['convert', join(dir, 'in.csv'), '-o', join(dir, 'h.jsonl'), '--jobs', '2'])
     expect(human.code, human.stderr).toBe(0)
     expect(human.stderr.match(/mapping:/g)).toHaveLength(1) // printed once, not once per worker
