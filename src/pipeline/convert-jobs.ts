@@ -12,7 +12,7 @@ export function jobsFor(opts: ConvertOptions, files: string[], totalBytes: numbe
   const splits = files.length > 1 || /\.(csv|tsv|tab|jsonl|ndjson)$/i.test(files[0] ?? '')
   const shardable = splits && opts.shard === undefined && opts.limit === undefined && totalBytes !== undefined && /\.jsonl$/i.test(opts.output) && !files.includes('-')
   if (!shardable) return 1
-  // Default one process: measured on 2 shared cores, --jobs 2 was slower than --jobs 1 (README, Performance).
+  // Default one process: measured on 2 shared cores, --jobs 2 only matches --jobs 1 (README, Performance).
   return opts.jobs ?? 1
 }
 
