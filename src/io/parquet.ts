@@ -1,7 +1,7 @@
 import {open, type FileHandle} from 'node:fs/promises'
 import {brotliDecompressSync, gunzipSync} from 'node:zlib'
 
-import {parquetMetadataAsync, parquetSchema, type AsyncBuffer, type Compressors, type FileMetaData, type ParquetParsers} from 'hyparquet'
+import {parquetMetadataAsync, parquetSchema, type AsyncBuffer, type Compressors, type FileMetaData, type ParquetParsers, type RowGroup} from 'hyparquet'
 import {compressors} from 'hyparquet-compressors'
 
 import {InputError} from '../errors.js'
@@ -9,7 +9,7 @@ import {floorDiv, isoDate, isoTimestamp} from './iso-time.js'
 import {ColumnError, rowGroupRows} from './parquet-pages.js'
 import {toPlain} from './plain.js'
 import {newRecord} from './record.js'
-import type {ReadOptions, Row} from './types.js'
+import type {ByteWindow, ReadOptions, Row} from './types.js'
 
 /** hyparquet-compressors' codecs, with Node's native zlib where it has one (several times faster than JS). */
 const CODECS: Compressors = {
@@ -42,6 +42,10 @@ export async function* readParquet(path: string, opts: ReadOptions = {}, tuning:
     let line = 0
     for (const [g, group] of metadata.row_groups.entries()) {
       const first = line + 1
+      if (opts.rowGroups && !inWindow(group, opts.rowGroups)) {
+        line += Number(group.num_rows) // another shard's row group: its rows keep their numbers
+        continue
+      }
       try {
         for await (const columns of rowGroupRows(file, schema, group, pages)) {
           const count = columns[0]?.length ?? 0
@@ -60,6 +64,13 @@ export async function* readParquet(path: string, opts: ReadOptions = {}, tuning:
   } finally {
     await file.close()
   }
+}
+
+/** Whether a row group's first byte (the lowest page offset of its column chunks) lies in the window. */
+function inWindow(group: RowGroup, window: ByteWindow): boolean {
+  const starts = group.columns.map((c) => Number(c.meta_data?.dictionary_page_offset ?? c.meta_data?.data_page_offset ?? c.file_offset))
+  const start = Math.min(...starts)
+  return start >= window.start && start < window.end
 }
 
 async function readMetadata(file: FileHandle, path: string): Promise<FileMetaData> {

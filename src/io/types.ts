@@ -43,6 +43,18 @@ export interface ReadOptions {
   onError?: (error: InputError, text: string) => void
   /** JSONL/CSV/TSV only: read just the records in this byte range (a shard, src/shard/plan.ts). */
   range?: ByteRange
+  /** Parquet only: read just the row groups that start in this byte window (a shard, src/shard/plan.ts). */
+  rowGroups?: ByteWindow
+}
+
+/**
+ * Bytes [start, end) of a Parquet file: a row group belongs to the window holding its first byte (its first
+ * column chunk's first page), so windows that tile the file split its row groups without overlap. Rows keep
+ * their numbers in the whole file.
+ */
+export interface ByteWindow {
+  start: number
+  end: number
 }
 
 /**

@@ -1,6 +1,7 @@
 import {InputError, UsageError} from '../errors.js'
 import {readRows, scanKeys} from '../io/read.js'
-import type {ByteRange, ReadOptions, Row} from '../io/types.js'
+import type {ReadOptions, Row} from '../io/types.js'
+import type {Slice} from '../shard/plan.js'
 import {resolveMapping, type Field, type Mapping} from '../transforms/mapping.js'
 
 /** Records of stdin read ahead to learn its columns (stdin cannot be scanned twice). */
@@ -15,7 +16,7 @@ export interface InputPlan {
   /** Distinct mappings with the inputs that use them, for the summary. */
   groups: {mapping: Mapping; sources: string[]}[]
   /** Every row of every input, in order; or only the given byte ranges (a shard's slices). */
-  rows(slices?: {file: string; range?: ByteRange}[]): AsyncGenerator<Row>
+  rows(slices?: Slice[]): AsyncGenerator<Row>
 }
 
 export interface Prefetched {
@@ -101,10 +102,10 @@ export async function planInputs(files: string[], readOpts: ReadOptions, explici
     mapping: widened,
     mappingOf: (source) => mappings.get(source) ?? first,
     groups,
-    async *rows(slices?: {file: string; range?: ByteRange}[]) {
+    async *rows(slices?: Slice[]) {
       // A shard reads only its byte ranges, with the mapping planned from the whole inputs (same in every shard).
       if (slices) {
-        for (const {file, range} of slices) yield* readRows(file, {...readOpts, range})
+        for (const {file, range, rowGroups} of slices) yield* readRows(file, {...readOpts, range, rowGroups})
         return
       }
       // One generator per file, not one more wrapped around each: every layer costs a promise per record.

@@ -5,16 +5,17 @@ import {inputSize, readBytes} from '../io/bytes.js'
 import {sniffDelimiter} from '../io/csv.js'
 import {decodeText} from '../io/decode.js'
 import {detectFormat} from '../io/read.js'
-import type {ByteRange, InputFormat} from '../io/types.js'
+import type {ByteRange, ByteWindow, InputFormat} from '../io/types.js'
 import {BoundaryScanner} from './boundaries.js'
 import type {ShardSpec} from './spec.js'
 
-/** What one shard reads: a whole file, or the records of a file that start inside `range`. */
+/** What one shard reads: a whole file, the records of a file that start inside `range`, or a Parquet file's `rowGroups`. */
 export interface Slice {
   /** Position of the file in the input list. */
   index: number
   file: string
   range?: ByteRange
+  rowGroups?: ByteWindow
 }
 
 export interface PlanOptions {
@@ -32,8 +33,9 @@ interface Splittable {
  * The unit of sharding. The inputs, in order, are laid end to end as one byte space of T bytes; shard I of N
  * owns the window [⌊I·T/N⌋, ⌊(I+1)·T/N⌋) (the last shard also owns T). A record of a splittable file —
  * uncompressed UTF-8 JSON Lines, CSV or TSV with "\n" line ends — belongs to the shard whose window holds
- * its first byte; any other file (gzip, Parquet, Arrow, JSON arrays, text, other encodings) belongs whole to
- * the shard whose window holds the file's first byte. So shards are contiguous, disjoint, cover every
+ * its first byte; so does a Parquet row group (the reader picks them by their first byte); any other file
+ * (gzip, Arrow, JSON arrays, text, other encodings) belongs whole to the shard whose window holds the file's
+ * first byte. So shards are contiguous, disjoint, cover every
  * record, and depend only on the file list and sizes.
  */
 export async function shardSlices(files: string[], shard: ShardSpec, opts: PlanOptions): Promise<Slice[]> {
@@ -56,7 +58,9 @@ export async function shardSlices(files: string[], shard: ShardSpec, opts: PlanO
     if (start >= to || (offset <= from && !(size === 0 && start >= from))) continue
     const split = size > 0 ? await splittable(file, opts) : undefined
     if (!split) {
-      if (start >= from) out.push({index: i, file})
+      // A Parquet file cut by the window: its row groups are split by where each starts (the reader decides).
+      if (!(start >= from && offset <= to) && (await isParquet(file, opts))) out.push({index: i, file, rowGroups: {start: Math.max(0, from - start), end: Math.min(size, to - start)}})
+      else if (start >= from) out.push({index: i, file})
       continue
     }
     const range = await recordRange(file, size, split, Math.max(0, from - start), Math.min(size, to - start))
@@ -85,6 +89,12 @@ async function splittable(file: string, opts: PlanOptions): Promise<Splittable |
   const delimiter = opts.delimiter ?? (format === 'tsv' ? '\t' : sniffDelimiter(text))
   if (delimiter.length !== 1 || delimiter.charCodeAt(0) > 0x7f || delimiter === '"') return undefined
   return {format: 'csv', delimiter}
+}
+
+/** A plain Parquet file (by name or --format, and its magic bytes). */
+async function isParquet(file: string, opts: PlanOptions): Promise<boolean> {
+  if ((opts.format ?? detectFormat(file)) !== 'parquet') return false
+  return (await firstChunk(file)).subarray(0, 4).toString('latin1') === 'PAR1'
 }
 
 async function firstChunk(file: string): Promise<Buffer> {

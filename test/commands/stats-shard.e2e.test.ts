@@ -1,6 +1,7 @@
 import {writeFileSync} from 'node:fs'
 import {join, resolve} from 'node:path'
 
+import {DuckDBInstance} from '@duckdb/node-api'
 import {describe, expect, it} from 'vitest'
 
 import {lfdata} from '../e2e.js'
@@ -30,6 +31,30 @@ describe('lfdata stats --shard / stats merge (spawned)', () => {
     const one = await lfdata(['stats', QA, '--tokenizer', 'qwen', '--json'])
     expect(one.code, one.stderr).toBe(0)
     for (let n = 1; n <= 4; n++) expect(withoutTime(await sharded([QA, '--tokenizer', 'qwen'], n, dir))).toEqual(withoutTime(one.json))
+  })
+
+  it('splits a Parquet file by row groups: stats and convert shards give the single run, and each shard reads some', async () => {
+    const dir = tempDir()
+    const pq = join(dir, 'qa.parquet')
+    const db = await (await DuckDBInstance.create(':memory:')).connect()
+    await db.run(`COPY (SELECT '问题 ' || (i % 1500) || repeat(' why', i % 25) AS instruction, 'answer ' || (i % 1700) AS output FROM range(5000) t(i)) TO '${pq}' (FORMAT parquet, ROW_GROUP_SIZE 2048)`)
+    const one = await lfdata(['stats', pq, '--tokenizer', 'qwen', '--json'])
+    expect(one.code, one.stderr).toBe(0)
+    expect(withoutTime(await sharded([pq, '--tokenizer', 'qwen'], 3, dir))).toEqual(withoutTime(one.json))
+    // convert: 3 shards + merge = one process, with duplicates across row groups (i % 1500 repeats).
+    const single = await lfdata(['convert', pq, '-o', join(dir, 'one.jsonl'), '--json'])
+    expect(single.code, single.stderr).toBe(0)
+    const out = join(dir, 'out')
+    const read: number[] = []
+    for (let i = 0; i < 3; i++) {
+      const r = await lfdata(['convert', pq, '-o', out, '--shard', `${i}/3`, '--json'])
+      expect(r.code, r.stderr).toBe(0)
+      read.push(r.json.records_in)
+    }
+    expect(read.every((n) => n > 0) && read.reduce((a, b) => a + b) === 5000).toBe(true)
+    const merged = await lfdata(['merge', out, '--json'])
+    expect(merged.code, merged.stderr).toBe(0)
+    expect(merged.json).toMatchObject({records_in: 5000, records_out: single.json.records_out, dropped: single.json.dropped, sha256: single.json.sha256})
   })
 
   it('is exact on chats with LF drops and another percentile, and refuses partials that do not make one run', async () => {

@@ -1,6 +1,7 @@
 import {writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
+import {DuckDBInstance} from '@duckdb/node-api'
 import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 
@@ -15,7 +16,7 @@ async function shardedRows(files: string[], n: number) {
   const out = []
   for (let i = 0; i < n; i++) {
     for (const slice of await shardSlices(files, {index: i, count: n}, {})) {
-      out.push(...(await collect(readRows(slice.file, slice.range ? {range: slice.range} : {}))))
+      out.push(...(await collect(readRows(slice.file, {range: slice.range, rowGroups: slice.rowGroups}))))
     }
   }
   return out
@@ -52,5 +53,25 @@ describe('shard plan', () => {
     let owners = 0
     for (let i = 0; i < 8; i++) owners += (await shardSlices([a, b], {index: i, count: 8}, {})).filter((s) => s.file === b).length
     expect(owners).toBe(1)
+  })
+
+  it('splits a Parquet file by row groups, each read by exactly one shard, rows keeping their numbers', async () => {
+    const dir = tempDir()
+    const pq = join(dir, 'chats.parquet')
+    const db = await (await DuckDBInstance.create(':memory:')).connect()
+    // 3 row groups of up to 2048 rows (DuckDB's ROW_GROUP_SIZE), zstd, text long enough to give groups bytes.
+    await db.run(`COPY (SELECT i AS id, '问题 ' || i || repeat(' words', i % 40) AS q, 'answer ' || i AS a FROM range(5000) t(i)) TO '${pq}' (FORMAT parquet, ROW_GROUP_SIZE 2048, COMPRESSION zstd)`)
+    const tail = join(dir, 'tail.jsonl')
+    writeFileSync(tail, Array.from({length: 30}, (_, i) => JSON.stringify({id: i, q: 'tail', a: String(i)})).join('\n') + '\n')
+    const one = [...(await collect(readRows(pq))), ...(await collect(readRows(tail)))]
+    expect(one[4999]!.line).toBe(5000)
+    for (let n = 1; n <= 8; n++) expect(await shardedRows([pq, tail], n)).toEqual(one)
+    // With 3 shards over the Parquet file alone, each of its 3 row groups goes to its own shard.
+    const counts = []
+    for (let i = 0; i < 3; i++) {
+      const slices = await shardSlices([pq], {index: i, count: 3}, {})
+      counts.push((await Promise.all(slices.map((sl) => collect(readRows(sl.file, {rowGroups: sl.rowGroups}))))).flat().length)
+    }
+    expect(counts).toEqual([2048, 2048, 904])
   })
 })
