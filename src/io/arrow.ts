@@ -1,6 +1,6 @@
 import {open, type FileHandle} from 'node:fs/promises'
 
-import {CompressionType, DataType, RecordBatchReader, TimeUnit, compressionRegistry, type Vector} from 'apache-arrow'
+import {CompressionType, DataType, Message, MessageHeader, RecordBatchReader, TimeUnit, compressionRegistry, type Vector} from 'apache-arrow'
 
 import {decompressZstd} from 'hyparquet-compressors'
 
@@ -9,7 +9,7 @@ import {floorDiv, isoDate, isoTimestamp} from './iso-time.js'
 import {decodeLz4Frame} from './lz4-frame.js'
 import {toPlain} from './plain.js'
 import {newRecord} from './record.js'
-import type {ReadOptions, Row} from './types.js'
+import type {ByteWindow, ReadOptions, Row} from './types.js'
 
 /**
  * Arrow IPC, stream or file format (.arrow/.feather v2, and the shards `datasets.save_to_disk` writes), one
@@ -22,12 +22,18 @@ export async function* readArrow(path: string, opts: ReadOptions = {}): AsyncGen
   let batchNo = 0
   try {
     await checkMagic(handle, path)
+    // A shard's record batches: the others are passed over without building their rows, and reading stops
+    // after its last one.
+    const own = opts.blocks ? await batchesInWindow(handle, opts.blocks) : undefined
+    line = own?.rowsBefore ?? 0
     const reader = await RecordBatchReader.from(counting(handle, opts.onBytes))
     const batches = reader[Symbol.asyncIterator]()
     for (;;) {
       batchNo++
+      if (own && batchNo > own.end) break
       const next = await batches.next()
       if (next.done) break
+      if (own && batchNo <= own.first) continue
       const batch = next.value
       const columns = batch.schema.fields.map((field, c) => {
         const vector = batch.getChildAt(c)
@@ -56,6 +62,40 @@ export async function* readArrow(path: string, opts: ReadOptions = {}): AsyncGen
   } finally {
     await handle.close().catch(() => undefined)
   }
+}
+
+/**
+ * The record batches whose message starts in `window` — batches first+1 … end, counted from 1 — with the
+ * rows before them — from the messages' headers alone: each header gives its body's length, so the walk reads
+ * a few hundred bytes a batch and skips the bodies. The file format's messages start after its 8-byte magic.
+ */
+async function batchesInWindow(handle: FileHandle, window: ByteWindow): Promise<{first: number; end: number; rowsBefore: number}> {
+  const {size} = await handle.stat()
+  const prefix = Buffer.alloc(8)
+  await handle.read(prefix, 0, 8, 0)
+  let pos = prefix.subarray(0, 6).toString('latin1') === 'ARROW1' ? 8 : 0
+  let batch = 0
+  let rows = 0
+  let first: number | undefined
+  let rowsBefore = 0
+  while (pos + 4 <= size && pos < window.end) {
+    await handle.read(prefix, 0, 8, pos)
+    // A message: 0xFFFFFFFF, its header's length, the header, the body (pre-0.15 streams omit the marker).
+    const marked = prefix.readUInt32LE(0) === 0xffffffff
+    const length = marked ? prefix.readInt32LE(4) : prefix.readInt32LE(0)
+    if (length <= 0) break // end of stream
+    const start = pos + (marked ? 8 : 4)
+    const header = Buffer.alloc(length)
+    await handle.read(header, 0, length, start)
+    const message = Message.decode(header)
+    if (message.headerType === MessageHeader.RecordBatch) {
+      if (first === undefined && pos >= window.start) [first, rowsBefore] = [batch, rows]
+      batch++
+      rows += Number((message.header() as {length: number | bigint}).length)
+    }
+    pos = start + length + Number(message.bodyLength)
+  }
+  return {first: first ?? batch, end: batch, rowsBefore: first === undefined ? rows : rowsBefore}
 }
 
 /** Tells the formats apache-arrow cannot read (or that are not Arrow at all) apart up front. */

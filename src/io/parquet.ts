@@ -42,7 +42,7 @@ export async function* readParquet(path: string, opts: ReadOptions = {}, tuning:
     let line = 0
     for (const [g, group] of metadata.row_groups.entries()) {
       const first = line + 1
-      if (opts.rowGroups && !inWindow(group, opts.rowGroups)) {
+      if (opts.blocks && !inWindow(group, opts.blocks)) {
         line += Number(group.num_rows) // another shard's row group: its rows keep their numbers
         continue
       }

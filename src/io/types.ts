@@ -43,14 +43,14 @@ export interface ReadOptions {
   onError?: (error: InputError, text: string) => void
   /** JSONL/CSV/TSV only: read just the records in this byte range (a shard, src/shard/plan.ts). */
   range?: ByteRange
-  /** Parquet only: read just the row groups that start in this byte window (a shard, src/shard/plan.ts). */
-  rowGroups?: ByteWindow
+  /** Parquet and Arrow only: read just the row groups / record batches that start in this byte window (a shard, src/shard/plan.ts). */
+  blocks?: ByteWindow
 }
 
 /**
- * Bytes [start, end) of a Parquet file: a row group belongs to the window holding its first byte (its first
- * column chunk's first page), so windows that tile the file split its row groups without overlap. Rows keep
- * their numbers in the whole file.
+ * Bytes [start, end) of a Parquet or Arrow IPC file: a block (a Parquet row group, an Arrow record batch)
+ * belongs to the window holding its first byte, so windows that tile the file split its blocks without
+ * overlap. Rows keep their numbers in the whole file.
  */
 export interface ByteWindow {
   start: number

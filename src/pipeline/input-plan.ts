@@ -105,7 +105,7 @@ export async function planInputs(files: string[], readOpts: ReadOptions, explici
     async *rows(slices?: Slice[]) {
       // A shard reads only its byte ranges, with the mapping planned from the whole inputs (same in every shard).
       if (slices) {
-        for (const {file, range, rowGroups} of slices) yield* readRows(file, {...readOpts, range, rowGroups})
+        for (const {file, range, blocks} of slices) yield* readRows(file, {...readOpts, range, blocks})
         return
       }
       // One generator per file, not one more wrapped around each: every layer costs a promise per record.

@@ -344,12 +344,12 @@ export async function measureStats(opts: StatsOptions, reporter: Reporter): Prom
         let batch: (AlignedExample | null)[] = []
         let where: Where[] = []
         let seen: Row[] = []
-        for (const {file, range, rowGroups} of source.slices ?? source.files.map((file): Partial<Slice> & {file: string} => ({file}))) {
+        for (const {file, range, blocks} of source.slices ?? source.files.map((file): Partial<Slice> & {file: string} => ({file}))) {
           // Without an entry or manifest, each file is sniffed from its first record and all of its keys.
           if (!source.attr) attr = undefined
           // --on-error skip: a line that does not parse is counted as dropped (parse_error), not measured.
           const onError = opts.onError === 'skip' ? () => void (drops.parse_error = (drops.parse_error ?? 0) + 1) : undefined
-          for await (const row of sniffedRows(file, source.attr === undefined, {onError, onBytes: (b) => (bytesDone += b), ...(range ? {range} : {}), ...(rowGroups ? {rowGroups} : {})})) {
+          for await (const row of sniffedRows(file, source.attr === undefined, {onError, onBytes: (b) => (bytesDone += b), ...(range ? {range} : {}), ...(blocks ? {blocks} : {})})) {
             if (attr === undefined) {
               attr = resolveDatasetAttr(source.name, sniffEntry(file, row.record, row.keys))
               stage = opts.stage ?? datasetStage(attr)

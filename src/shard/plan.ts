@@ -9,13 +9,13 @@ import type {ByteRange, ByteWindow, InputFormat} from '../io/types.js'
 import {BoundaryScanner} from './boundaries.js'
 import type {ShardSpec} from './spec.js'
 
-/** What one shard reads: a whole file, the records of a file that start inside `range`, or a Parquet file's `rowGroups`. */
+/** What one shard reads: a whole file, the records of a file that start inside `range`, or the `blocks` of a Parquet or Arrow file. */
 export interface Slice {
   /** Position of the file in the input list. */
   index: number
   file: string
   range?: ByteRange
-  rowGroups?: ByteWindow
+  blocks?: ByteWindow
 }
 
 export interface PlanOptions {
@@ -33,9 +33,9 @@ interface Splittable {
  * The unit of sharding. The inputs, in order, are laid end to end as one byte space of T bytes; shard I of N
  * owns the window [⌊I·T/N⌋, ⌊(I+1)·T/N⌋) (the last shard also owns T). A record of a splittable file —
  * uncompressed UTF-8 JSON Lines, CSV or TSV with "\n" line ends — belongs to the shard whose window holds
- * its first byte; so does a Parquet row group (the reader picks them by their first byte); any other file
- * (gzip, Arrow, JSON arrays, text, other encodings) belongs whole to the shard whose window holds the file's
- * first byte. So shards are contiguous, disjoint, cover every
+ * its first byte; so does a Parquet row group or an Arrow record batch (the readers pick them by their first
+ * byte); any other file (gzip, JSON arrays, text, other encodings) belongs whole to the shard whose window
+ * holds the file's first byte. So shards are contiguous, disjoint, cover every
  * record, and depend only on the file list and sizes.
  */
 export async function shardSlices(files: string[], shard: ShardSpec, opts: PlanOptions): Promise<Slice[]> {
@@ -58,8 +58,8 @@ export async function shardSlices(files: string[], shard: ShardSpec, opts: PlanO
     if (start >= to || (offset <= from && !(size === 0 && start >= from))) continue
     const split = size > 0 ? await splittable(file, opts) : undefined
     if (!split) {
-      // A Parquet file cut by the window: its row groups are split by where each starts (the reader decides).
-      if (!(start >= from && offset <= to) && (await isParquet(file, opts))) out.push({index: i, file, rowGroups: {start: Math.max(0, from - start), end: Math.min(size, to - start)}})
+      // A Parquet or Arrow file cut by the window: its blocks are split by where each starts (the reader decides).
+      if (!(start >= from && offset <= to) && (await hasBlocks(file, opts))) out.push({index: i, file, blocks: {start: Math.max(0, from - start), end: Math.min(size, to - start)}})
       else if (start >= from) out.push({index: i, file})
       continue
     }
@@ -91,10 +91,12 @@ async function splittable(file: string, opts: PlanOptions): Promise<Splittable |
   return {format: 'csv', delimiter}
 }
 
-/** A plain Parquet file (by name or --format, and its magic bytes). */
-async function isParquet(file: string, opts: PlanOptions): Promise<boolean> {
-  if ((opts.format ?? detectFormat(file)) !== 'parquet') return false
-  return (await firstChunk(file)).subarray(0, 4).toString('latin1') === 'PAR1'
+/** A Parquet or Arrow IPC file (by name or --format, and its first bytes), whose blocks the readers can pick. */
+async function hasBlocks(file: string, opts: PlanOptions): Promise<boolean> {
+  const format = opts.format ?? detectFormat(file)
+  const head = await firstChunk(file)
+  if (format === 'parquet') return head.subarray(0, 4).toString('latin1') === 'PAR1'
+  return format === 'arrow' && head.length >= 8 && (head.subarray(0, 6).toString('latin1') === 'ARROW1' || head.readUInt32LE(0) === 0xffffffff)
 }
 
 async function firstChunk(file: string): Promise<Buffer> {

@@ -2,6 +2,7 @@ import {writeFileSync} from 'node:fs'
 import {join, resolve} from 'node:path'
 
 import {DuckDBInstance} from '@duckdb/node-api'
+import {Table, Utf8, tableToIPC, vectorFromArray} from 'apache-arrow'
 import {describe, expect, it} from 'vitest'
 
 import {lfdata} from '../e2e.js'
@@ -33,7 +34,7 @@ describe('lfdata stats --shard / stats merge (spawned)', () => {
     for (let n = 1; n <= 4; n++) expect(withoutTime(await sharded([QA, '--tokenizer', 'qwen'], n, dir))).toEqual(withoutTime(one.json))
   })
 
-  it('splits a Parquet file by row groups: stats and convert shards give the single run, and each shard reads some', async () => {
+  it('splits Parquet by row groups and Arrow by record batches: stats and convert shards give the single run', async () => {
     const dir = tempDir()
     const pq = join(dir, 'qa.parquet')
     const db = await (await DuckDBInstance.create(':memory:')).connect()
@@ -55,6 +56,26 @@ describe('lfdata stats --shard / stats merge (spawned)', () => {
     const merged = await lfdata(['merge', out, '--json'])
     expect(merged.code, merged.stderr).toBe(0)
     expect(merged.json).toMatchObject({records_in: 5000, records_out: single.json.records_out, dropped: single.json.dropped, sha256: single.json.sha256})
+
+    // An Arrow IPC stream of 4 record batches, as datasets.save_to_disk writes: the same by record batches.
+    const arrow = join(dir, 'qa.arrow')
+    const batch = (at: number) => new Table({
+      instruction: vectorFromArray(Array.from({length: 400}, (_, i) => `问题 ${(at + i) % 900}`), new Utf8()),
+      output: vectorFromArray(Array.from({length: 400}, (_, i) => `answer ${(at + i) % 900}`), new Utf8()),
+    }).batches[0]!
+    writeFileSync(arrow, tableToIPC(new Table([0, 400, 800, 1200].map(batch)), 'stream'))
+    const oneArrow = await lfdata(['convert', arrow, '-o', join(dir, 'one-arrow.jsonl'), '--json'])
+    expect(oneArrow.code, oneArrow.stderr).toBe(0)
+    const arrowOut = join(dir, 'arrow-out')
+    const arrowRead: number[] = []
+    for (let i = 0; i < 3; i++) {
+      const r = await lfdata(['convert', arrow, '-o', arrowOut, '--shard', `${i}/3`, '--json'])
+      expect(r.code, r.stderr).toBe(0)
+      arrowRead.push(r.json.records_in)
+    }
+    expect(arrowRead.filter((n) => n > 0).length).toBeGreaterThanOrEqual(2)
+    const mergedArrow = await lfdata(['merge', arrowOut, '--json'])
+    expect(mergedArrow.json).toMatchObject({records_in: 1600, records_out: oneArrow.json.records_out, dropped: oneArrow.json.dropped, sha256: oneArrow.json.sha256})
   })
 
   it('is exact on chats with LF drops and another percentile, and refuses partials that do not make one run', async () => {

@@ -2,6 +2,7 @@ import {writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {DuckDBInstance} from '@duckdb/node-api'
+import {Int32, Table, Utf8, tableToIPC, vectorFromArray} from 'apache-arrow'
 import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 
@@ -16,7 +17,7 @@ async function shardedRows(files: string[], n: number) {
   const out = []
   for (let i = 0; i < n; i++) {
     for (const slice of await shardSlices(files, {index: i, count: n}, {})) {
-      out.push(...(await collect(readRows(slice.file, {range: slice.range, rowGroups: slice.rowGroups}))))
+      out.push(...(await collect(readRows(slice.file, {range: slice.range, blocks: slice.blocks}))))
     }
   }
   return out
@@ -70,8 +71,34 @@ describe('shard plan', () => {
     const counts = []
     for (let i = 0; i < 3; i++) {
       const slices = await shardSlices([pq], {index: i, count: 3}, {})
-      counts.push((await Promise.all(slices.map((sl) => collect(readRows(sl.file, {rowGroups: sl.rowGroups}))))).flat().length)
+      counts.push((await Promise.all(slices.map((sl) => collect(readRows(sl.file, {blocks: sl.blocks}))))).flat().length)
     }
     expect(counts).toEqual([2048, 2048, 904])
+  })
+
+  it('splits Arrow IPC files (stream and file format) by record batches, rows keeping their numbers', async () => {
+    const dir = tempDir()
+    // Four record batches of 500 rows with text of growing length, so batches differ in size.
+    const batches = [0, 500, 1000, 1500].map((at) => new Table({
+      id: vectorFromArray(Array.from({length: 500}, (_, i) => at + i), new Int32()),
+      q: vectorFromArray(Array.from({length: 500}, (_, i) => `问题 ${at + i} ` + 'x'.repeat((at + i) % 50)), new Utf8()),
+    }).batches[0]!)
+    for (const layout of ['stream', 'file'] as const) {
+      const file = join(dir, `chats.${layout}.arrow`)
+      writeFileSync(file, tableToIPC(new Table(batches), layout))
+      const one = await collect(readRows(file))
+      expect(one).toHaveLength(2000)
+      for (let n = 1; n <= 8; n++) expect(await shardedRows([file], n), `${layout}, ${n} shards`).toEqual(one)
+      // 4 shards over 4 similar batches: a shard starts reading at a batch's first row, and at least 3 read some
+      // (the schema message ahead of the batches shifts them against the windows).
+      const owned = []
+      for (let i = 0; i < 4; i++) {
+        const slices = await shardSlices([file], {index: i, count: 4}, {})
+        owned.push((await Promise.all(slices.map((sl) => collect(readRows(sl.file, {blocks: sl.blocks}))))).flat().map((r) => r.line)[0])
+      }
+      const starts = owned.filter((line) => line !== undefined)
+      expect(starts.length, layout).toBeGreaterThanOrEqual(3)
+      expect(starts.every((line) => [1, 501, 1001, 1501].includes(line)), layout).toBe(true)
+    }
   })
 })
