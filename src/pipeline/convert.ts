@@ -69,7 +69,7 @@ export async function convert(opts: ConvertOptions, reporter: Reporter): Promise
   if (opts.jobs !== undefined && (!Number.isInteger(opts.jobs) || opts.jobs < 1)) throw new UsageError('--jobs must be a whole number ≥ 1')
   const jobs = jobsFor(opts, files, total)
   if (jobs > 1) return convertWithJobs(opts, jobs, reporter, convert)
-  const shard = opts.shard ? await ShardRun.open({dir: opts.output, shard: opts.shard, dedup: opts.dedup, nearFields: opts.nearFields, rejects: opts.rejects,
+  const shard = opts.shard ? await ShardRun.open({dir: opts.output, shard: opts.shard, dedup: opts.dedup, nearFields: opts.nearFields, nearThreshold: opts.nearThreshold, report: Boolean(opts.dedupReport), rejects: opts.rejects,
     plan: {format: opts.inputFormat, encoding: opts.encoding, delimiter: opts.delimiter}}, files) : undefined
 
   const dropped: Record<string, number> = {}

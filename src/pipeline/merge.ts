@@ -15,6 +15,8 @@ import {partName, type ShardSpec} from '../shard/spec.js'
 import type {DropFn, NearField} from '../transforms/example.js'
 import {FingerprintSet} from '../transforms/fingerprint-set.js'
 import {nearDedupStage} from '../transforms/near-dedup-stage.js'
+import {nearShape} from '../transforms/near-dedup.js'
+import {batchOfSketches} from '../transforms/near-dedup/minhash.js'
 import {VERSION} from '../version.js'
 import type {ConvertResult} from './convert-types.js'
 
@@ -37,6 +39,8 @@ interface Candidate {
   hi: number
   lo: number
   text: string
+  /** Its near-dedup sketch as its shard logged it (base64), with --dedup near. */
+  sketch: string
   /** Its line in its shard's part, counted from 0; -1 when the shard left it out (a duplicate within the shard). */
   partLine: number
 }
@@ -112,7 +116,7 @@ async function* candidates(dir: string, metas: ShardMeta[], onReject?: (entry: R
         }
         const [hi, lo, source, line] = entry.c
         const partLine = entry.x ? -1 : inPart++
-        yield {row: {source: files[source] ?? '?', line, record: entry.r ?? {}}, shard: m.shard.index, ordinal: ordinal++, hi, lo, text: entry.t ?? '', partLine}
+        yield {row: {source: files[source] ?? '?', line, record: entry.r ?? {}}, shard: m.shard.index, ordinal: ordinal++, hi, lo, text: entry.t ?? '', sketch: entry.s ?? '', partLine}
       }
     }
     partLines[i] = inPart
@@ -294,7 +298,19 @@ export async function mergeShards(dir: string, reporter: Reporter, into?: string
   if (options.dedup === 'near') {
     const threshold = run.near_threshold as number
     const report = reportPath ? {path: reportPath, take: (text: string) => (reportText = text)} : undefined
-    items = await nearDedupStage<Candidate>({threshold, fields: options.near_fields ?? [], report}, onDrop, (c) => c.text)(items)
+    const shape = nearShape({threshold})
+    const sketched = (batch: Candidate[]) => {
+      const bytes = batch.map((c) => Buffer.from(c.sketch, 'base64'))
+      const bad = bytes.findIndex((b) => b.length !== shape.numPerm + 4 * (shape.bands + 1))
+      if (bad !== -1) {
+        const c = batch[bad]!
+        throw new InputError('E_SHARD_MISMATCH', `shard ${c.shard} logged no near-dedup sketch of the shape this merge uses for ${c.row.source}:${c.row.line}`, {
+          location: {file: metas[c.shard]!.part.path}, suggestion: 'convert every shard again with this lfdata version, then merge',
+        })
+      }
+      return batchOfSketches(shape, bytes)
+    }
+    items = await nearDedupStage<Candidate>({threshold, fields: options.near_fields ?? [], report}, onDrop, (c) => c.text, sketched)(items)
   }
 
   // Pass 1, over the logs only: which lines of each part are left out (ascending). A record kept after a gap

@@ -11,6 +11,10 @@ import {dedupKey} from '../transforms/exact-dedup.js'
 import {FingerprintSet} from '../transforms/fingerprint-set.js'
 import type {NearField} from '../transforms/example.js'
 import {nearText} from '../transforms/near-dedup-stage.js'
+import {nearShape} from '../transforms/near-dedup.js'
+import {sketchBytes, type LshShape} from '../transforms/near-dedup/minhash.js'
+import {packTexts} from '../transforms/near-dedup/shingles.js'
+import {TextSketcher} from '../transforms/near-dedup/sketch.js'
 import type {OutputItem} from '../transforms/to-output.js'
 import {shardSlices, type PlanOptions, type Slice} from './plan.js'
 import {partName, type ShardSpec} from './spec.js'
@@ -22,11 +26,19 @@ export const WORK_DIR = '.lfdata-shard'
  * One line of a shard's log, in input order: a record that reached dedup (`c`) or one dropped before (`d`).
  * `x: 1` marks an exact duplicate of an earlier record of the same shard: its first occurrence comes before it
  * in the global order too, so one process drops it whatever the other shards hold, and it is left out of the
- * part (the merge still decides its reject, whose first occurrence may lie in an earlier shard).
+ * part (the merge still decides its reject, whose first occurrence may lie in an earlier shard). With --dedup
+ * near a candidate also carries `s`, its MinHash/LSH sketch (base64 of sketchBytes, 184 bytes at the default
+ * shape), made here so that the merge only decides — hashing was the near merge's cost — and, only when a
+ * --dedup-report is asked for, `t`: its compared text cut to the 300 characters a report shows.
  */
 export type LogEntry =
-  | {c: [hi: number, lo: number, source: number, line: number]; x?: 1; t?: string; r?: Record<string, unknown>}
+  | {c: [hi: number, lo: number, source: number, line: number]; x?: 1; s?: string; t?: string; r?: Record<string, unknown>}
   | {d: Record<string, unknown>}
+
+const REPORT_TEXT = 300
+/** Candidates sketched together, and the most log lines held back while they wait (drops between them). */
+const SKETCH_BATCH = 1024
+const MAX_HELD = 4 * SKETCH_BATCH
 
 /** What a shard tells the merge besides its log: identical in every shard of one run except the counts. */
 export interface ShardMeta {
@@ -49,6 +61,9 @@ export interface ShardRunOptions {
   shard: ShardSpec
   dedup: 'exact' | 'near' | 'none'
   nearFields: readonly NearField[]
+  nearThreshold: number
+  /** --dedup-report was asked for: candidates carry the start of their text. */
+  report: boolean
   rejects?: string
   plan: PlanOptions
 }
@@ -61,10 +76,40 @@ export interface ShardRunOptions {
 export class ShardRun {
   private readonly log: RejectsWriter
   private candidates = 0
+  /** Near dedup: log lines held until their batch is sketched (in log order), and the texts to sketch. */
+  private held: LogEntry[] = []
+  private toSketch: {entry: Extract<LogEntry, {c: unknown}>; text: string}[] = []
+  private readonly sketch?: {shape: LshShape; sketcher: TextSketcher}
 
   private constructor(readonly opts: ShardRunOptions, readonly slices: Slice[], readonly partPath: string, private readonly h64: (s: string) => bigint) {
     mkdirSync(join(opts.dir, WORK_DIR), {recursive: true})
     this.log = new RejectsWriter(this.logPath)
+    if (opts.dedup === 'near') {
+      const shape = nearShape({threshold: opts.nearThreshold})
+      this.sketch = {shape, sketcher: new TextSketcher(shape)}
+    }
+  }
+
+  /** A log line, in order: at once, or held until the candidates before it are sketched. */
+  private write(entry: LogEntry): void {
+    if (!this.sketch) {
+      this.log.add(entry)
+      return
+    }
+    this.held.push(entry)
+    if (this.toSketch.length >= SKETCH_BATCH || this.held.length >= MAX_HELD) this.flush()
+  }
+
+  /** Sketches the held candidates in one batch and writes the held lines in order. */
+  private flush(): void {
+    if (this.sketch && this.toSketch.length > 0) {
+      const {shape, sketcher} = this.sketch
+      const batch = sketcher.sketch(packTexts(this.toSketch.map((c) => c.text)))
+      for (const [i, c] of this.toSketch.entries()) c.entry.s = sketchBytes(shape, batch, i).toString('base64')
+    }
+    for (const entry of this.held) this.log.add(entry)
+    this.held = []
+    this.toSketch = []
   }
 
   static async open(opts: ShardRunOptions, files: string[]): Promise<ShardRun> {
@@ -80,7 +125,7 @@ export class ShardRun {
 
   /** A record dropped before dedup: kept in the log only when the merge will write rejects. */
   drop(entry: Record<string, unknown>): void {
-    if (this.opts.rejects) this.log.add({d: entry})
+    if (this.opts.rejects) this.write({d: entry})
   }
 
   /**
@@ -91,9 +136,10 @@ export class ShardRun {
     const {h64, opts} = this
     const local = opts.dedup === 'none' ? undefined : new FingerprintSet()
     const log = (entry: LogEntry) => {
-      this.log.add(entry)
+      this.write(entry)
       this.candidates++
     }
+    const toSketch = (entry: Extract<LogEntry, {c: unknown}>, text: string) => this.toSketch.push({entry, text})
     return async function* (items: AsyncIterable<OutputItem>): AsyncGenerator<OutputItem> {
       for await (const item of items) {
         const h = h64(dedupKey(item.example))
@@ -101,8 +147,12 @@ export class ShardRun {
         const entry: LogEntry = {c: [hi, lo, source, item.row.line]}
         const repeated = local?.addOrGet(hi, lo, source, item.row.line) !== undefined
         if (repeated) entry.x = 1
-        // A near text only for what the near stage will see: exact duplicates never reach it.
-        else if (opts.dedup === 'near') entry.t = nearText(item.example, opts.nearFields)
+        // A sketch only for what the near stage will see: exact duplicates never reach it.
+        else if (opts.dedup === 'near') {
+          const text = nearText(item.example, opts.nearFields)
+          toSketch(entry, text)
+          if (opts.report) entry.t = text.slice(0, REPORT_TEXT)
+        }
         if (opts.rejects) entry.r = item.row.record
         log(entry)
         if (!repeated) yield item
@@ -111,6 +161,7 @@ export class ShardRun {
   }
 
   async commit(meta: Omit<ShardMeta, 'lfdata_convert_shard' | 'shard' | 'candidates' | 'part'>, sha256: string): Promise<string> {
+    this.flush()
     this.log.finish()
     await commitAll([this.log.file])
     const full: ShardMeta = {

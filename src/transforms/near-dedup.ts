@@ -34,6 +34,15 @@ export interface NearDedupOptions {
 const BATCH = 1024
 const PARALLEL_AFTER = 4096
 
+/** The MinHash/LSH shape for the options: bins, bands × rows for the threshold, seed. */
+export function nearShape(opts: Pick<NearDedupOptions, 'threshold' | 'numPerm' | 'seed'>): LshShape {
+  const threshold = opts.threshold ?? 0.8
+  const numPerm = opts.numPerm ?? 128
+  if (!(threshold > 0 && threshold <= 1)) throw new UsageError(`near-duplicate threshold must be in (0, 1], got ${threshold}`)
+  if (!Number.isInteger(numPerm) || numPerm < 16 || numPerm > 1024 || (numPerm & (numPerm - 1)) !== 0) throw new UsageError('numPerm must be a power of two from 16 to 1024')
+  return {numPerm, ...lshParams(threshold, numPerm), seed: opts.seed ?? 0x2545f491}
+}
+
 /**
  * Stage: MinHash + LSH near-duplicate removal, in one streaming pass. A record is dropped when an earlier kept
  * record shares an LSH band with it AND their estimated Jaccard similarity reaches the threshold (so band
@@ -46,12 +55,11 @@ export function nearDedup<T>(
   textOf: (item: T) => string,
   locOf: (item: T) => {source: string; line: number},
   onDuplicate: (item: T, match: NearMatch) => void,
+  /** Sketches made elsewhere (a sharded run's shards), in place of hashing `textOf` here. */
+  sketched?: (items: T[]) => SketchBatch,
 ): (source: AsyncIterable<T>) => AsyncGenerator<T> {
   const threshold = opts.threshold ?? 0.8
-  const numPerm = opts.numPerm ?? 128
-  if (!(threshold > 0 && threshold <= 1)) throw new UsageError(`near-duplicate threshold must be in (0, 1], got ${threshold}`)
-  if (!Number.isInteger(numPerm) || numPerm < 16 || numPerm > 1024 || (numPerm & (numPerm - 1)) !== 0) throw new UsageError('numPerm must be a power of two from 16 to 1024')
-  const shape: LshShape = {numPerm, ...lshParams(threshold, numPerm), seed: opts.seed ?? 0x2545f491}
+  const shape = nearShape(opts)
   // One worker hashes over twice as fast as the main thread reads and converts: more would only cost memory (~40 MB each).
   const workers = opts.workers ?? Math.min(2, Math.max(1, availableParallelism() - 1))
 
@@ -86,6 +94,7 @@ export function nearDedup<T>(
     }
 
     async function sketchOf(items: T[]): Promise<{items: T[]; batch: SketchBatch}> {
+      if (sketched) return {items, batch: sketched(items)}
       const texts = items.map(textOf)
       if (workers > 0 && seen > PARALLEL_AFTER) pool ??= new SketchPool(shape, workers)
       return {items, batch: pool ? await pool.sketch(texts) : sketchInline(texts)}

@@ -16,17 +16,21 @@ describe('lfdata convert --jobs (spawned)', () => {
       const outs = []
       for (const jobs of [1, 2, 3]) {
         const out = join(dir, `${dedup}-${jobs}.jsonl`)
-        const r = await lfdata(['convert', csv, '-o', out, '--dedup', dedup, '--jobs', String(jobs), '--rejects', `${out}.rej`, '--json'])
+        // Near dedup also writes its cluster report (the shards log sketches and report texts, the merge decides).
+        const report = dedup === 'near' ? ['--dedup-report', `${out}.report.json`] : []
+        const r = await lfdata(['convert', csv, '-o', out, '--dedup', dedup, '--jobs', String(jobs), '--rejects', `${out}.rej`, ...report, '--json'])
         expect(r.code, r.stderr).toBe(0)
-        outs.push({out: readFileSync(out), rej: readFileSync(`${out}.rej`, 'utf8'), json: r.json, manifest: JSON.parse(readFileSync(`${out}.lfdata.json`, 'utf8')) as {output: {sha256: string}}})
+        outs.push({out: readFileSync(out), rej: readFileSync(`${out}.rej`, 'utf8'), report: report.length ? readFileSync(`${out}.report.json`, 'utf8') : '', json: r.json, manifest: JSON.parse(readFileSync(`${out}.lfdata.json`, 'utf8')) as {output: {sha256: string}}})
       }
       for (const o of outs.slice(1)) {
         expect(o.out.equals(outs[0]!.out)).toBe(true)
         expect(o.rej).toBe(outs[0]!.rej)
+        expect(o.report).toBe(outs[0]!.report)
         expect({...o.json, seconds: 0, output: '', manifest: '', rejects: ''}).toEqual({...outs[0]!.json, seconds: 0, output: '', manifest: '', rejects: ''})
         expect(o.manifest.output.sha256).toBe(outs[0]!.manifest.output.sha256)
       }
       expect(outs[0]!.json.dropped.duplicate ?? outs[0]!.json.dropped.near_duplicate).toBeGreaterThan(0)
+      if (dedup === 'near') expect((JSON.parse(outs[0]!.report) as {clusters: unknown[]}).clusters.length).toBeGreaterThan(0)
     }
     expect(readdirSync(dir).filter((n) => n.startsWith('.lfdata-jobs'))).toEqual([]) // no temp folder left
   })

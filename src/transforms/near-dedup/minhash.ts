@@ -86,6 +86,28 @@ export function newBatch(shape: LshShape, count: number): SketchBatch {
   return {count, signatures: new Uint8Array(count * shape.numPerm), keys: new Uint32Array(count * (shape.bands + 1))}
 }
 
+/** One record's sketch as bytes (its signature, then its keys little-endian): what a shard logs for the merge. */
+export function sketchBytes(shape: LshShape, batch: SketchBatch, i: number): Buffer {
+  const k = shape.bands + 1
+  const out = Buffer.alloc(shape.numPerm + 4 * k)
+  out.set(batch.signatures.subarray(i * shape.numPerm, (i + 1) * shape.numPerm))
+  for (let j = 0; j < k; j++) out.writeUInt32LE(batch.keys[i * k + j]!, shape.numPerm + 4 * j)
+  return out
+}
+
+/** Records' sketches from their bytes (sketchBytes), as one batch; a wrong length means another shape. */
+export function batchOfSketches(shape: LshShape, sketches: readonly Uint8Array[]): SketchBatch {
+  const k = shape.bands + 1
+  const batch = newBatch(shape, sketches.length)
+  for (const [i, bytes] of sketches.entries()) {
+    if (bytes.length !== shape.numPerm + 4 * k) throw new Error(`a sketch of ${bytes.length} bytes, expected ${shape.numPerm + 4 * k}`)
+    batch.signatures.set(bytes.subarray(0, shape.numPerm), i * shape.numPerm)
+    const view = new DataView(bytes.buffer, bytes.byteOffset + shape.numPerm, 4 * k)
+    for (let j = 0; j < k; j++) batch.keys[i * k + j] = view.getUint32(4 * j, true)
+  }
+  return batch
+}
+
 /**
  * Bands × rows for a threshold: the most rows per band (fewest chance collisions between unrelated texts, each
  * a signature comparison) with just enough bands that two texts at the threshold share one with probability
