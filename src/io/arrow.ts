@@ -65,9 +65,9 @@ export async function* readArrow(path: string, opts: ReadOptions = {}): AsyncGen
 }
 
 /**
- * The record batches whose message starts in `window` — batches first+1 … end, counted from 1 — with the
- * rows before them — from the messages' headers alone: each header gives its body's length, so the walk reads
- * a few hundred bytes a batch and skips the bodies. The file format's messages start after its 8-byte magic.
+ * Which record batches start in `window` (numbers first+1 to end, counted from 1) and how many rows come
+ * before them, from the message headers alone: each header gives its body's length, so the walk reads a few
+ * hundred bytes a batch and skips the bodies. The file format's messages start after its 8-byte magic.
  */
 async function batchesInWindow(handle: FileHandle, window: ByteWindow): Promise<{first: number; end: number; rowsBefore: number}> {
   const {size} = await handle.stat()

@@ -8,7 +8,7 @@ import type {Progress, Reporter} from '../reporter.js'
 
 /** How many processes a convert uses: --jobs when the shard machinery can split the input, else one. */
 export function jobsFor(opts: ConvertOptions, files: string[], totalBytes: number | undefined): number {
-  // One file that cannot be cut (gzip, Parquet, …) would leave every worker but one idle.
+  // One file that cannot be cut (gzip, a JSON array, …) would leave every worker but one idle.
   const splits = files.length > 1 || /\.(csv|tsv|tab|jsonl|ndjson|parquet|arrow|feather|ipc)$/i.test(files[0] ?? '')
   const shardable = splits && opts.shard === undefined && opts.limit === undefined && totalBytes !== undefined && /\.jsonl$/i.test(opts.output) && !files.includes('-')
   if (!shardable) return 1
