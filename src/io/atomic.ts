@@ -57,6 +57,12 @@ export function sweepStaleTemps(dir: string): number {
   return removed
 }
 
+/** Marks a temp file made outside PendingFile (the registry lock's private file) for removal on a signal; returns the unmarking. */
+export function trackTemp(path: string): () => void {
+  live.add(path)
+  return () => live.delete(path)
+}
+
 /** Removes every temp file this process still has (synchronous: called from signal handlers). */
 export function removeLiveTemps(): void {
   for (const temp of live) {

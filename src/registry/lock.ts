@@ -1,7 +1,8 @@
 import {createHash, randomBytes} from 'node:crypto'
-import {link, readFile, rm, stat, writeFile} from 'node:fs/promises'
+import {writeFileSync} from 'node:fs'
+import {link, readFile, rm, stat} from 'node:fs/promises'
 
-import {tempPathFor} from '../io/atomic.js'
+import {tempPathFor, trackTemp} from '../io/atomic.js'
 import {ExitCode, LfdataError} from '../errors.js'
 
 /** A lock with no owner written in it (made by hand or by another tool) counts as abandoned once this old. */
@@ -32,8 +33,11 @@ const abandoned = (h: Holder) => (h.pid === undefined ? h.ageMs > OWNERLESS_MS :
  */
 async function create(path: string, content: string): Promise<boolean> {
   const mine = tempPathFor(path)
-  await writeFile(mine, content)
+  // Known to the signal handler before it exists, and written synchronously so no signal lands between the
+  // two: a SIGINT while the link is in flight removes it (a torture run found one left by a SIGINT before).
+  const untrack = trackTemp(mine)
   try {
+    writeFileSync(mine, content)
     await link(mine, path)
     return true
   } catch (error) {
@@ -41,6 +45,7 @@ async function create(path: string, content: string): Promise<boolean> {
     throw error
   } finally {
     await rm(mine, {force: true})
+    untrack()
   }
 }
 
