@@ -26,6 +26,17 @@ async function sharded(args: string[], n: number, dir: string) {
   return merged.json
 }
 
+/** convert INPUT as N shards into `out`; the records each shard read. */
+async function convertShards(input: string, out: string, n: number): Promise<number[]> {
+  const read: number[] = []
+  for (let i = 0; i < n; i++) {
+    const r = await lfdata(['convert', input, '-o', out, '--shard', `${i}/${n}`, '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    read.push(r.json.records_in)
+  }
+  return read
+}
+
 describe('lfdata stats --shard / stats merge (spawned)', () => {
   it('gives exactly the single-run result for N = 1..4 on a CSV with quoted newlines (sniffed, no manifest)', async () => {
     const dir = tempDir()
@@ -46,12 +57,7 @@ describe('lfdata stats --shard / stats merge (spawned)', () => {
     const single = await lfdata(['convert', pq, '-o', join(dir, 'one.jsonl'), '--json'])
     expect(single.code, single.stderr).toBe(0)
     const out = join(dir, 'out')
-    const read: number[] = []
-    for (let i = 0; i < 3; i++) {
-      const r = await lfdata(['convert', pq, '-o', out, '--shard', `${i}/3`, '--json'])
-      expect(r.code, r.stderr).toBe(0)
-      read.push(r.json.records_in)
-    }
+    const read = await convertShards(pq, out, 3)
     expect(read.every((n) => n > 0) && read.reduce((a, b) => a + b) === 5000).toBe(true)
     const merged = await lfdata(['merge', out, '--json'])
     expect(merged.code, merged.stderr).toBe(0)
@@ -67,12 +73,7 @@ describe('lfdata stats --shard / stats merge (spawned)', () => {
     const oneArrow = await lfdata(['convert', arrow, '-o', join(dir, 'one-arrow.jsonl'), '--json'])
     expect(oneArrow.code, oneArrow.stderr).toBe(0)
     const arrowOut = join(dir, 'arrow-out')
-    const arrowRead: number[] = []
-    for (let i = 0; i < 3; i++) {
-      const r = await lfdata(['convert', arrow, '-o', arrowOut, '--shard', `${i}/3`, '--json'])
-      expect(r.code, r.stderr).toBe(0)
-      arrowRead.push(r.json.records_in)
-    }
+    const arrowRead = await convertShards(arrow, arrowOut, 3)
     expect(arrowRead.filter((n) => n > 0).length).toBeGreaterThanOrEqual(2)
     const mergedArrow = await lfdata(['merge', arrowOut, '--json'])
     expect(mergedArrow.json).toMatchObject({records_in: 1600, records_out: oneArrow.json.records_out, dropped: oneArrow.json.dropped, sha256: oneArrow.json.sha256})
