@@ -106,18 +106,34 @@ export class PendingFile {
   private writer?: WriteStream
   private state: 'open' | 'prepared' | 'done' = 'open'
 
-  private constructor(readonly target: string, readonly temp: string) {}
+  private constructor(readonly target: string, readonly temp: string, private readonly durable = true) {}
 
-  /** Creates the temp file beside `target` (after sweeping the folder's stale temps). */
-  static create(target: string): PendingFile {
+  /**
+   * Creates the temp file beside `target` (after sweeping the folder's stale temps). `durable: false` skips the
+   * fsyncs, for a convert --jobs run's own scratch files (deleted with their folder whatever happens; a part
+   * that becomes the output is fsynced as the output).
+   */
+  static create(target: string, {durable = true}: {durable?: boolean} = {}): PendingFile {
     const dir = dirname(target)
     if (!swept.has(dir)) {
       sweepStaleTemps(dir)
       swept.add(dir)
     }
-    const file = new PendingFile(target, tempPathFor(target))
+    const file = new PendingFile(target, tempPathFor(target), durable)
     file.fd = io(target, () => openSync(file.temp, 'wx', 0o666))
     live.add(file.temp)
+    return file
+  }
+
+  /**
+   * Takes over `from` (a finished file of this run on the same filesystem, e.g. a --jobs part) as the temp file
+   * of `target`, opened for appending: what it holds becomes the start of the new content, without a copy.
+   */
+  static adopt(target: string, from: string): PendingFile {
+    const file = new PendingFile(target, tempPathFor(target))
+    live.add(file.temp)
+    io(target, () => renameSync(from, file.temp))
+    file.fd = io(target, () => openSync(file.temp, 'a'))
     return file
   }
 
@@ -153,7 +169,7 @@ export class PendingFile {
 
   prepareSync(): void {
     if (this.state !== 'open') return
-    io(this.target, () => fsyncSync(this.fd!))
+    if (this.durable) io(this.target, () => fsyncSync(this.fd!))
     closeSync(this.fd!)
     this.fd = undefined
     // Finished and closed by us: never destroyed later (that would close the fd number again).
@@ -167,7 +183,7 @@ export class PendingFile {
     io(this.target, () => renameSync(this.temp, this.target))
     live.delete(this.temp)
     this.state = 'done'
-    fsyncDir(dirname(this.target))
+    if (this.durable) fsyncDir(dirname(this.target))
   }
 
   /** Throws the new content away; the target is untouched. Safe to call at any point, also twice. */
@@ -198,9 +214,9 @@ export async function commitAll(files: PendingFile[]): Promise<void> {
   }
 }
 
-/** Writes `data` to `target` atomically (temp file, fsync, rename, fsync folder). */
-export async function writeFileAtomic(target: string, data: string | Uint8Array): Promise<void> {
-  const file = PendingFile.create(target)
+/** Writes `data` to `target` atomically (temp file, fsync, rename, fsync folder; see PendingFile.create for `durable`). */
+export async function writeFileAtomic(target: string, data: string | Uint8Array, opts: {durable?: boolean} = {}): Promise<void> {
+  const file = PendingFile.create(target, opts)
   try {
     file.writeSync(data)
     await file.prepare()

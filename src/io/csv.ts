@@ -86,8 +86,7 @@ export async function* readCsv(path: string, opts: ReadOptions & {tsv?: boolean}
       }
       if (cells.length === 1 && cells[0] === '') continue // blank line (pandas skips them)
       if (!header) {
-        if (opts.refuseDuplicateHeaders) duplicateHeader(cells, startLine, path)
-        header = headerNames(cells)
+        header = csvHeader(cells, startLine, path, opts.refuseDuplicateHeaders)
         if (opts.range) line = opts.range.line // the rows after the header start at the shard's range
         continue
       }
@@ -138,6 +137,12 @@ export async function* readCsv(path: string, opts: ReadOptions & {tsv?: boolean}
     const {result, quoteErrors} = parse(true)
     yield* emit(result.data, quoteErrors)
   }
+}
+
+/** A header row's cells → column names, as readCsv names them (refusing a repeated name when asked). */
+export function csvHeader(cells: string[], line: number, file: string, refuseDuplicates = false): string[] {
+  if (refuseDuplicates) duplicateHeader(cells, line, file)
+  return headerNames(cells)
 }
 
 const QUOTE_HINT = 'a quote inside a quoted field must be doubled (""); check the row for a missing closing quote'

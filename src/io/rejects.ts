@@ -15,8 +15,8 @@ export class RejectsWriter {
   bytes = 0
   count = 0
 
-  constructor(readonly path: string) {
-    this.file = PendingFile.create(path)
+  constructor(readonly path: string, opts: {durable?: boolean} = {}) {
+    this.file = PendingFile.create(path, opts)
   }
 
   add(entry: Record<string, unknown>): void {

@@ -1,4 +1,5 @@
-import {createHash} from 'node:crypto'
+import {createHash, type Hash} from 'node:crypto'
+import {createReadStream} from 'node:fs'
 import {once} from 'node:events'
 
 import {envErrorFrom} from '../errors.js'
@@ -23,7 +24,7 @@ export class RecordSink {
   private readonly stream: NodeJS.WritableStream
   /** The temp file (undefined for stdout); finish() then commitAll() with other files commits them together. */
   readonly file?: PendingFile
-  private readonly hash = createHash('sha256')
+  private readonly hash: Hash = createHash('sha256')
   // Encoded records are written straight into `buf` (no join, no per-flush copy); it is handed to the stream
   // whole and replaced, so a buffer is never reused while a write may still read it.
   private buf = Buffer.allocUnsafe(FLUSH_AT + SLACK)
@@ -31,25 +32,50 @@ export class RecordSink {
   private bytes = 0
   private failed?: Error
 
-  private constructor(readonly path: string, private readonly encoder: RecordEncoder) {
-    if (path === '-') {
+  private constructor(readonly path: string, private readonly encoder: RecordEncoder, adopted?: {file: PendingFile; hash: Hash; bytes: number}, scratch = false) {
+    if (adopted) {
+      this.file = adopted.file
+      this.hash = adopted.hash
+      this.bytes = adopted.bytes
+      this.stream = this.file.stream(STREAM_BUFFER)
+    } else if (path === '-') {
       this.stream = process.stdout
     } else {
-      this.file = PendingFile.create(path)
+      this.file = PendingFile.create(path, {durable: !scratch})
       this.stream = this.file.stream(STREAM_BUFFER)
     }
     // A full disk, or a reader that closed the pipe (EPIPE): remembered and thrown from the next write.
     this.stream.on('error', (error: Error) => (this.failed = envErrorFrom(error, path) ?? error))
   }
 
-  static async open(path: string, encoder: RecordEncoder): Promise<RecordSink> {
-    const sink = new RecordSink(path, encoder)
+  /** `scratch`: a convert --jobs part, not fsynced (see PendingFile.create). */
+  static async open(path: string, encoder: RecordEncoder, {scratch = false}: {scratch?: boolean} = {}): Promise<RecordSink> {
+    const sink = new RecordSink(path, encoder, undefined, scratch)
     await sink.push(encoder.start())
     return sink
   }
 
+  /**
+   * A sink for `path` whose content starts with the file `from` (taken over, not copied; see PendingFile.adopt),
+   * read once for the sha256 the finished file will have.
+   */
+  static async continuing(path: string, from: string, encoder: RecordEncoder): Promise<RecordSink> {
+    const hash = createHash('sha256')
+    let bytes = 0
+    for await (const chunk of createReadStream(from, {highWaterMark: 1 << 20})) {
+      hash.update(chunk as Buffer)
+      bytes += (chunk as Buffer).length
+    }
+    return new RecordSink(path, encoder, {file: PendingFile.adopt(path, from), hash, bytes})
+  }
+
   async write(record: Record<string, unknown>): Promise<void> {
     await this.push(this.encoder.encode(record))
+  }
+
+  /** Bytes already encoded for this sink's format (a JSONL line made from input bytes, src/transforms/plain-csv.ts). */
+  async writeEncoded(bytes: Uint8Array): Promise<void> {
+    await this.push(bytes)
   }
 
   private async push(chunk: string | Uint8Array): Promise<void> {

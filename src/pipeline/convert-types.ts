@@ -36,6 +36,8 @@ export interface ConvertOptions {
   report?: string
   /** Convert only this shard of the inputs into OUTPUT/part-I-of-N.jsonl, leaving dedup to `lfdata merge` (src/shard/). */
   shard?: ShardSpec
+  /** Set by convert --jobs on its shards: their files are its own scratch (not fsynced; src/io/atomic.ts). */
+  scratch?: boolean
   /** Processes to convert with (the shard machinery inside one machine, src/pipeline/convert-jobs.ts); default 1. */
   jobs?: number
 }

@@ -7,21 +7,22 @@ import {inputSize} from '../io/bytes.js'
 import {encoderFor, outputFormatFor} from '../io/encoders.js'
 import {pendingManifest, manifestPathFor, type Manifest, type ManifestFile} from '../io/manifest.js'
 import {guardOutputs} from '../io/output-guard.js'
-import {expandInputs, stdinFormat} from '../io/read.js'
+import {detectFormat, expandInputs, readRows, stdinFormat} from '../io/read.js'
 import {planInputs, type InputPlan} from './input-plan.js'
 import {RejectsWriter} from '../io/rejects.js'
 import {RecordSink} from '../io/sink.js'
-import type {Row} from '../io/types.js'
+import type {ReadOptions, Row} from '../io/types.js'
 import type {Reporter} from '../reporter.js'
-import {exactDedup} from '../transforms/exact-dedup.js'
-import type {DropFn, Item} from '../transforms/example.js'
+import {exactDedup, fingerprinter, refOf} from '../transforms/exact-dedup.js'
+import type {DropFn} from '../transforms/example.js'
 import {contentFilters} from '../transforms/filters.js'
 import {emptyRepairCounts, fixRoles} from '../transforms/fix-roles.js'
 import {lfRules} from '../transforms/lf-rules.js'
-import {describeMapping, mapFlags, type Field} from '../transforms/mapping.js'
+import {describeMapping, mapFlags, type Field, type Mapping} from '../transforms/mapping.js'
 import {makeNormalizer} from '../transforms/normalize.js'
 import {nearDedupStage} from '../transforms/near-dedup-stage.js'
-import {toExamples} from '../transforms/to-example.js'
+import {EncodedBatch, laneColumns, plainCsvRows} from '../transforms/plain-csv.js'
+import {toExample} from '../transforms/to-example.js'
 import {outputColumnTypes, outputLayout, toOutput, type OutputItem, type OutputLayout} from '../transforms/to-output.js'
 import {VERSION} from '../version.js'
 import {checkShardable, ShardRun} from '../shard/convert-shard.js'
@@ -30,12 +31,22 @@ import type {ConvertOptions, ConvertResult} from './convert-types.js'
 
 export type {ConvertOptions, ConvertResult} from './convert-types.js'
 
-/** Rows in order, counted, with progress; stops after `limit` rows (closing the files). */
-async function* counted(rows: AsyncIterable<Row>, opts: ConvertOptions, counter: {n: number; bytes: number}, total: number | undefined, reporter: Reporter): AsyncGenerator<Row> {
+/** JSON lines of kept plain rows, already encoded (src/transforms/plain-csv.ts). */
+interface EncodedLines {
+  bytes: Uint8Array
+  count: number
+}
+
+/** Rows in order, counted, with progress; stops after `limit` rows (closing the files). A batch counts its rows. */
+async function* counted<T extends Row | EncodedBatch>(rows: AsyncIterable<T>, opts: ConvertOptions, counter: {n: number; bytes: number}, total: number | undefined, reporter: Reporter): AsyncGenerator<T> {
+  let next = 1024
   for await (const row of rows) {
     if (opts.limit !== undefined && counter.n >= opts.limit) return
-    counter.n++
-    if ((counter.n & 1023) === 0) reporter.progress({unit: 'records', done: counter.n, bytesDone: counter.bytes, bytesTotal: total})
+    counter.n += row instanceof EncodedBatch ? row.size : 1
+    if (counter.n >= next) {
+      next = counter.n + 1024
+      reporter.progress({unit: 'records', done: counter.n, bytesDone: counter.bytes, bytesTotal: total})
+    }
     yield row
   }
 }
@@ -69,7 +80,7 @@ export async function convert(opts: ConvertOptions, reporter: Reporter): Promise
   if (opts.jobs !== undefined && (!Number.isInteger(opts.jobs) || opts.jobs < 1)) throw new UsageError('--jobs must be a whole number ≥ 1')
   const jobs = jobsFor(opts, files, total)
   if (jobs > 1) return convertWithJobs(opts, jobs, reporter, convert)
-  const shard = opts.shard ? await ShardRun.open({dir: opts.output, shard: opts.shard, dedup: opts.dedup, nearFields: opts.nearFields, nearThreshold: opts.nearThreshold, report: Boolean(opts.dedupReport), rejects: opts.rejects,
+  const shard = opts.shard ? await ShardRun.open({dir: opts.output, shard: opts.shard, dedup: opts.dedup, nearFields: opts.nearFields, nearThreshold: opts.nearThreshold, report: Boolean(opts.dedupReport), rejects: opts.rejects, scratch: opts.scratch === true,
     plan: {format: opts.inputFormat, encoding: opts.encoding, delimiter: opts.delimiter}}, files) : undefined
 
   const dropped: Record<string, number> = {}
@@ -107,20 +118,54 @@ export async function convert(opts: ConvertOptions, reporter: Reporter): Promise
   const sourceIds = new Map(files.map((f, i) => [f, i]))
   const repaired = opts.fixRoles ? emptyRepairCounts() : undefined
 
-  const rows = counted(plan.rows(shard?.slices), opts, counter, total, reporter)
-  let items: AsyncIterable<Item> = toExamples({mapping, mappingOf: plan.mappingOf, normalize: makeNormalizer(opts.normalize), system: opts.system}, onDrop)(rows)
-  if (repaired) items = fixRoles(repaired)(items)
-  items = contentFilters(opts.filters, onDrop)(items)
-  let out: AsyncIterable<OutputItem> = lfRules(layout, opts.output, onDrop)(toOutput(layout, onDrop)(items))
-  if (shard) out = shard.record((s) => sourceIds.get(s) ?? 0)(out)
-  else if (opts.dedup !== 'none') out = (await exactDedup(onDrop, (s) => sourceIds.get(s) ?? 0, (i) => files[i] ?? '?'))(out)
+  // Steps in order, one record at a time: read → example → (repair) → filters → LF record → LF rules → dedup.
+  const example = toExample({mapping, mappingOf: plan.mappingOf, normalize: makeNormalizer(opts.normalize), system: opts.system}, onDrop)
+  const repair = repaired ? fixRoles(repaired) : undefined
+  const filter = contentFilters(opts.filters, onDrop)
+  const record = toOutput(layout, onDrop)
+  const rules = lfRules(layout, opts.output, onDrop)
+  const fingerprints = await fingerprinter()
+  const sourceIndex = (s: string) => sourceIds.get(s) ?? 0
+  const firstOfItsKind = shard ? shard.candidate(sourceIndex) : opts.dedup === 'none' ? undefined : exactDedup(onDrop, sourceIndex, (i) => files[i] ?? '?')
+  const lane = plainLane(opts, layout, mapping, format)
+  const read = lane ? (file: string, readOpts: ReadOptions) => {
+    const kind = opts.inputFormat ?? detectFormat(file)
+    const columns = laneColumns(plan.mappingOf(file), layout)
+    return columns && (kind === 'csv' || kind === 'tsv') ? plainCsvRows(file, {read: {...readOpts, tsv: kind === 'tsv'}, columns, fingerprints}) : readRows(file, readOpts)
+  } : readRows
+  async function* survivors(): AsyncGenerator<OutputItem | EncodedLines> {
+    for await (const row of counted(plan.rows(shard?.slices, read), opts, counter, total, reporter)) {
+      if (row instanceof EncodedBatch) {
+        yield* keptLines(row)
+        continue
+      }
+      let item = example(row)
+      if (item && repair) item = repair(item)
+      if (item) item = filter(item)
+      const out = item && record(item)
+      if (!out || !rules(out)) continue
+      if (firstOfItsKind && !firstOfItsKind(fingerprints.ofExample(out.example), refOf(row), out.example)) continue
+      yield out
+    }
+  }
+  /** A batch's JSON lines, in runs between the duplicates dedup drops. */
+  function* keptLines(batch: EncodedBatch): Generator<EncodedLines> {
+    let from = 0
+    for (let i = 0; i < batch.size; i++) {
+      if (!firstOfItsKind || firstOfItsKind(batch.fingerprints[i]!, batch.ref(i))) continue
+      if (i > from) yield {bytes: batch.lineBytes(from, i), count: i - from}
+      from = i + 1
+    }
+    if (batch.size > from) yield {bytes: batch.lineBytes(from, batch.size), count: batch.size - from}
+  }
+  let out: AsyncIterable<OutputItem | EncodedLines> = survivors()
   let reportText: string | undefined
   const report = opts.dedupReport && reportPath !== '-' ? {path: opts.dedupReport, take: (text: string) => (reportText = text)} : undefined
-  if (opts.dedup === 'near' && !shard) out = await nearDedupStage({threshold: opts.nearThreshold, fields: opts.nearFields, report}, onDrop)(out)
+  if (opts.dedup === 'near' && !shard) out = await nearDedupStage({threshold: opts.nearThreshold, fields: opts.nearFields, report}, onDrop)(itemsOnly(out))
 
   let sink: RecordSink
   try {
-    sink = await RecordSink.open(shard?.partPath ?? outPath!, await encoderFor(shard ? 'jsonl' : format, outputColumnTypes(layout, mapping.kind)))
+    sink = await RecordSink.open(shard?.partPath ?? outPath!, await encoderFor(shard ? 'jsonl' : format, outputColumnTypes(layout, mapping.kind)), {scratch: opts.scratch})
   } catch (error) {
     rejects?.abort()
     throw error
@@ -130,8 +175,13 @@ export async function convert(opts: ConvertOptions, reporter: Reporter): Promise
   let result
   try {
     for await (const item of out) {
-      await sink.write(item.record)
-      written++
+      if ('bytes' in item) {
+        await sink.writeEncoded(item.bytes)
+        written += item.count
+      } else {
+        await sink.write(item.record)
+        written++
+      }
     }
     reporter.finish()
     if (written === 0 && !shard) {
@@ -227,5 +277,25 @@ export async function convert(opts: ConvertOptions, reporter: Reporter): Promise
     bytes: result.bytes,
     sha256: result.sha256,
     seconds: (Date.now() - started) / 1000,
+  }
+}
+
+/**
+ * Whether this run's rows may take the plain-row lane (src/transforms/plain-csv.ts): options that leave a plain
+ * row as it is (default cleaning and filters, no repair, no constant system prompt, no near dedup, no --limit)
+ * and a JSONL output. Which inputs then take it is decided per file.
+ */
+function plainLane(opts: ConvertOptions, layout: OutputLayout, mapping: Mapping, format: string): boolean {
+  const n = opts.normalize
+  const f = opts.filters
+  const defaults = n.nfc && n.newlines && n.trim && n.controlChars && f.dropEmpty && f.minChars === undefined && f.maxChars === undefined && f.dropRegex === undefined
+  return defaults && !opts.fixRoles && opts.system === undefined && opts.dedup !== 'near' && opts.limit === undefined && format === 'jsonl' && laneColumns(mapping, layout) !== undefined
+}
+
+/** Near dedup runs only where the lane does not (plainLane), so every survivor is an OutputItem. */
+async function* itemsOnly(items: AsyncIterable<OutputItem | EncodedLines>): AsyncGenerator<OutputItem> {
+  for await (const item of items) {
+    if ('bytes' in item) throw new Error('encoded lines reached near dedup')
+    yield item
   }
 }

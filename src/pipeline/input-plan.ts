@@ -15,8 +15,8 @@ export interface InputPlan {
   mappingOf: (source: string) => Mapping
   /** Distinct mappings with the inputs that use them, for the summary. */
   groups: {mapping: Mapping; sources: string[]}[]
-  /** Every row of every input, in order; or only the given byte ranges (a shard's slices). */
-  rows(slices?: Slice[]): AsyncGenerator<Row>
+  /** Every row of every input, in order; or only the given byte ranges (a shard's slices). `read` reads one input (readRows). */
+  rows<T = never>(slices?: Slice[], read?: (file: string, opts: ReadOptions) => AsyncGenerator<Row | T>): AsyncGenerator<Row | T>
 }
 
 export interface Prefetched {
@@ -102,16 +102,16 @@ export async function planInputs(files: string[], readOpts: ReadOptions, explici
     mapping: widened,
     mappingOf: (source) => mappings.get(source) ?? first,
     groups,
-    async *rows(slices?: Slice[]) {
+    async *rows<T>(slices?: Slice[], read: (file: string, opts: ReadOptions) => AsyncGenerator<Row | T> = readRows) {
       // A shard reads only its byte ranges, with the mapping planned from the whole inputs (same in every shard).
       if (slices) {
-        for (const {file, range, blocks} of slices) yield* readRows(file, {...readOpts, range, blocks})
+        for (const {file, range, blocks} of slices) yield* read(file, {...readOpts, range, blocks})
         return
       }
       // One generator per file, not one more wrapped around each: every layer costs a promise per record.
       for (const file of files) {
         const pre = prefetched.get(file)
-        yield* pre ? stdinRows(file, pre) : readRows(file, readOpts)
+        yield* pre ? stdinRows(file, pre) : read(file, readOpts)
       }
     },
   }

@@ -2,20 +2,17 @@ import {mkdirSync} from 'node:fs'
 import {stat} from 'node:fs/promises'
 import {join} from 'node:path'
 
-import xxhash from 'xxhash-wasm'
-
 import {UsageError} from '../errors.js'
 import {commitAll, writeFileAtomic} from '../io/atomic.js'
 import {RejectsWriter} from '../io/rejects.js'
-import {dedupKey} from '../transforms/exact-dedup.js'
+import type {Fingerprint, RowRef} from '../transforms/exact-dedup.js'
 import {FingerprintSet} from '../transforms/fingerprint-set.js'
-import type {NearField} from '../transforms/example.js'
+import type {Example, NearField} from '../transforms/example.js'
 import {nearText} from '../transforms/near-dedup-stage.js'
 import {nearShape} from '../transforms/near-dedup.js'
 import {sketchBytes, type LshShape} from '../transforms/near-dedup/minhash.js'
 import {packTexts} from '../transforms/near-dedup/shingles.js'
 import {TextSketcher} from '../transforms/near-dedup/sketch.js'
-import type {OutputItem} from '../transforms/to-output.js'
 import {shardSlices, type PlanOptions, type Slice} from './plan.js'
 import {partName, type ShardSpec} from './spec.js'
 
@@ -66,6 +63,8 @@ export interface ShardRunOptions {
   report: boolean
   rejects?: string
   plan: PlanOptions
+  /** A convert --jobs shard: its files are the run's own scratch, not fsynced (see PendingFile.create). */
+  scratch: boolean
 }
 
 /**
@@ -81,9 +80,9 @@ export class ShardRun {
   private toSketch: {entry: Extract<LogEntry, {c: unknown}>; text: string}[] = []
   private readonly sketch?: {shape: LshShape; sketcher: TextSketcher}
 
-  private constructor(readonly opts: ShardRunOptions, readonly slices: Slice[], readonly partPath: string, private readonly h64: (s: string) => bigint) {
+  private constructor(readonly opts: ShardRunOptions, readonly slices: Slice[], readonly partPath: string) {
     mkdirSync(join(opts.dir, WORK_DIR), {recursive: true})
-    this.log = new RejectsWriter(this.logPath)
+    this.log = new RejectsWriter(this.logPath, {durable: !opts.scratch})
     if (opts.dedup === 'near') {
       const shape = nearShape({threshold: opts.nearThreshold})
       this.sketch = {shape, sketcher: new TextSketcher(shape)}
@@ -115,8 +114,7 @@ export class ShardRun {
   static async open(opts: ShardRunOptions, files: string[]): Promise<ShardRun> {
     const slices = await shardSlices(files, opts.shard, opts.plan)
     mkdirSync(opts.dir, {recursive: true})
-    const hasher = await xxhash()
-    return new ShardRun(opts, slices, join(opts.dir, `${partName(opts.shard)}.jsonl`), (s) => hasher.h64(s))
+    return new ShardRun(opts, slices, join(opts.dir, `${partName(opts.shard)}.jsonl`))
   }
 
   get logPath(): string {
@@ -129,34 +127,29 @@ export class ShardRun {
   }
 
   /**
-   * Stage in place of dedup: logs every record that reaches it and passes it on to the part, except exact
+   * Step in place of dedup: logs every record that reaches it and keeps it for the part, except exact
    * duplicates within the shard (with any dedup), which never change the merge's answer and so need no copying.
+   * `example` is there for near dedup's text (a pre-encoded CSV row has none, and never runs with --dedup near).
    */
-  record(sourceIndex: (source: string) => number) {
-    const {h64, opts} = this
+  candidate(sourceIndex: (source: string) => number): (fp: Fingerprint, at: RowRef, example?: Example) => boolean {
+    const {opts} = this
     const local = opts.dedup === 'none' ? undefined : new FingerprintSet()
-    const log = (entry: LogEntry) => {
+    return (fp, at, example) => {
+      const source = sourceIndex(at.source)
+      const entry: LogEntry = {c: [fp.hi, fp.lo, source, at.line]}
+      const repeated = local?.addOrGet(fp.hi, fp.lo, source, at.line) !== undefined
+      if (repeated) entry.x = 1
+      // A sketch only for what the near stage will see: exact duplicates never reach it.
+      else if (opts.dedup === 'near') {
+        if (!example) throw new Error('near dedup needs the example of every candidate')
+        const text = nearText(example, opts.nearFields)
+        this.toSketch.push({entry, text})
+        if (opts.report) entry.t = text.slice(0, REPORT_TEXT)
+      }
+      if (opts.rejects) entry.r = at.row().record
       this.write(entry)
       this.candidates++
-    }
-    const toSketch = (entry: Extract<LogEntry, {c: unknown}>, text: string) => this.toSketch.push({entry, text})
-    return async function* (items: AsyncIterable<OutputItem>): AsyncGenerator<OutputItem> {
-      for await (const item of items) {
-        const h = h64(dedupKey(item.example))
-        const [hi, lo, source] = [Number(h >> 32n), Number(h & 0xffffffffn), sourceIndex(item.row.source)]
-        const entry: LogEntry = {c: [hi, lo, source, item.row.line]}
-        const repeated = local?.addOrGet(hi, lo, source, item.row.line) !== undefined
-        if (repeated) entry.x = 1
-        // A sketch only for what the near stage will see: exact duplicates never reach it.
-        else if (opts.dedup === 'near') {
-          const text = nearText(item.example, opts.nearFields)
-          toSketch(entry, text)
-          if (opts.report) entry.t = text.slice(0, REPORT_TEXT)
-        }
-        if (opts.rejects) entry.r = item.row.record
-        log(entry)
-        if (!repeated) yield item
-      }
+      return !repeated
     }
   }
 
@@ -169,7 +162,7 @@ export class ShardRun {
       part: {path: this.partPath, bytes: (await stat(this.partPath)).size, sha256},
     }
     const path = join(this.opts.dir, WORK_DIR, `${partName(this.opts.shard)}.json`)
-    await writeFileAtomic(path, JSON.stringify(full) + '\n')
+    await writeFileAtomic(path, JSON.stringify(full) + '\n', {durable: !this.opts.scratch})
     return path
   }
 

@@ -46,9 +46,9 @@ export async function shardSlices(files: string[], shard: ShardSpec, opts: PlanO
     sizes.push(size)
   }
   const total = sizes.reduce((a, b) => a + b, 0)
-  const from = Math.floor((shard.index * total) / shard.count)
   const last = shard.index === shard.count - 1
-  const to = last ? Infinity : Math.floor(((shard.index + 1) * total) / shard.count)
+  const from = shard.share ? Math.floor(shard.share.from * total) : Math.floor((shard.index * total) / shard.count)
+  const to = last ? Infinity : shard.share ? Math.floor(shard.share.to * total) : Math.floor(((shard.index + 1) * total) / shard.count)
   const out: Slice[] = []
   let offset = 0
   for (const [i, file] of files.entries()) {

@@ -4,6 +4,12 @@ import {UsageError} from '../errors.js'
 export interface ShardSpec {
   index: number
   count: number
+  /**
+   * The fraction of the inputs' bytes this shard reads, [from, to), when not an equal 1/count: convert --jobs
+   * gives the process that starts first a bigger share (src/pipeline/convert-jobs.ts). Shards that tile [0, 1)
+   * read every record once, whatever the cut.
+   */
+  share?: {from: number; to: number}
 }
 
 /** Parses `--shard I/N` (I 0-based, N ≥ 1). The scheduler's index is passed by the recipe, never read from the environment. */

@@ -57,8 +57,8 @@ function surrogateProblem(ex: Example): string | undefined {
   return undefined
 }
 
-/** Stage: lfdata's own content filters, each with its reason code. Options are checked here, at wiring time. */
-export function contentFilters(opts: FilterOptions, onDrop: DropFn) {
+/** Step: lfdata's own content filters, each with its reason code. Options are checked here, at wiring time. */
+export function contentFilters(opts: FilterOptions, onDrop: DropFn): (item: Item) => Item | undefined {
   for (const [name, v] of [['--min-chars', opts.minChars], ['--max-chars', opts.maxChars]] as const) {
     if (v !== undefined && (!Number.isInteger(v) || v < 0)) throw new UsageError(`${name} must be a whole number ≥ 0`)
   }
@@ -66,38 +66,27 @@ export function contentFilters(opts: FilterOptions, onDrop: DropFn) {
     throw new UsageError('--min-chars is larger than --max-chars')
   }
   const regex = opts.dropRegex === undefined ? undefined : compileDropRegex(opts.dropRegex)
-  return async function* (items: AsyncIterable<Item>): AsyncGenerator<Item> {
-    for await (const item of items) {
-      const ex = item.example
-      const broken = surrogateProblem(ex)
-      if (broken) {
-        onDrop(item.row, 'lone_surrogate', broken)
-        continue
-      }
-      const empty = opts.dropEmpty ? emptiness(ex) : undefined
-      if (empty) {
-        onDrop(item.row, empty[0], empty[1])
-        continue
-      }
-      if (opts.minChars !== undefined || opts.maxChars !== undefined) {
-        const n = chars(ex)
-        if (opts.minChars !== undefined && n < opts.minChars) {
-          onDrop(item.row, 'too_short', `${n} characters < --min-chars ${opts.minChars}`)
-          continue
-        }
-        if (opts.maxChars !== undefined && n > opts.maxChars) {
-          onDrop(item.row, 'too_long', `${n} characters > --max-chars ${opts.maxChars}`)
-          continue
-        }
-      }
-      if (regex) {
-        const hit = contentStrings(ex).find((s) => regex.test(s))
-        if (hit !== undefined) {
-          onDrop(item.row, 'regex_match', `matched ${regex.source}: ${hit.match(regex)?.[0]?.slice(0, 60) ?? ''}`)
-          continue
-        }
-      }
-      yield item
+  return (item) => {
+    const why = verdict(item.example)
+    if (why === undefined) return item
+    onDrop(item.row, why[0], why[1])
+    return undefined
+  }
+
+  function verdict(ex: Example): [reason: string, detail: string] | undefined {
+    const broken = surrogateProblem(ex)
+    if (broken) return ['lone_surrogate', broken]
+    const empty = opts.dropEmpty ? emptiness(ex) : undefined
+    if (empty) return empty
+    if (opts.minChars !== undefined || opts.maxChars !== undefined) {
+      const n = chars(ex)
+      if (opts.minChars !== undefined && n < opts.minChars) return ['too_short', `${n} characters < --min-chars ${opts.minChars}`]
+      if (opts.maxChars !== undefined && n > opts.maxChars) return ['too_long', `${n} characters > --max-chars ${opts.maxChars}`]
     }
+    if (regex) {
+      const hit = contentStrings(ex).find((s) => regex.test(s))
+      if (hit !== undefined) return ['regex_match', `matched ${regex.source}: ${hit.match(regex)?.[0]?.slice(0, 60) ?? ''}`]
+    }
+    return undefined
   }
 }

@@ -58,18 +58,13 @@ export function repairTurns(turns: Turn[], endsWithUser: boolean, counts: Repair
 const lastUser = (turns: Turn[]) => turns.findLast((t) => t.role === 'user')?.content
 
 /** Stage: applies repairTurns to every conversation; clears the Alpaca split when the final user turn changed. */
-export function fixRoles(counts: RepairCounts) {
-  return async function* (items: AsyncIterable<Item>): AsyncGenerator<Item> {
-    for await (const item of items) {
-      const ex = item.example
-      if (ex.kind === 'text') {
-        yield item
-        continue
-      }
-      const turns = repairTurns(ex.turns, ex.kind === 'preference', counts)
-      const query = ex.query && lastUser(turns) === lastUser(ex.turns) ? ex.query : undefined
-      yield {row: item.row, example: {...ex, turns, query}}
-    }
+export function fixRoles(counts: RepairCounts): (item: Item) => Item {
+  return (item) => {
+    const ex = item.example
+    if (ex.kind === 'text') return item
+    const turns = repairTurns(ex.turns, ex.kind === 'preference', counts)
+    const query = ex.query && lastUser(turns) === lastUser(ex.turns) ? ex.query : undefined
+    return {row: item.row, example: {...ex, turns, query}}
   }
 }
 

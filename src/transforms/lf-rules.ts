@@ -4,7 +4,7 @@ import type {DropFn} from './example.js'
 import type {OutputItem, OutputLayout} from './to-output.js'
 
 /**
- * Stage: every output record goes through LF's own converter and processor rules (src/lf) for the stage it is
+ * Step: every output record goes through LF's own converter and processor rules (src/lf) for the stage it is
  * shaped for, exactly as LF will see it, so nothing is written that LF would skip, drop or crash on.
  */
 export function lfRules(layout: OutputLayout, output: string, onDrop: DropFn) {
@@ -15,11 +15,10 @@ export function lfRules(layout: OutputLayout, output: string, onDrop: DropFn) {
     columns: layout.columns,
     ...(layout.tags ? {tags: layout.tags} : {}),
   })
-  return async function* (items: AsyncIterable<OutputItem>): AsyncGenerator<OutputItem> {
-    for await (const item of items) {
-      const verdict = lfVerdict(item.record, attr, layout.stage)
-      if (verdict.kept) yield item
-      else onDrop(item.row, verdict.reason, verdict.detail)
-    }
+  return (item: OutputItem): OutputItem | undefined => {
+    const verdict = lfVerdict(item.record, attr, layout.stage)
+    if (verdict.kept) return item
+    onDrop(item.row, verdict.reason, verdict.detail)
+    return undefined
   }
 }

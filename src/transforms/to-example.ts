@@ -1,5 +1,5 @@
 import {isPlainObject, preview} from '../io/record.js'
-import type {RawRecord} from '../io/types.js'
+import type {RawRecord, Row} from '../io/types.js'
 import type {DropFn, Example, Item, Turn, TurnRole} from './example.js'
 import type {Field, Mapping} from './mapping.js'
 import type {FilterReason} from './reasons.js'
@@ -161,16 +161,15 @@ function buildExample(record: RawRecord, mapping: Mapping, opts: ToExampleOption
   return {kind: 'sft', ...dialogue}
 }
 
-/** Stage: rows → canonical examples; records that cannot be read as the mapping says are dropped with a reason. */
-export function toExamples(opts: ToExampleOptions, onDrop: DropFn) {
-  return async function* (rows: AsyncIterable<import('../io/types.js').Row>): AsyncGenerator<Item> {
-    for await (const row of rows) {
-      try {
-        yield {row, example: buildExample(row.record, opts.mappingOf?.(row.source) ?? opts.mapping, opts)}
-      } catch (error) {
-        if (!(error instanceof Reject)) throw error
-        onDrop(row, error.reason, error.detail)
-      }
+/** Step: a row → its canonical example; a record that cannot be read as the mapping says is dropped with a reason. */
+export function toExample(opts: ToExampleOptions, onDrop: DropFn): (row: Row) => Item | undefined {
+  return (row) => {
+    try {
+      return {row, example: buildExample(row.record, opts.mappingOf?.(row.source) ?? opts.mapping, opts)}
+    } catch (error) {
+      if (!(error instanceof Reject)) throw error
+      onDrop(row, error.reason, error.detail)
+      return undefined
     }
   }
 }

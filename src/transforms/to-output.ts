@@ -120,16 +120,15 @@ export interface OutputItem extends Item {
   record: Record<string, unknown>
 }
 
-/** Stage: canonical examples → LF-format records. */
-export function toOutput(layout: OutputLayout, onDrop: DropFn) {
-  return async function* (items: AsyncIterable<Item>): AsyncGenerator<OutputItem> {
-    for await (const item of items) {
-      try {
-        yield {...item, record: outputRecord(item.example, layout)}
-      } catch (error) {
-        if (!(error instanceof NotRepresentable)) throw error
-        onDrop(item.row, error.reason, error.detail)
-      }
+/** Step: a canonical example → its LF-format record. */
+export function toOutput(layout: OutputLayout, onDrop: DropFn): (item: Item) => OutputItem | undefined {
+  return (item) => {
+    try {
+      return {...item, record: outputRecord(item.example, layout)}
+    } catch (error) {
+      if (!(error instanceof NotRepresentable)) throw error
+      onDrop(item.row, error.reason, error.detail)
+      return undefined
     }
   }
 }

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {dedupKey, exactDedup} from '../../src/transforms/exact-dedup.js'
+import {dedupKey, exactDedup, fingerprinter, refOf} from '../../src/transforms/exact-dedup.js'
 import {type Example, fieldStrings, type Item} from '../../src/transforms/example.js'
 import {compileDropRegex, contentFilters} from '../../src/transforms/filters.js'
 import {FingerprintSet} from '../../src/transforms/fingerprint-set.js'
@@ -12,18 +12,7 @@ const sft = (...contents: string[]): Example => ({
   turns: contents.map((content, i) => ({role: i % 2 === 0 ? 'user' : 'assistant', content})),
 })
 
-async function* itemsOf(examples: Example[]): AsyncGenerator<Item> {
-  let line = 1
-  for (const example of examples) {
-    await Promise.resolve()
-    yield {row: {record: {}, source: 'a.jsonl', line: line++}, example}
-  }
-}
-async function drain<T>(it: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = []
-  for await (const x of it) out.push(x)
-  return out
-}
+const itemsOf = (examples: Example[]): Item[] => examples.map((example, i) => ({row: {record: {}, source: 'a.jsonl', line: i + 1}, example}))
 
 describe('normalize', () => {
   it('applies NFC, CRLF→LF, control characters and trim, each switchable', () => {
@@ -57,8 +46,8 @@ describe('fix-roles', () => {
 describe('content filters', () => {
   it('drops empty prompt/response and length/regex violations with reason codes', async () => {
     const drops: string[] = []
-    const stage = contentFilters({dropEmpty: true, minChars: 3, maxChars: 10, dropRegex: 'as an ai'}, (_r, reason) => drops.push(reason))
-    const kept = await drain(stage(itemsOf([sft('q', ''), sft('', 'a'), sft('a', 'b'), sft('long prompt', 'x'), sft('ok', 'as an ai'), sft('ok', 'fine')])))
+    const step = contentFilters({dropEmpty: true, minChars: 3, maxChars: 10, dropRegex: 'as an ai'}, (_r, reason) => drops.push(reason))
+    const kept = itemsOf([sft('q', ''), sft('', 'a'), sft('a', 'b'), sft('long prompt', 'x'), sft('ok', 'as an ai'), sft('ok', 'fine')]).filter((item) => step(item))
     expect(drops).toEqual(['empty_response', 'empty_prompt', 'too_short', 'too_long', 'regex_match'])
     expect(kept).toHaveLength(1)
   })
@@ -76,13 +65,19 @@ describe('content filters', () => {
 describe('exact dedup', () => {
   it('keeps the first occurrence and names it in the drop', async () => {
     const drops: unknown[] = []
-    const stage = (await exactDedup((_row, reason, detail, extra) => drops.push({reason, detail, extra}), () => 0, () => 'a.jsonl'))
-    const kept = await drain(stage(itemsOf([sft('q', 'a'), sft('q', 'b'), sft('q', 'a')])))
+    const first = exactDedup((_row, reason, detail, extra) => drops.push({reason, detail, extra}), () => 0, () => 'a.jsonl')
+    const fingerprints = await fingerprinter()
+    const kept = itemsOf([sft('q', 'a'), sft('q', 'b'), sft('q', 'a')]).filter((item) => first(fingerprints.ofExample(item.example), refOf(item.row)))
     expect(kept.map((i) => i.row.line)).toEqual([1, 2])
     expect(drops).toEqual([{reason: 'duplicate', detail: 'same content as a.jsonl:1', extra: {duplicate_of: 'a.jsonl:1'}}])
   })
   it('does not confuse role boundaries', () => {
     expect(dedupKey(sft('a', 'bc'))).not.toBe(dedupKey(sft('ab', 'c')))
+  })
+  it('fingerprints a key the same from its text and from its UTF-8 bytes', async () => {
+    const fingerprints = await fingerprinter()
+    const ex = sft('问题 "q"\n', 'answer ✓ 🎉')
+    expect(fingerprints.ofKeyBytes(Buffer.from(dedupKey(ex), 'utf8'))).toEqual(fingerprints.ofExample(ex))
   })
   it('fingerprint set grows and remembers first positions', () => {
     const set = new FingerprintSet(4)

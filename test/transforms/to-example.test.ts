@@ -1,26 +1,22 @@
 import {describe, expect, it} from 'vitest'
 
 import type {Row} from '../../src/io/types.js'
-import type {Example, Item} from '../../src/transforms/example.js'
+import type {Example} from '../../src/transforms/example.js'
 import {resolveMapping} from '../../src/transforms/mapping.js'
 import {DEFAULT_NORMALIZE, makeNormalizer} from '../../src/transforms/normalize.js'
-import {toExamples} from '../../src/transforms/to-example.js'
+import {toExample} from '../../src/transforms/to-example.js'
 
-/** Yields rows across real async ticks, like a file read. */
-async function* rowsOf(records: Record<string, unknown>[]): AsyncGenerator<Row> {
-  let line = 1
-  for (const record of records) {
-    await new Promise((r) => setImmediate(r))
-    yield {record, source: 'mem', line: line++}
-  }
-}
+const rowsOf = (records: Record<string, unknown>[]): Row[] => records.map((record, i) => ({record, source: 'mem', line: i + 1}))
 
 async function run(records: Record<string, unknown>[], explicit = {}, system?: string) {
   const mapping = resolveMapping(Object.keys(records[0]!), explicit, 'mem')
   const drops: {reason: string; detail: string}[] = []
   const out: Example[] = []
-  const stage = toExamples({mapping, normalize: makeNormalizer(DEFAULT_NORMALIZE), system}, (_row, reason, detail) => drops.push({reason, detail}))
-  for await (const item of stage(rowsOf(records)) as AsyncIterable<Item>) out.push(item.example)
+  const step = toExample({mapping, normalize: makeNormalizer(DEFAULT_NORMALIZE), system}, (_row, reason, detail) => drops.push({reason, detail}))
+  for (const row of rowsOf(records)) {
+    const item = step(row)
+    if (item) out.push(item.example)
+  }
   return {mapping, out, drops}
 }
 
@@ -41,7 +37,7 @@ describe('mapping', () => {
   })
 })
 
-describe('toExamples', () => {
+describe('toExample', () => {
   it('joins instruction and input as LF does and keeps them apart for Alpaca', async () => {
     const {out} = await run([{instruction: ' Sum ', input: '1 2', output: 3}])
     expect(out[0]).toEqual({kind: 'sft', system: '', tools: '', query: {instruction: 'Sum', input: '1 2'},
