@@ -31,18 +31,30 @@ export interface MergePartitionResult {
   file: string
 }
 
-/** One record that reached dedup in some shard. */
-interface Candidate {
-  row: Row
-  shard: number
-  ordinal: number
-  hi: number
-  lo: number
-  text: string
-  /** Its near-dedup sketch as its shard logged it (base64), with --dedup near. */
-  sketch: string
-  /** Its line in its shard's part, counted from 0; -1 when the shard left it out (a duplicate within the shard). */
-  partLine: number
+/** One record that reached dedup in some shard. Its Row is made only when a drop or the near stage asks. */
+class Candidate {
+  private made?: Row
+
+  constructor(
+    private readonly files: string[],
+    readonly shard: number,
+    readonly ordinal: number,
+    readonly hi: number,
+    readonly lo: number,
+    /** Its input's index in the run's inputs. */
+    readonly source: number,
+    readonly line: number,
+    /** Its line in its shard's part, counted from 0; -1 when the shard left it out (a duplicate within the shard). */
+    readonly partLine: number,
+    readonly text = '',
+    /** Its near-dedup sketch as its shard logged it (base64), with --dedup near. */
+    readonly sketch = '',
+    private readonly record?: Row['record'],
+  ) {}
+
+  get row(): Row {
+    return (this.made ??= {source: this.files[this.source] ?? '?', line: this.line, record: this.record ?? NO_RECORD})
+  }
 }
 
 const CHUNK = 1 << 20
@@ -116,14 +128,18 @@ async function* candidateBatches(dir: string, metas: ShardMeta[], partLines: num
     let carry: Buffer | undefined
     const path = join(dir, WORK_DIR, `${partName(m.shard)}.log.jsonl`)
     const take = (out: (Candidate | Rejected)[], buf: Buffer, start: number, end: number) => {
-      const entry = plainCandidate(buf, start, end) ?? (JSON.parse(buf.toString('utf8', start, end)) as LogEntry)
+      if (plainCandidate(buf, start, end)) {
+        const {c, x} = parsed
+        out.push(new Candidate(files, m.shard.index, ordinal++, c[0]!, c[1]!, c[2]!, c[3]!, x ? -1 : inPart++))
+        return
+      }
+      const entry = JSON.parse(buf.toString('utf8', start, end)) as LogEntry
       if ('d' in entry) {
         out.push({rejected: entry.d})
         return
       }
       const [hi, lo, source, line] = entry.c
-      const partLine = entry.x ? -1 : inPart++
-      out.push({row: {source: files[source] ?? '?', line, record: entry.r ?? NO_RECORD}, shard: m.shard.index, ordinal: ordinal++, hi, lo, text: entry.t ?? '', sketch: entry.s ?? '', partLine})
+      out.push(new Candidate(files, m.shard.index, ordinal++, hi, lo, source, line, entry.x ? -1 : inPart++, entry.t, entry.s, entry.r))
     }
     // Lines are found, and the common ones read, in the bytes: no string per line.
     for await (const chunk of createReadStream(path, {highWaterMark: CHUNK})) {
@@ -152,30 +168,35 @@ const NO_RECORD: Row['record'] = Object.freeze(Object.create(null) as Row['recor
 const PLAIN_PREFIX = Buffer.from('{"c":[')
 const PLAIN_X = Buffer.from(',"x":1}')
 
+/** What plainCandidate read (one object, reused: the merge reads ~1M log lines a GB). */
+const parsed = {c: new Float64Array(4), x: false}
+
 /**
- * A log line of the commonest shape, `{"c":[hi,lo,source,line]}` (optionally with `,"x":1`), read from its
- * bytes (a merge reads ~1M of them a GB; a string and JSON.parse each took 3x as long); undefined for any
- * other line, which JSON.parse reads.
+ * Reads a log line of the commonest shape, `{"c":[hi,lo,source,line]}` (optionally with `,"x":1`), from its
+ * bytes into `parsed` (a string and JSON.parse for each took 3x as long); false for any other line, which
+ * JSON.parse reads.
  */
-function plainCandidate(buf: Buffer, start: number, end: number): LogEntry | undefined {
-  if (end - start < PLAIN_PREFIX.length || buf.compare(PLAIN_PREFIX, 0, PLAIN_PREFIX.length, start, start + PLAIN_PREFIX.length) !== 0) return undefined
-  const c: number[] = []
+function plainCandidate(buf: Buffer, start: number, end: number): boolean {
+  if (end - start < PLAIN_PREFIX.length || buf.compare(PLAIN_PREFIX, 0, PLAIN_PREFIX.length, start, start + PLAIN_PREFIX.length) !== 0) return false
+  const {c} = parsed
+  let k = 0
   let n = 0
   let i = start + PLAIN_PREFIX.length
   for (; i < end; i++) {
     const ch = buf[i]!
     if (ch >= 0x30 && ch <= 0x39) n = n * 10 + (ch - 0x30)
-    else if (ch === 0x2c || ch === 0x5d) {
-      c.push(n)
+    else if ((ch === 0x2c || ch === 0x5d) && k < 4) {
+      c[k++] = n
       n = 0
       if (ch === 0x5d) break
-    } else return undefined
+    } else return false
   }
-  if (c.length !== 4) return undefined
+  if (k !== 4) return false
   const rest = end - i - 1
-  if (rest === 1 && buf[i + 1] === 0x7d) return {c: c as [number, number, number, number]}
-  if (rest === PLAIN_X.length && buf.compare(PLAIN_X, 0, PLAIN_X.length, i + 1, end) === 0) return {c: c as [number, number, number, number], x: 1}
-  return undefined
+  if (rest === 1 && buf[i + 1] === 0x7d) parsed.x = false
+  else if (rest === PLAIN_X.length && buf.compare(PLAIN_X, 0, PLAIN_X.length, i + 1, end) === 0) parsed.x = true
+  else return false
+  return true
 }
 
 /** The candidates one by one; a rejected row goes to `onReject` when the reading passes it. */
@@ -198,8 +219,6 @@ export async function mergePartition(dir: string, partition: ShardSpec): Promise
   const metas = await readShards(dir)
   const run = metas[0]!.run
   if ((run.options as {dedup: string}).dedup === 'none') throw new UsageError('this run has --dedup none: there is nothing to partition', {suggestion: `lfdata merge ${dir}`})
-  const files = (run.inputs as {path: string}[]).map((i) => i.path)
-  const sourceIds = new Map(files.map((f, i) => [f, i]))
   const seen = new FingerprintSet()
   const out = new RejectsWriter(partitionFile(dir, partition))
   let n = 0
@@ -209,7 +228,7 @@ export async function mergePartition(dir: string, partition: ShardSpec): Promise
     for await (const c of candidatesOf(candidateBatches(dir, metas))) {
       if ((c.lo >>> 0) % partition.count !== partition.index) continue
       n++
-      const first = seen.addOrGet(c.hi, c.lo, sourceIds.get(c.row.source) ?? 0, c.row.line)
+      const first = seen.addOrGet(c.hi, c.lo, c.source, c.line)
       if (first) {
         duplicates++
         out.add({k: c.ordinal, s: first.source, l: first.line})
@@ -227,7 +246,7 @@ export async function mergePartition(dir: string, partition: ShardSpec): Promise
 type First = {source: number; line: number} | undefined
 
 /** The exact-duplicate decisions: from complete partition files when there are some, else a fingerprint set here (synchronous: no await a record). */
-async function exactDecider(dir: string, run: Record<string, unknown>, files: string[]): Promise<(c: Candidate) => First | Promise<First>> {
+async function exactDecider(dir: string, run: Record<string, unknown>): Promise<(c: Candidate) => First | Promise<First>> {
   const names = (await readdir(join(dir, WORK_DIR))).filter((n) => n.startsWith('dups-'))
   const counts = [...new Set(names.map((n) => Number(/-of-(\d+)\.jsonl$/.exec(n)?.[1])))].filter((m) => m > 0)
   for (const m of counts) {
@@ -254,9 +273,8 @@ async function exactDecider(dir: string, run: Record<string, unknown>, files: st
       return {source: hit.s, line: hit.l}
     }
   }
-  const sourceIds = new Map(files.map((f, i) => [f, i]))
   const seen = new FingerprintSet()
-  return (c) => seen.addOrGet(c.hi, c.lo, sourceIds.get(c.row.source) ?? 0, c.row.line)
+  return (c) => seen.addOrGet(c.hi, c.lo, c.source, c.line)
 }
 
 const NEWLINE = Buffer.from('\n')
@@ -342,7 +360,7 @@ export async function mergeShards(dir: string, reporter: Reporter, into?: string
 
   const partLines: number[] = []
   const batches = candidateBatches(dir, metas, partLines)
-  const firstOf = options.dedup === 'none' ? undefined : await exactDecider(dir, run, files)
+  const firstOf = options.dedup === 'none' ? undefined : await exactDecider(dir, run)
   // Without near dedup the decisions are made a log chunk at a time, without a promise a record (unless
   // partition files are read); a repeat is dropped naming the first.
   const onReject = (entry: Record<string, unknown>) => rejects?.add(entry)
