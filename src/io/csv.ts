@@ -115,7 +115,7 @@ export async function* readCsv(path: string, opts: ReadOptions & {tsv?: boolean}
     return {result, quoteErrors}
   }
 
-  for await (const text of decodeText(readBytes(path, opts.onBytes, opts.range), path, opts.encoding)) {
+  for await (const text of decodeText(readBytes(path, opts.onBytes, opts.range), path, opts.encoding, opts.range)) {
     if (!parser) {
       delimiter = opts.delimiter ?? opts.range?.delimiter ?? (opts.tsv ? '\t' : sniffDelimiter(text))
       // Classic Mac exports end lines with a lone CR; pandas reads those as line ends too.

@@ -2,6 +2,7 @@ import {isAscii, isUtf8, transcode} from 'node:buffer'
 import {TextDecoder} from 'node:util'
 
 import {InputError, UsageError} from '../errors.js'
+import type {ByteRange} from './types.js'
 
 /** Byte offset of the first invalid UTF-8 sequence in `bytes` (only called once decoding has failed). */
 export function firstInvalidUtf8(bytes: Uint8Array): number {
@@ -54,12 +55,14 @@ function completeEnd(bytes: Uint8Array): number {
  * dropped; a UTF-16 BOM switches to UTF-16 (documented handling). A NUL byte in UTF-8 input means a binary
  * or BOM-less UTF-16 file, and is an error rather than silent garbage.
  */
-export async function* decodeText(bytes: AsyncIterable<Buffer>, file: string, encoding?: string): AsyncGenerator<string> {
+export async function* decodeText(bytes: AsyncIterable<Buffer>, file: string, encoding?: string, range?: ByteRange): AsyncGenerator<string> {
   let decoder: TextDecoder | undefined
   let utf8 = false
   let offset = 0
+  // A range read streams the header bytes [0, header) and then [start, end): errors name the file's offset.
+  const inFile = (at: number) => (!range || at < (range.header ?? 0) ? at : range.start + at - (range.header ?? 0))
   const fail = (at: number, what: string, suggestion: string): never => {
-    throw new InputError('E_ENCODING', what, {location: {file, offset: at}, suggestion})
+    throw new InputError('E_ENCODING', what, {location: {file, offset: inFile(at)}, suggestion})
   }
   // UTF-8 is checked with buffer.isUtf8 (SIMD) and converted by ICU's transcode, ASCII-only chunks as latin1:
   // ~1.4x faster than a fatal streaming TextDecoder on mixed Chinese/English (toString('utf8') is slower than

@@ -31,7 +31,7 @@ export async function* readJsonl(path: string, opts: ReadOptions = {}): AsyncGen
     if (tooDeep(value)) return bad(text, at, 'E_JSON_DEPTH', `record nests deeper than ${MAX_DEPTH} levels`, DEPTH_HINT)
     return {record: value, source: path, line: at}
   }
-  for await (const text of decodeText(readBytes(path, opts.onBytes, opts.range), path, opts.encoding)) {
+  for await (const text of decodeText(readBytes(path, opts.onBytes, opts.range), path, opts.encoding, opts.range)) {
     buf += text
     let start = 0
     for (let nl = buf.indexOf('\n', scanFrom); nl !== -1; nl = buf.indexOf('\n', start)) {

@@ -19,8 +19,8 @@ import type {OutputLayout} from './to-output.js'
  * such rows travel on as an EncodedBatch. Every other row is decoded into an ordinary Row and takes the general
  * path, in order, so the output is byte-identical either way (test/transforms/plain-csv.property.test.ts
  * compares the two on random CSVs). Anything the lane is unsure of — a quote papaparse would read differently,
- * a row with too many cells, bytes that are not UTF-8, a NUL — hands the input back to readCsv, which starts
- * over and skips the rows already given, so errors and --on-error skip behave exactly as without the lane.
+ * a row with too many cells, bytes that are not UTF-8, a NUL, a row over 4 MB — hands the rest to readCsv, which
+ * reads on from that row (a range read of the file), so errors and --on-error skip behave exactly as without it.
  * Measured on the 100 MB bench CSV, one process: convert 3.86 → 1.23 s (README, Performance).
  */
 
@@ -363,8 +363,8 @@ export interface PlainCsvOptions {
 /** JSON lines are written into buffers of this size (a bigger one for a bigger row). */
 const OUT_SIZE = 4 << 20
 
-/** A quoted cell longer than this (spanning many chunks) is left to readCsv, which keeps re-parsing linear. */
-const MAX_CARRY = 16 << 20
+/** A row longer than this (a huge quoted cell spanning chunks) is left to readCsv, whose re-parsing stays linear. */
+const LONG_ROW = 4 << 20
 
 /**
  * The rows of one CSV/TSV file (or a shard's byte range of it) for convert: EncodedRows where the lane can
@@ -383,19 +383,21 @@ export async function* plainCsvRows(path: string, opts: PlainCsvOptions): AsyncG
   const fields = [column(opts.columns.instruction), column(opts.columns.input), column(opts.columns.output)] as const
   const scanner = new RowScanner(setup.delimiter, header.length)
   const encoder = new RowEncoder(fields)
-  let given = 0
   let line = setup.range.line
+  /** The file offset of buf[0]; `carry` is the start of a row the bytes so far do not finish. */
+  let base = setup.range.start
   let carry: Buffer | undefined
   let weird = false
   let skipHeader = setup.range.header ?? 0
 
   /**
    * The rows of `buf` (whole rows, valid UTF-8) from 0 up to `end`: batches of plain rows and Rows between them,
-   * in order. Stops early at a row the lane must not read (`weird`), or one that needs more bytes.
+   * in order. Returns where it stopped: `end`, a row that needs more bytes, or one the lane must not read
+   * (then `weird`).
    */
   function* rowsOf(buf: Buffer, end: number, final: boolean): Generator<Row | EncodedBatch, number> {
     // JSON lines go to `out` and are never overwritten: a yielded batch's bytes may still be queued for writing.
-    let out = Buffer.allocUnsafe(OUT_SIZE)
+    let out: Buffer | undefined
     let tail = 0
     let batch: EncodedBatch | undefined
     let pos = 0
@@ -410,10 +412,9 @@ export async function* plainCsvRows(path: string, opts: PlainCsvOptions): AsyncG
       pos = scanner.next
       line += 1 + scanner.newlines
       if (scanner.cells === 1 && scanner.starts[0] === scanner.ends[0]) continue // a blank line
-      given++
       // A JSON line takes at most twice its row's bytes (escapes) plus its keys.
       const room = 2 * (pos - start) + 64
-      if (out.length - tail < room) {
+      if (!out || out.length - tail < room) {
         if (batch) yield batch
         batch = undefined
         out = Buffer.allocUnsafe(Math.max(OUT_SIZE, room))
@@ -451,9 +452,14 @@ export async function* plainCsvRows(path: string, opts: PlainCsvOptions): AsyncG
       break
     }
     const pos = yield* rowsOf(buf, regionEnd, false)
-    if (weird) break
+    if (weird) {
+      base += pos
+      break
+    }
     carry = pos < buf.length ? buf.subarray(pos) : undefined
-    if (carry && carry.length > MAX_CARRY) {
+    base += pos
+    // A row longer than this (a huge quoted cell) is readCsv's: re-scanning it for every chunk would be quadratic.
+    if (carry && carry.length > LONG_ROW) {
       weird = true
       break
     }
@@ -461,12 +467,19 @@ export async function* plainCsvRows(path: string, opts: PlainCsvOptions): AsyncG
   if (!weird && carry) {
     // The last row has no line end.
     if (carry.includes(0) || !isUtf8(carry)) weird = true
-    else if ((yield* rowsOf(carry, carry.length, true)) !== carry.length) weird = true
+    else {
+      const pos = yield* rowsOf(carry, carry.length, true)
+      if (pos !== carry.length) {
+        weird = true
+        base += pos
+      }
+    }
   }
+  // From the row the lane stopped at, readCsv reads the rest: it says what is wrong (its line and, as a range
+  // read, the file's byte offset) or skips it, exactly as it would reading the whole file.
   if (weird) {
-    // readCsv from the start, skipping the rows the lane gave: it reads the same rows, then says what is wrong.
-    let n = 0
-    for await (const row of readCsv(path, {...read, range: setup.range, onBytes: undefined})) if (n++ >= given) yield row
+    carry = undefined // let it go: a huge row's bytes are readCsv's to hold now
+    yield* readCsv(path, {...read, range: {...setup.range, start: base, line}})
   }
 }
 

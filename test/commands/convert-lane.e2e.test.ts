@@ -91,6 +91,16 @@ describe('convert: the plain-row lane (spawned)', () => {
     expect(existsSync(join(dir, 'out.jsonl'))).toBe(false)
   }, 60_000)
 
+  it('leaves a row over 4 MB to the CSV reader and goes on: the same bytes as the records given as JSON Lines', async () => {
+    const dir = tempDir()
+    const rows = mixedRows(400, 11)
+    rows.splice(200, 0, {instruction: 'long', input: '', output: '长文本 "quoted"\n'.repeat(300_000)})
+    writeFileSync(join(dir, 'in.csv'), csvOf(rows))
+    writeFileSync(join(dir, 'in.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n') + '\n')
+    for (const name of ['in.csv', 'in.jsonl']) expect((await lfdata(['convert', join(dir, name), '-o', join(dir, `${name}.out.jsonl`)])).code).toBe(0)
+    expect(readFileSync(join(dir, 'in.csv.out.jsonl')).equals(readFileSync(join(dir, 'in.jsonl.out.jsonl')))).toBe(true)
+  }, 60_000)
+
   it('reads a UTF-8 BOM, CRLF and a last line without a line end as the plain file', async () => {
     const dir = tempDir()
     const rows = mixedRows(200, 7)

@@ -116,6 +116,15 @@ describe('encoding', () => {
     await expect(collect(readRows(tempFile('x.jsonl', bytes)))).rejects.toMatchObject({code: 'E_ENCODING', location: {offset: 17}})
   })
 
+  it('names the file\'s byte offset when a shard reads a byte range (the header, then the range)', async () => {
+    const head = 'q,a\n' + 'x,y\n'.repeat(1000)
+    const path = tempFile('x.csv', Buffer.concat([Buffer.from(head + 'bad,'), Buffer.from([0xff]), Buffer.from('\n')]))
+    const range = {start: 4 + 4 * 500, end: head.length + 7, line: 502, header: 4, delimiter: ','}
+    await expect(collect(readRows(path, {range}))).rejects.toMatchObject({code: 'E_ENCODING', location: {offset: head.length + 4}})
+    const jsonl = tempFile('x.jsonl', Buffer.concat([Buffer.from('{"a":"ok"}\n'.repeat(100) + '{"a":"'), Buffer.from([0xff]), Buffer.from('"}\n')]))
+    await expect(collect(readRows(jsonl, {range: {start: 1100, end: 1110, line: 101}}))).rejects.toMatchObject({code: 'E_ENCODING', location: {offset: 1106}})
+  })
+
   it('decodes GB18030 with --encoding and UTF-16 by its BOM', async () => {
     const gbk = Buffer.from([0x61, 0x0a, 0xc4, 0xe3, 0xba, 0xc3, 0x0a]) // "a\n你好\n"
     expect(plain(await collect(readRows(tempFile('x.csv', gbk), {encoding: 'gb18030'})))).toEqual([{a: '你好'}])
