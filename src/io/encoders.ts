@@ -6,7 +6,10 @@ export const jsonlEncoder = (): RecordEncoder => ({
   start: () => '',
   encode: (record) => JSON.stringify(record) + '\n',
   finish: () => '',
+  jsonLines: (lines) => lines,
 })
+
+const SEPARATOR = Buffer.from(',\n')
 
 /** A JSON array with one record per line, so the file stays greppable and diffable. */
 export function jsonArrayEncoder(): RecordEncoder {
@@ -19,6 +22,20 @@ export function jsonArrayEncoder(): RecordEncoder {
       return sep + JSON.stringify(record)
     },
     finish: () => (first ? ']\n' : '\n]\n'),
+    jsonLines(lines) {
+      // "A\nB\n" → "\nA,\nB" (or ",\nA,\nB" after earlier records): each line's "\n" moves in front as the separator.
+      const out = Buffer.allocUnsafe(2 * lines.length) // a line of L bytes becomes at most L + 1
+      let o = 0
+      for (let start = 0; start < lines.length; ) {
+        const end = lines.indexOf(0x0a, start)
+        o += first ? out.write('\n', o) : SEPARATOR.copy(out, o)
+        first = false
+        out.set(lines.subarray(start, end), o)
+        o += end - start
+        start = end + 1
+      }
+      return out.subarray(0, o)
+    },
   }
 }
 

@@ -73,9 +73,10 @@ export class RecordSink {
     await this.push(this.encoder.encode(record))
   }
 
-  /** Bytes already encoded for this sink's format (a JSONL line made from input bytes, src/transforms/plain-csv.ts). */
-  async writeEncoded(bytes: Uint8Array): Promise<void> {
-    await this.push(bytes)
+  /** Records already encoded as JSON lines (made from input bytes, src/transforms/plain-csv.ts), in this sink's format. */
+  async writeJsonLines(lines: Uint8Array): Promise<void> {
+    if (!this.encoder.jsonLines) throw new Error('this output format takes no pre-encoded JSON lines')
+    await this.push(this.encoder.jsonLines(lines))
   }
 
   private async push(chunk: string | Uint8Array): Promise<void> {

@@ -82,6 +82,11 @@ export interface RecordEncoder {
   encode(record: Record<string, unknown>): string | Uint8Array
   /** Bytes after the last record (flushes any batch). */
   finish(): string | Uint8Array
+  /**
+   * Records already encoded as JSON lines (JSON.stringify of each + "\n", src/transforms/plain-csv.ts), as
+   * encode() would have written them one by one; absent where the format cannot take them (Arrow).
+   */
+  jsonLines?(lines: Uint8Array): Uint8Array
 }
 
 export type OutputFormat = 'jsonl' | 'json' | 'arrow'

@@ -176,7 +176,7 @@ export async function convert(opts: ConvertOptions, reporter: Reporter): Promise
   try {
     for await (const item of out) {
       if ('bytes' in item) {
-        await sink.writeEncoded(item.bytes)
+        await sink.writeJsonLines(item.bytes)
         written += item.count
       } else {
         await sink.write(item.record)
@@ -283,13 +283,13 @@ export async function convert(opts: ConvertOptions, reporter: Reporter): Promise
 /**
  * Whether this run's rows may take the plain-row lane (src/transforms/plain-csv.ts): options that leave a plain
  * row as it is (default cleaning and filters, no repair, no constant system prompt, no near dedup, no --limit)
- * and a JSONL output. Which inputs then take it is decided per file.
+ * and a JSONL or JSON-array output. Which inputs then take it is decided per file.
  */
 function plainLane(opts: ConvertOptions, layout: OutputLayout, mapping: Mapping, format: string): boolean {
   const n = opts.normalize
   const f = opts.filters
   const defaults = n.nfc && n.newlines && n.trim && n.controlChars && f.dropEmpty && f.minChars === undefined && f.maxChars === undefined && f.dropRegex === undefined
-  return defaults && !opts.fixRoles && opts.system === undefined && opts.dedup !== 'near' && opts.limit === undefined && format === 'jsonl' && laneColumns(mapping, layout) !== undefined
+  return defaults && !opts.fixRoles && opts.system === undefined && opts.dedup !== 'near' && opts.limit === undefined && (format === 'jsonl' || format === 'json') && laneColumns(mapping, layout) !== undefined
 }
 
 /** Near dedup runs only where the lane does not (plainLane), so every survivor is an OutputItem. */

@@ -61,6 +61,9 @@ describe('convert: the plain-row lane (spawned)', () => {
       return [x.reason, x.record]
     })
     expect(rejects('in.csv.rej.jsonl')).toEqual(rejects('in.jsonl.rej.jsonl'))
+    // A JSON array output takes the lane too.
+    for (const input of ['in.csv', 'in.jsonl']) expect((await lfdata(['convert', join(dir, input), '-o', join(dir, `${input}.out.json`)])).code).toBe(0)
+    expect(readFileSync(join(dir, 'in.csv.out.json')).equals(readFileSync(join(dir, 'in.jsonl.out.json')))).toBe(true)
   }, 60_000)
 
   it('hands a malformed row far into the file back to the CSV reader: the same one-line error, or a parse_error reject with --on-error skip', async () => {
