@@ -20,7 +20,11 @@ export class RejectsWriter {
   }
 
   add(entry: Record<string, unknown>): void {
-    const line = JSON.stringify(entry) + '\n'
+    this.addLine(JSON.stringify(entry) + '\n')
+  }
+
+  /** A line already serialised as JSON, "\n" included (a shard's commonest log line, src/shard/convert-shard.ts). */
+  addLine(line: string): void {
     this.buffer.push(line)
     this.size += line.length
     this.count++
