@@ -361,8 +361,6 @@ export async function mergeShards(dir: string, reporter: Reporter, into?: string
   const partLines: number[] = []
   const batches = candidateBatches(dir, metas, partLines)
   const firstOf = options.dedup === 'none' ? undefined : await exactDecider(dir, run)
-  // Without near dedup the decisions are made a log chunk at a time, without a promise a record (unless
-  // partition files are read); a repeat is dropped naming the first.
   const onReject = (entry: Record<string, unknown>) => rejects?.add(entry)
   /** Whether a candidate is the first of its content; a repeat is dropped naming the first. A promise only when partition files are read. */
   const decide = (c: Candidate): boolean | Promise<boolean> => {
@@ -375,7 +373,8 @@ export async function mergeShards(dir: string, reporter: Reporter, into?: string
     }
     return decided instanceof Promise ? decided.then(verdict) : verdict(decided)
   }
-  // Without near dedup the decisions are made a log chunk at a time, in log order with the rejected rows.
+  // Without near dedup the decisions are made a log chunk at a time (no promise a record unless partition files
+  // are read), in log order with the rejected rows.
   let survivors: AsyncIterable<Candidate[]> = (async function* () {
     for await (const batch of batches) {
       const out: Candidate[] = []
