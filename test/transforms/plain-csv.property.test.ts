@@ -67,7 +67,8 @@ async function rowsOf(source: AsyncIterable<unknown>): Promise<{rows: Seen[]; er
       }
     }
   } catch (error) {
-    return {rows, error: `${(error as InputError).code}: ${(error as Error).message}`}
+    const e = error as InputError
+    return {rows, error: `${e.code}: ${e.message} at ${JSON.stringify(e.location)}`}
   }
   return {rows}
 }
@@ -112,6 +113,22 @@ describe('plain-row lane = readCsv + the general path (property)', () => {
     }), {seed: SEED, numRuns: 300})
     // The generator must exercise the lane itself, not only its fallbacks.
     expect(encoded).toBeGreaterThan(300)
+  })
+
+  it('fails exactly as readCsv on bytes that are not UTF-8 or hold a NUL, wherever they are (the file\'s byte offset)', async () => {
+    const fingerprints = await fingerprinter()
+    const dir = tempDir()
+    await fc.assert(fc.asyncProperty(file, fc.nat(), fc.constantFrom([0xff], [0x00], [0xe4, 0xb8], [0xc3, 0x28], [0xed, 0xa0, 0x80]), async (f, at, bad) => {
+      const text = 'instruction,input,output\n' + f.lines.join(f.crlf ? '\r\n' : '\n') + '\n'
+      const bytes = Buffer.from(text, 'utf8')
+      const cut = 25 + (at % Math.max(1, bytes.length - 25)) // somewhere after the header
+      const path = join(dir, 'x.csv')
+      writeFileSync(path, Buffer.concat([bytes.subarray(0, cut), Buffer.from(bad), bytes.subarray(cut)]))
+      const lane = await rowsOf(plainCsvRows(path, {read: {refuseDuplicateHeaders: true}, columns: {instruction: 'instruction', input: 'input', output: 'output'}, fingerprints}))
+      const general = await rowsOf(readCsv(path, {refuseDuplicateHeaders: true}))
+      expect(lane.error).toBe(general.error)
+      expect(lane.rows.map(({line, record}) => ({line, record: {...record}}))).toEqual(general.rows.map(({line, record}) => ({line, record: {...record}})))
+    }), {seed: SEED, numRuns: 200})
   })
 
   it('writes from bytes only characters NFC and trim() leave alone', () => {
