@@ -8,6 +8,16 @@ import type {ByteRange} from './types.js'
 
 const GZIP_MAGIC = [0x1f, 0x8b] as const
 
+/**
+ * Whether a file starting with `head` is text whose records lie at byte offsets: not gzip, no UTF-16 BOM (what
+ * the shard planner and the plain-row lane need before reading by bytes).
+ */
+export function byteAddressable(head: Uint8Array): boolean {
+  const gzip = head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1]
+  const utf16 = (head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)
+  return !gzip && !utf16
+}
+
 /** Size of a file in bytes, or null for stdin. Missing paths are a usage error (exit 2). */
 export async function inputSize(path: string): Promise<number | null> {
   if (path === '-') return null

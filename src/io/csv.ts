@@ -117,11 +117,10 @@ export async function* readCsv(path: string, opts: ReadOptions & {tsv?: boolean}
 
   for await (const text of decodeText(readBytes(path, opts.onBytes, opts.range), path, opts.encoding, opts.range)) {
     if (!parser) {
-      delimiter = opts.delimiter ?? opts.range?.delimiter ?? (opts.tsv ? '\t' : sniffDelimiter(text))
-      // Classic Mac exports end lines with a lone CR; pandas reads those as line ends too.
-      const newline = text.includes('\r') && !text.includes('\n') ? '\r' : '\n'
-      parser = new Papa.Parser({delimiter, newline, skipEmptyLines: false})
-      lineEnd = newline
+      const dialect = csvDialect(text, opts)
+      delimiter = dialect.delimiter
+      parser = new Papa.Parser({delimiter, newline: dialect.newline, skipEmptyLines: false})
+      lineEnd = dialect.newline
     }
     buf += text
     pendingSince += text.length
@@ -143,6 +142,28 @@ export async function* readCsv(path: string, opts: ReadOptions & {tsv?: boolean}
 export function csvHeader(cells: string[], line: number, file: string, refuseDuplicates = false): string[] {
   if (refuseDuplicates) duplicateHeader(cells, line, file)
   return headerNames(cells)
+}
+
+export interface CsvDialect {
+  delimiter: string
+  newline: '\n' | '\r'
+}
+
+/**
+ * The delimiter and line end of a CSV/TSV input, from the first text decoded of it — the one decision readCsv
+ * makes, which the shard planner and the plain-row lane repeat by calling this.
+ */
+export function csvDialect(firstText: string, opts: {delimiter?: string; range?: {delimiter?: string}; tsv?: boolean}): CsvDialect {
+  return {
+    delimiter: opts.delimiter ?? opts.range?.delimiter ?? (opts.tsv ? '\t' : sniffDelimiter(firstText)),
+    // Classic Mac exports end lines with a lone CR; pandas reads those as line ends too.
+    newline: firstText.includes('\r') && !firstText.includes('\n') ? '\r' : '\n',
+  }
+}
+
+/** Whether a dialect's records can be found in the bytes: LF line ends and a one-byte ASCII delimiter that is no quote or line end. */
+export function byteDialect({delimiter, newline}: CsvDialect): boolean {
+  return newline === '\n' && delimiter.length === 1 && delimiter.charCodeAt(0) < 0x80 && !'"\r\n'.includes(delimiter)
 }
 
 const QUOTE_HINT = 'a quote inside a quoted field must be doubled (""); check the row for a missing closing quote'

@@ -1,8 +1,8 @@
 import {createReadStream} from 'node:fs'
 
 import {UsageError} from '../errors.js'
-import {inputSize, readBytes} from '../io/bytes.js'
-import {sniffDelimiter} from '../io/csv.js'
+import {byteAddressable, inputSize, readBytes} from '../io/bytes.js'
+import {byteDialect, csvDialect} from '../io/csv.js'
 import {decodeText} from '../io/decode.js'
 import {detectFormat} from '../io/read.js'
 import type {ByteRange, ByteWindow, InputFormat} from '../io/types.js'
@@ -77,7 +77,7 @@ async function splittable(file: string, opts: PlanOptions): Promise<Splittable |
   if (format !== 'csv' && format !== 'tsv' && format !== 'jsonl') return undefined
   if (opts.encoding && !/^utf-?8$/i.test(opts.encoding)) return undefined
   const head = await firstChunk(file)
-  if ((head[0] === 0x1f && head[1] === 0x8b) || (head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) return undefined
+  if (!byteAddressable(head)) return undefined
   if (format === 'jsonl') return {format: 'jsonl', delimiter: ''}
   // The delimiter and line end exactly as one process decides them: from the first decoded chunk.
   let text = ''
@@ -85,10 +85,8 @@ async function splittable(file: string, opts: PlanOptions): Promise<Splittable |
     text = t
     break
   }
-  if (text.includes('\r') && !text.includes('\n')) return undefined
-  const delimiter = opts.delimiter ?? (format === 'tsv' ? '\t' : sniffDelimiter(text))
-  if (delimiter.length !== 1 || delimiter.charCodeAt(0) > 0x7f || delimiter === '"') return undefined
-  return {format: 'csv', delimiter}
+  const dialect = csvDialect(text, {delimiter: opts.delimiter, tsv: format === 'tsv'})
+  return byteDialect(dialect) ? {format: 'csv', delimiter: dialect.delimiter} : undefined
 }
 
 /** A Parquet or Arrow IPC file (by name or --format, and its first bytes), whose blocks the readers can pick. */

@@ -1,8 +1,8 @@
 import {isUtf8} from 'node:buffer'
 import {stat} from 'node:fs/promises'
 
-import {readBytes} from '../io/bytes.js'
-import {csvHeader, readCsv, sniffDelimiter} from '../io/csv.js'
+import {byteAddressable, readBytes} from '../io/bytes.js'
+import {byteDialect, csvDialect, csvHeader, readCsv} from '../io/csv.js'
 import {decodeText} from '../io/decode.js'
 import {newRecord} from '../io/record.js'
 import type {ByteRange, RawRecord, ReadOptions, Row} from '../io/types.js'
@@ -557,8 +557,6 @@ interface LaneSetup {
   range: ByteRange & {header: number}
 }
 
-const GZIP = [0x1f, 0x8b]
-
 /**
  * The header, delimiter and first data offset, decided as readCsv decides them; undefined when the file is one
  * the lane leaves to readCsv: gzip, a UTF-16 BOM, lone-CR line ends, a delimiter that is not one ASCII byte, or
@@ -572,7 +570,7 @@ async function laneSetup(path: string, read: ReadOptions & {tsv?: boolean}): Pro
   await raw.return(undefined)
   if (head.done) return undefined
   const bytes = head.value
-  if ((bytes[0] === GZIP[0] && bytes[1] === GZIP[1]) || (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) return undefined
+  if (!byteAddressable(bytes)) return undefined
   const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0
   const texts = decodeText((async function* () {
     yield bytes
@@ -581,9 +579,9 @@ async function laneSetup(path: string, read: ReadOptions & {tsv?: boolean}): Pro
   await texts.return(undefined)
   if (first.done) return undefined
   const text = first.value
-  if (text.includes('\r') && !text.includes('\n')) return undefined
-  const delimiter = read.delimiter ?? range?.delimiter ?? (read.tsv ? '\t' : sniffDelimiter(text))
-  if (delimiter.length !== 1 || delimiter.charCodeAt(0) >= 0x80 || '"\r\n'.includes(delimiter)) return undefined
+  const dialect = csvDialect(text, read)
+  if (!byteDialect(dialect)) return undefined
+  const {delimiter} = dialect
   const lineEnd = text.indexOf('\n')
   if (lineEnd === -1) return undefined
   const headerLine = text.slice(0, lineEnd).replace(/\r$/, '')
