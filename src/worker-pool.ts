@@ -1,4 +1,4 @@
-import {parentPort, Worker, type TransferListItem} from 'node:worker_threads'
+import {Worker, type TransferListItem} from 'node:worker_threads'
 
 import {ExitCode, LfdataError} from './errors.js'
 
@@ -49,17 +49,4 @@ export class WorkerPool<Request, Reply> {
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.terminate()))
   }
-}
-
-/** Worker side: answers every request with `handle`'s reply (and the buffers to move back with it). */
-export function serveRequests<Request, Reply>(handle: (request: Request) => {reply: Reply; transfer?: TransferListItem[]}): void {
-  const port = parentPort!
-  port.on('message', ({id, request}: {id: number; request: Request}) => {
-    try {
-      const {reply, transfer} = handle(request)
-      port.postMessage({id, reply}, transfer ?? [])
-    } catch (error) {
-      port.postMessage({id, error: (error as Error).message})
-    }
-  })
 }

@@ -24,6 +24,7 @@ export default class Convert extends BaseCommand {
     '<%= config.bin %> convert qa.csv -o qa.jsonl --report convert-report.html',
     'cat raw.jsonl.gz | <%= config.bin %> convert - -o out.json --input-format jsonl --json',
     '<%= config.bin %> convert big.csv -o out/ --shard $SLURM_ARRAY_TASK_ID/16 --dedup near   # then: lfdata merge out/',
+    '<%= config.bin %> convert big.jsonl -o out.jsonl --jobs 4   # 4 shard processes, merged into one file',
   ]
   static override flags = {
     output: Flags.string({char: 'o', required: true, summary: 'Output file (.jsonl, .json, .arrow) or - for stdout'}),
@@ -50,7 +51,7 @@ export default class Convert extends BaseCommand {
     rejects: Flags.string({summary: 'Write every dropped record with its reason to this JSONL file'}),
     limit: Flags.integer({summary: 'Read at most this many input records'}),
     'on-error': Flags.string({options: ['fail', 'skip'], default: 'fail', summary: 'A line or row that does not parse: stop (fail), or skip it as a parse_error reject (skip)'}),
-    jobs: Flags.integer({summary: 'Processes to convert with (.jsonl output); output identical to --jobs 1, the default'}),
+    jobs: Flags.integer({summary: 'Cores to convert with, output identical to --jobs 1: worker threads reading CSV/TSV rows for Alpaca (default: the cores, at most 4), else shard processes (.jsonl output; default 1)'}),
     shard: Flags.string({summary: 'Convert only shard I/N of the inputs (0-based) into OUTPUT/part-I-of-N.jsonl; finish with `lfdata merge OUTPUT`'}),
   }
 

@@ -29,6 +29,8 @@ export class RecordSink {
   // whole and replaced, so a buffer is never reused while a write may still read it.
   private buf = Buffer.allocUnsafe(FLUSH_AT + SLACK)
   private used = 0
+  /** Buffers the stream has written, for the next flushes (a fresh 1 MB each flush kept V8 collecting). */
+  private readonly written: Buffer<ArrayBuffer>[] = []
   private bytes = 0
   private failed?: Error
 
@@ -91,34 +93,38 @@ export class RecordSink {
     if (this.used >= FLUSH_AT) await this.flush()
   }
 
+  /** Copies `bytes` in, never keeping them: the caller may reuse its buffer once this returns (plain-csv-read.ts). */
   private async pushBytes(bytes: Uint8Array): Promise<void> {
-    if (this.used + bytes.length <= this.buf.length) {
-      this.buf.set(bytes, this.used)
-      this.used += bytes.length
-      return
+    let from = 0
+    for (;;) {
+      const n = Math.min(bytes.length - from, this.buf.length - this.used)
+      this.buf.set(from === 0 && n === bytes.length ? bytes : bytes.subarray(from, from + n), this.used)
+      this.used += n
+      from += n
+      if (from === bytes.length) return
+      await this.flush()
     }
-    await this.flush()
-    await this.out(bytes)
   }
 
   private async flush(): Promise<void> {
     if (this.used === 0) return
-    const data = this.buf.subarray(0, this.used)
-    this.buf = Buffer.allocUnsafe(FLUSH_AT + SLACK)
+    const full = this.buf
+    const data = full.subarray(0, this.used)
+    this.buf = this.written.pop() ?? Buffer.allocUnsafe(FLUSH_AT + SLACK)
     this.used = 0
-    await this.out(data)
+    await this.out(data, () => this.written.length < 4 && this.written.push(full))
   }
 
   private throwIfFailed(): void {
     if (this.failed) throw this.failed
   }
 
-  private async out(data: Uint8Array): Promise<void> {
+  private async out(data: Uint8Array, written: () => void): Promise<void> {
     this.throwIfFailed()
     this.hash.update(data)
     this.bytes += data.length
     // once() rejects on 'error'; the listener above has already recorded it.
-    if (!this.stream.write(data)) await once(this.stream, 'drain').catch(() => undefined)
+    if (!this.stream.write(data, (error) => !error && written())) await once(this.stream, 'drain').catch(() => undefined)
     this.throwIfFailed()
   }
 

@@ -3,7 +3,7 @@ import {workerData} from 'node:worker_threads'
 import type {AlignedExample} from '../lf/types.js'
 import {TokenCounter} from '../tokenize/counter.js'
 import {loadTokenizer} from '../tokenize/load.js'
-import {serveRequests} from '../worker-pool.js'
+import {serveRequests} from '../worker-serve.js'
 import {measureExample, type Measured} from './encode.js'
 import type {WorkerSpec} from './pool.js'
 

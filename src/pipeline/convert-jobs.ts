@@ -1,19 +1,30 @@
 import {fork} from 'node:child_process'
 import {mkdtemp, rm} from 'node:fs/promises'
+import {availableParallelism} from 'node:os'
 import {basename, dirname, join} from 'node:path'
 
 import {LfdataError, type ExitCode} from '../errors.js'
 import type {ConvertOptions, ConvertResult} from './convert-types.js'
 import type {Progress, Reporter} from '../reporter.js'
 
-/** How many processes a convert uses: --jobs when the shard machinery can split the input, else one. */
-export function jobsFor(opts: ConvertOptions, files: string[], totalBytes: number | undefined): number {
+/** How a convert uses more than one core: worker threads for the plain-row lane, or shard processes, or neither. */
+export interface Parallelism {
+  threads: number
+  processes: number
+}
+
+/**
+ * The lane's rows are read on threads (transforms/plain-csv-parallel.ts) — by default one a core, at most 4:
+ * beyond that the main thread's share (dedup, writing, the output's sha256) is the bound. Other shardable
+ * runs take --jobs as shard processes, by default one: measured on 2 shared cores, --jobs 2 as processes only
+ * matched one process (README, Performance).
+ */
+export function jobsFor(opts: ConvertOptions, files: string[], totalBytes: number | undefined, lane: boolean): Parallelism {
+  if (lane && files.every((f) => f !== '-')) return {threads: opts.jobs ?? Math.min(availableParallelism(), 4), processes: 1}
   // One file that cannot be cut (gzip, a JSON array, …) would leave every worker but one idle.
   const splits = files.length > 1 || /\.(csv|tsv|tab|jsonl|ndjson|parquet|arrow|feather|ipc)$/i.test(files[0] ?? '')
   const shardable = splits && opts.shard === undefined && opts.limit === undefined && totalBytes !== undefined && /\.jsonl$/i.test(opts.output) && !files.includes('-')
-  if (!shardable) return 1
-  // Default one process: measured on 2 shared cores, --jobs 2 only matches --jobs 1 (README, Performance).
-  return opts.jobs ?? 1
+  return {threads: 1, processes: shardable ? opts.jobs ?? 1 : 1}
 }
 
 interface ChildReply {

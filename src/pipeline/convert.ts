@@ -21,7 +21,8 @@ import {lfRules} from '../transforms/lf-rules.js'
 import {describeMapping, mapFlags, type Field, type Mapping} from '../transforms/mapping.js'
 import {makeNormalizer} from '../transforms/normalize.js'
 import {nearDedupStage} from '../transforms/near-dedup-stage.js'
-import {EncodedBatch, laneColumns, plainCsvRows} from '../transforms/plain-csv.js'
+import {EncodedBatch, laneColumns} from '../transforms/plain-csv.js'
+import {parallelPlainCsvRows, plainCsvRows} from '../transforms/plain-csv-read.js'
 import {toExample} from '../transforms/to-example.js'
 import {outputColumnTypes, outputLayout, toOutput, type OutputItem, type OutputLayout} from '../transforms/to-output.js'
 import {VERSION} from '../version.js'
@@ -78,8 +79,13 @@ export async function convert(opts: ConvertOptions, reporter: Reporter): Promise
   const total = sizes.every((s) => s !== null) ? (sizes).reduce((a, b) => a + b, 0) : undefined
   const counter = {n: 0, bytes: 0}
   if (opts.jobs !== undefined && (!Number.isInteger(opts.jobs) || opts.jobs < 1)) throw new UsageError('--jobs must be a whole number ≥ 1')
-  const jobs = jobsFor(opts, files, total)
-  if (jobs > 1) return convertWithJobs(opts, jobs, reporter, convert)
+  // Shard processes are decided before planning, which scans every key of a JSON Lines input (each shard
+  // would again); a CSV/TSV run after it (its plan reads only headers): its rows may take the lane's threads.
+  const kindOf = (file: string) => opts.inputFormat ?? detectFormat(file)
+  if (!files.every((f) => kindOf(f) === 'csv' || kindOf(f) === 'tsv')) {
+    const {processes} = jobsFor(opts, files, total, false)
+    if (processes > 1) return convertWithJobs(opts, processes, reporter, convert)
+  }
   const shard = opts.shard ? await ShardRun.open({dir: opts.output, shard: opts.shard, dedup: opts.dedup, nearFields: opts.nearFields, nearThreshold: opts.nearThreshold, report: Boolean(opts.dedupReport), rejects: opts.rejects, scratch: opts.scratch === true,
     plan: {format: opts.inputFormat, encoding: opts.encoding, delimiter: opts.delimiter}}, files) : undefined
 
@@ -109,6 +115,15 @@ export async function convert(opts: ConvertOptions, reporter: Reporter): Promise
     throw error
   }
   const mapping = plan.mapping
+  // The plain-row lane takes a file's rows when the run's options allow it and the file is a CSV/TSV whose
+  // columns map to just instruction/input/output.
+  const lane = plainLane(opts, layout, mapping, format)
+  const laneColumnsOf = (file: string) => (kindOf(file) === 'csv' || kindOf(file) === 'tsv' ? laneColumns(plan.mappingOf(file), layout) : undefined)
+  const {threads, processes} = jobsFor(opts, files, total, lane && files.every((f) => laneColumnsOf(f) !== undefined))
+  if (processes > 1) {
+    rejects?.abort()
+    return convertWithJobs(opts, processes, reporter, convert)
+  }
   for (const group of plan.groups) {
     const which = plan.groups.length > 1 ? ` (${group.sources.join(', ')})` : ''
     reporter.info(`mapping${which}: ${describeMapping(group.mapping)} → ${layout.target}${layout.ranking ? ' (ranking)' : ''}`)
@@ -127,11 +142,11 @@ export async function convert(opts: ConvertOptions, reporter: Reporter): Promise
   const fingerprints = await fingerprinter()
   const sourceIndex = (s: string) => sourceIds.get(s) ?? 0
   const firstOfItsKind = shard ? shard.candidate(sourceIndex) : opts.dedup === 'none' ? undefined : exactDedup(onDrop, sourceIndex, (i) => files[i] ?? '?')
-  const lane = plainLane(opts, layout, mapping, format)
   const read = lane ? (file: string, readOpts: ReadOptions) => {
-    const kind = opts.inputFormat ?? detectFormat(file)
-    const columns = laneColumns(plan.mappingOf(file), layout)
-    return columns && (kind === 'csv' || kind === 'tsv') ? plainCsvRows(file, {read: {...readOpts, tsv: kind === 'tsv'}, columns, fingerprints}) : readRows(file, readOpts)
+    const columns = laneColumnsOf(file)
+    if (!columns) return readRows(file, readOpts)
+    const laneOpts = {read: {...readOpts, tsv: kindOf(file) === 'tsv'}, columns, fingerprints}
+    return threads > 1 ? parallelPlainCsvRows(file, {...laneOpts, threads}) : plainCsvRows(file, laneOpts)
   } : readRows
   async function* survivors(): AsyncGenerator<OutputItem | EncodedLines> {
     for await (const row of counted(plan.rows(shard?.slices, read), opts, counter, total, reporter)) {
@@ -152,7 +167,7 @@ export async function convert(opts: ConvertOptions, reporter: Reporter): Promise
   function* keptLines(batch: EncodedBatch): Generator<EncodedLines> {
     let from = 0
     for (let i = 0; i < batch.size; i++) {
-      if (!firstOfItsKind || firstOfItsKind(batch.fingerprints[i]!, batch.ref(i))) continue
+      if (!firstOfItsKind || firstOfItsKind(batch.fingerprint(i), batch.ref(i))) continue
       if (i > from) yield {bytes: batch.lineBytes(from, i), count: i - from}
       from = i + 1
     }

@@ -6,7 +6,7 @@ import {byteDialect, csvDialect} from '../io/csv.js'
 import {decodeText} from '../io/decode.js'
 import {detectFormat} from '../io/read.js'
 import type {ByteRange, ByteWindow, InputFormat} from '../io/types.js'
-import {BoundaryScanner} from './boundaries.js'
+import {BoundaryScanner} from '../io/boundaries.js'
 import type {ShardSpec} from './spec.js'
 
 /** What one shard reads: a whole file, the records of a file that start inside `range`, or the `blocks` of a Parquet or Arrow file. */

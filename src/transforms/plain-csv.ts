@@ -1,11 +1,8 @@
 import {isUtf8} from 'node:buffer'
-import {stat} from 'node:fs/promises'
+import {readSync} from 'node:fs'
 
-import {byteAddressable, readBytes} from '../io/bytes.js'
-import {byteDialect, csvDialect, csvHeader, readCsv} from '../io/csv.js'
-import {decodeText} from '../io/decode.js'
 import {newRecord} from '../io/record.js'
-import type {ByteRange, RawRecord, ReadOptions, Row} from '../io/types.js'
+import type {RawRecord, Row} from '../io/types.js'
 import type {Fingerprint, Fingerprinter, RowRef} from './exact-dedup.js'
 import type {Mapping} from './mapping.js'
 import type {OutputLayout} from './to-output.js'
@@ -30,23 +27,52 @@ import type {OutputLayout} from './to-output.js'
  * asked for (a duplicate's reject, a shard's log with --rejects).
  */
 export class EncodedBatch {
-  readonly ends: number[] = []
-  readonly lines: number[] = []
-  readonly fingerprints: Fingerprint[] = []
-  /** Each row's bytes in `buf`, as start/end pairs. */
-  private readonly spans: number[] = []
+  /** Per row, STRIDE u32s: where its JSON line ends in `out`, its line, its fingerprint (hi, lo), its bytes in `buf` (start, end). */
+  private rows: Uint32Array
+  private n: number
 
-  constructor(readonly source: string, private readonly out: Buffer, private readonly first: number, private readonly buf: Buffer, private readonly layout: {delimiter: number; header: string[]}) {}
+  constructor(readonly source: string, private readonly out: Buffer, private readonly first: number, private readonly buf: Buffer, private readonly layout: LaneLayout, rows?: Uint32Array) {
+    this.rows = rows ?? new Uint32Array(STRIDE * 256)
+    this.n = rows ? rows.length / STRIDE : 0
+  }
 
   get size(): number {
-    return this.ends.length
+    return this.n
   }
 
   add(jsonEnd: number, line: number, fp: Fingerprint, start: number, end: number): void {
-    this.ends.push(jsonEnd)
-    this.lines.push(line)
-    this.fingerprints.push(fp)
-    this.spans.push(start, end)
+    let at = this.n * STRIDE
+    if (at === this.rows.length) {
+      const grown = new Uint32Array(2 * this.rows.length)
+      grown.set(this.rows)
+      this.rows = grown
+    }
+    const r = this.rows
+    r[at++] = jsonEnd
+    r[at++] = line
+    r[at++] = fp.hi
+    r[at++] = fp.lo
+    r[at++] = start
+    r[at] = end
+    this.n++
+  }
+
+  line(i: number): number {
+    return this.rows[i * STRIDE + 1]!
+  }
+
+  fingerprint(i: number): Fingerprint {
+    return {hi: this.rows[i * STRIDE + 2]!, lo: this.rows[i * STRIDE + 3]!}
+  }
+
+  /** What a worker thread sends of a batch: numbers in one typed array, moved with `out` and `buf`, not copied. */
+  parts(): EncodedParts {
+    return {out: this.out, first: this.first, rows: this.rows.slice(0, this.n * STRIDE)}
+  }
+
+  /** A batch rebuilt from a worker's parts, over the buffers that came with them. */
+  static of(source: string, parts: EncodedParts, buf: Buffer, layout: LaneLayout): EncodedBatch {
+    return new EncodedBatch(source, Buffer.from(parts.out.buffer, parts.out.byteOffset, parts.out.byteLength), parts.first, buf, layout, parts.rows)
   }
 
   /** Row i's place, its Row made only when asked for. One object, reused: valid until the next call. */
@@ -61,7 +87,7 @@ export class EncodedBatch {
       return batch.source
     },
     get line() {
-      return batch.lines[this.i]!
+      return batch.line(this.i)
     },
     row() {
       return batch.row(this.i)
@@ -70,26 +96,34 @@ export class EncodedBatch {
 
   /** Row i as a Row (its record decoded on first use). */
   row(i: number): Row {
-    const {buf, layout, spans} = this
-    let record: RawRecord | undefined
-    return {
-      source: this.source,
-      line: this.lines[i]!,
-      get record() {
-        if (!record) {
-          const again = new RowScanner(layout.delimiter, layout.header.length)
-          again.scan(buf, spans[2 * i]!, spans[2 * i + 1]!, true)
-          record = recordOf(buf, again, layout.header)
-        }
-        return record
-      },
-    }
+    // Decoded now, not on first use: the parallel reader reuses the batch's buffers once it has been passed on.
+    const {buf, layout, rows} = this
+    const again = new RowScanner(layout.delimiter, layout.header.length)
+    again.scan(buf, rows[i * STRIDE + 4]!, rows[i * STRIDE + 5]!, true)
+    return {source: this.source, line: this.line(i), record: recordOf(buf, again, layout.header)}
+  }
+
+  /** The buffers this batch's bytes live in (for reuse once it has been passed on). */
+  buffers(): ArrayBuffer[] {
+    return [this.out.buffer as ArrayBuffer, this.buf.buffer as ArrayBuffer]
   }
 
   /** The JSON lines of rows [from, to). */
   lineBytes(from: number, to: number): Buffer {
-    return this.out.subarray(from === 0 ? this.first : this.ends[from - 1], this.ends[to - 1])
+    return this.out.subarray(from === 0 ? this.first : this.rows[(from - 1) * STRIDE]!, this.rows[(to - 1) * STRIDE])
   }
+}
+
+/** JSON lines are written into buffers of this size (a bigger one for a bigger row). */
+const OUT_SIZE = 4 << 20
+
+const STRIDE = 6
+
+/** An EncodedBatch as plain data. */
+export interface EncodedParts {
+  out: Uint8Array
+  first: number
+  rows: Uint32Array
 }
 
 /** The columns an input maps to instruction, input (if any) and output. */
@@ -354,48 +388,45 @@ function encodeField(buf: Buffer, s: number, e: number, quoted: boolean, out: Bu
   return PLAIN
 }
 
-export interface PlainCsvOptions {
-  read: ReadOptions & {tsv?: boolean}
-  columns: LaneColumns
-  fingerprints: Fingerprinter
+/** A CSV's layout as the lane reads it: its header (the record's keys) and its one-byte delimiter. */
+export interface LaneLayout {
+  header: string[]
+  delimiter: number
 }
 
-/** JSON lines are written into buffers of this size (a bigger one for a bigger row). */
-const OUT_SIZE = 4 << 20
-
-/** A row longer than this (a huge quoted cell spanning chunks) is left to readCsv, whose re-parsing stays linear. */
-const LONG_ROW = 4 << 20
-
 /**
- * The rows of one CSV/TSV file (or a shard's byte range of it) for convert: EncodedRows where the lane can
- * write them, Rows otherwise, exactly in readCsv's order and numbering. Leaves the whole input to readCsv when
- * it is stdin, gzip, not UTF-8, or laid out in a way the lane does not read (see laneSetup).
+ * The lane's row loop over whole rows of a buffer (a chunk of the sequential reader, or a worker's byte range):
+ * runs of plain rows as EncodedBatches, every other row as a Row, in order, numbered as readCsv numbers them.
  */
-export async function* plainCsvRows(path: string, opts: PlainCsvOptions): AsyncGenerator<Row | EncodedBatch> {
-  const {read, fingerprints} = opts
-  const setup = path === '-' || (read.encoding !== undefined && !/^utf-?8$/i.test(read.encoding)) ? undefined : await laneSetup(path, read).catch(() => undefined)
-  if (!setup) {
-    yield* readCsv(path, read)
-    return
+export class LaneRows {
+  /** The line of the next row. */
+  line: number
+  /** Set when the lane stopped at a row it must not read: readCsv reads on from there. */
+  weird = false
+  private readonly scanner: RowScanner
+  private readonly encoder: RowEncoder
+
+  constructor(
+    private readonly source: string,
+    private readonly layout: LaneLayout,
+    columns: LaneColumns,
+    private readonly fingerprints: Fingerprinter,
+    line: number,
+    /** Where JSON lines are written: fresh memory, or a reused buffer (plain-csv-read.ts). */
+    private readonly alloc: (size: number) => Buffer = (size) => Buffer.allocUnsafeSlow(size),
+  ) {
+    const column = (name: string | undefined) => (name === undefined ? -1 : layout.header.indexOf(name))
+    this.scanner = new RowScanner(layout.delimiter, layout.header.length)
+    this.encoder = new RowEncoder([column(columns.instruction), column(columns.input), column(columns.output)])
+    this.line = line
   }
-  const {header} = setup
-  const column = (name: string | undefined) => (name === undefined ? -1 : header.indexOf(name))
-  const fields = [column(opts.columns.instruction), column(opts.columns.input), column(opts.columns.output)] as const
-  const scanner = new RowScanner(setup.delimiter, header.length)
-  const encoder = new RowEncoder(fields)
-  let line = setup.range.line
-  /** The file offset of buf[0]; `carry` is the start of a row the bytes so far do not finish. */
-  let base = setup.range.start
-  let carry: Buffer | undefined
-  let weird = false
-  let skipHeader = setup.range.header ?? 0
 
   /**
-   * The rows of `buf` (whole rows, valid UTF-8) from 0 up to `end`: batches of plain rows and Rows between them,
-   * in order. Returns where it stopped: `end`, a row that needs more bytes, or one the lane must not read
-   * (then `weird`).
+   * The rows of `buf` (whole rows, valid UTF-8) from 0 up to `end`. Returns where it stopped: `end`, a row that
+   * needs more bytes (not `final`), or one the lane must not read (then `weird`).
    */
-  function* rowsOf(buf: Buffer, end: number, final: boolean): Generator<Row | EncodedBatch, number> {
+  *rowsOf(buf: Buffer, end: number, final: boolean): Generator<Row | EncodedBatch, number> {
+    const {scanner, encoder, layout} = this
     // JSON lines go to `out` and are never overwritten: a yielded batch's bytes may still be queued for writing.
     let out: Buffer | undefined
     let tail = 0
@@ -404,83 +435,100 @@ export async function* plainCsvRows(path: string, opts: PlainCsvOptions): AsyncG
     while (pos < end) {
       const r = scanner.scan(buf, pos, end, final)
       if (r !== 1) {
-        weird = r === -1 // 0: a quoted line end near the region's end; the row waits for more bytes
+        this.weird = r === -1 // 0: a quoted line end near the region's end; the row waits for more bytes
         break
       }
       const start = pos
-      const rowLine = line
+      const rowLine = this.line
       pos = scanner.next
-      line += 1 + scanner.newlines
+      this.line += 1 + scanner.newlines
       if (scanner.cells === 1 && scanner.starts[0] === scanner.ends[0]) continue // a blank line
       // A JSON line takes at most twice its row's bytes (escapes) plus its keys.
       const room = 2 * (pos - start) + 64
       if (!out || out.length - tail < room) {
         if (batch) yield batch
         batch = undefined
-        out = Buffer.allocUnsafe(Math.max(OUT_SIZE, room))
+        // Not from Buffer's shared pool: a worker moves these to the main thread.
+        out = this.alloc(Math.max(OUT_SIZE, room))
         tail = 0
       }
       if (encoder.encode(buf, scanner, out, tail) === NOT_PLAIN) {
         if (batch) yield batch
         batch = undefined
-        yield {record: recordOf(buf, scanner, header), source: path, line: rowLine}
+        yield {record: recordOf(buf, scanner, layout.header), source: this.source, line: rowLine}
         continue
       }
-      batch ??= new EncodedBatch(path, out, tail, buf, setup!)
-      batch.add(encoder.end, rowLine, fingerprints.ofKeyBytes(encoder.key()), start, pos)
+      batch ??= new EncodedBatch(this.source, out, tail, buf, layout)
+      batch.add(encoder.end, rowLine, this.fingerprints.ofKeyBytes(encoder.key()), start, pos)
       tail = encoder.end
     }
     if (batch) yield batch
     return pos
   }
+}
 
-  for await (const chunk of readBytes(path, read.onBytes, setup.range)) {
-    let data: Buffer = chunk
-    if (skipHeader > 0) {
-      // The range read yields the header bytes first; laneSetup has read them.
-      const drop = Math.min(skipHeader, data.length)
-      skipHeader -= drop
-      data = data.subarray(drop)
-      if (data.length === 0) continue
-    }
-    const buf = carry ? Buffer.concat([carry, data]) : data
-    // Whole lines only; the tail waits for the next chunk. A NUL or invalid UTF-8 is readCsv's to report.
-    const regionEnd = buf.lastIndexOf(LF) + 1
-    const region = buf.subarray(0, regionEnd)
-    if (region.includes(0) || !isUtf8(region)) {
-      weird = true
-      break
-    }
-    const pos = yield* rowsOf(buf, regionEnd, false)
-    if (weird) {
-      base += pos
-      break
-    }
-    carry = pos < buf.length ? buf.subarray(pos) : undefined
-    base += pos
-    // A row longer than this (a huge quoted cell) is readCsv's: re-scanning it for every chunk would be quadratic.
-    if (carry && carry.length > LONG_ROW) {
-      weird = true
-      break
-    }
+/** What the lane made of one chunk of whole rows (plain-csv-parallel.ts): its items in order, and where it stopped. */
+export interface LaneChunk {
+  items: (Row | EncodedBatch)[]
+  /** The row (offset in the chunk, line) readCsv must read on from, if the lane could not read them all. */
+  stop?: {at: number; line: number}
+  /** The line after the chunk's last row. */
+  line: number
+}
+
+/**
+ * Buffers of chunks already passed on, for the next chunks: the parallel lane's chunks (4 MB read, 4 MB and
+ * more written) would otherwise be fresh memory each, and on the main thread, where workers' buffers arrive,
+ * that memory made V8 collect every ~70 ms ("external memory pressure").
+ */
+export class SpareBuffers {
+  private readonly free: ArrayBuffer[] = []
+
+  constructor(private readonly keep: number) {}
+
+  get size(): number {
+    return this.free.length
   }
-  if (!weird && carry) {
-    // The last row has no line end.
-    if (carry.includes(0) || !isUtf8(carry)) weird = true
-    else {
-      const pos = yield* rowsOf(carry, carry.length, true)
-      if (pos !== carry.length) {
-        weird = true
-        base += pos
-      }
-    }
+
+  /** A buffer of `size` bytes: a spare big enough, or a new one with room to spare (chunks differ by a row). */
+  take(size: number): Buffer {
+    const i = this.free.findIndex((b) => b.byteLength >= size)
+    const memory = i === -1 ? (Buffer.allocUnsafeSlow(size + (size >> 3)).buffer) : this.free.splice(i, 1)[0]!
+    return Buffer.from(memory, 0, size)
   }
-  // From the row the lane stopped at, readCsv reads the rest: it says what is wrong (its line and, as a range
-  // read, the file's byte offset) or skips it, exactly as it would reading the whole file.
-  if (weird) {
-    carry = undefined // let it go: a huge row's bytes are readCsv's to hold now
-    yield* readCsv(path, {...read, range: {...setup.range, start: base, line}})
+
+  give(memory: ArrayBuffer): void {
+    if (this.free.length < this.keep && memory.byteLength > 0 && !this.free.includes(memory)) this.free.push(memory)
   }
+
+  /** Up to `n` spares, handed over (to a worker). */
+  takeMany(n: number): ArrayBuffer[] {
+    return this.free.splice(0, n)
+  }
+}
+
+/** Bytes [range.start, range.end) of an open file, read into `alloc`'s buffer. */
+export function readChunk(fd: number, range: {start: number; end: number}, path: string, alloc: (size: number) => Buffer = (size) => Buffer.allocUnsafeSlow(size)): Buffer {
+  const buf = alloc(range.end - range.start)
+  for (let at = 0; at < buf.length; ) {
+    const n = readSync(fd, buf, at, buf.length - at, range.start + at)
+    if (n === 0) throw new Error(`${path} ended before byte ${range.end}: it changed while being read`)
+    at += n
+  }
+  return buf
+}
+
+/** The lane over a chunk of whole rows that starts on `lane.line`. */
+export function laneChunk(buf: Buffer, lane: LaneRows): LaneChunk {
+  const start = lane.line
+  // A NUL or bytes that are not UTF-8 are readCsv's to report: it reads from the start of the chunk.
+  if (buf.includes(0) || !isUtf8(buf)) return {items: [], stop: {at: 0, line: start}, line: start}
+  const items: (Row | EncodedBatch)[] = []
+  const rows = lane.rowsOf(buf, buf.length, true)
+  let next = rows.next()
+  for (; !next.done; next = rows.next()) items.push(next.value)
+  const stop = lane.weird || next.value !== buf.length ? {at: next.value, line: lane.line} : undefined
+  return {items, stop, line: lane.line}
 }
 
 /** The record of a scanned row as readCsv makes it: cells unescaped, a CR ending the last one dropped, short rows padded. */
@@ -548,47 +596,4 @@ class RowEncoder {
     this.end = at.out + CLOSE.length
     return PLAIN
   }
-}
-
-interface LaneSetup {
-  header: string[]
-  delimiter: number
-  /** The bytes to read: a shard's range, or the whole file as one range after its header. */
-  range: ByteRange & {header: number}
-}
-
-/**
- * The header, delimiter and first data offset, decided as readCsv decides them; undefined when the file is one
- * the lane leaves to readCsv: gzip, a UTF-16 BOM, lone-CR line ends, a delimiter that is not one ASCII byte, or
- * a header that is not a plain first line (quotes, blank).
- */
-async function laneSetup(path: string, read: ReadOptions & {tsv?: boolean}): Promise<LaneSetup | undefined> {
-  const range = read.range
-  // The first chunk readCsv will decode: the shard's header bytes, or the file's first chunk.
-  const raw = readBytes(path, undefined, range ? {...range, start: 0, end: 0} : undefined)
-  const head = await raw.next()
-  await raw.return(undefined)
-  if (head.done) return undefined
-  const bytes = head.value
-  if (!byteAddressable(bytes)) return undefined
-  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0
-  const texts = decodeText((async function* () {
-    yield bytes
-  })(), path, read.encoding)
-  const first = await texts.next()
-  await texts.return(undefined)
-  if (first.done) return undefined
-  const text = first.value
-  const dialect = csvDialect(text, read)
-  if (!byteDialect(dialect)) return undefined
-  const {delimiter} = dialect
-  const lineEnd = text.indexOf('\n')
-  if (lineEnd === -1) return undefined
-  const headerLine = text.slice(0, lineEnd).replace(/\r$/, '')
-  if (headerLine.includes('"') || headerLine === '') return undefined
-  const header = csvHeader(headerLine.split(delimiter), 1, path, read.refuseDuplicateHeaders)
-  const headerBytes = bom + Buffer.byteLength(text.slice(0, lineEnd + 1), 'utf8')
-  if (range) return range.header === headerBytes ? {header, delimiter: delimiter.charCodeAt(0), range: {...range, header: headerBytes}} : undefined
-  const {size} = await stat(path)
-  return {header, delimiter: delimiter.charCodeAt(0), range: {start: headerBytes, end: size, line: 2, header: headerBytes, delimiter}}
 }

@@ -35,4 +35,22 @@ describe('RecordSink', () => {
     expect(result).toEqual({bytes: want.length, sha256: createHash('sha256').update(want).digest('hex')})
     expect(readdirSync(dir)).toEqual(['out.jsonl'])
   })
+
+  it('keeps none of the bytes it is given: the caller may overwrite them as soon as a write returns', async () => {
+    const dir = tempDir()
+    const path = join(dir, 'out.jsonl')
+    const sink = await RecordSink.open(path, passThrough)
+    const want: Buffer[] = [Buffer.from('<')]
+    // One buffer, refilled after every write: sizes below, at and far above the sink's 1 MB buffer.
+    const scratch = Buffer.alloc(5 << 20)
+    for (const [i, n] of [10, 70_000, 1 << 20, 3 << 20, 5, (5 << 20) - 1].entries()) {
+      scratch.fill(0x61 + i, 0, n)
+      want.push(Buffer.from(scratch.subarray(0, n)))
+      await sink.write({out: scratch.subarray(0, n)})
+      scratch.fill(0x21) // what the parallel lane does to a reused buffer
+    }
+    want.push(Buffer.from('>'))
+    await sink.commit()
+    expect(readFileSync(path).equals(Buffer.concat(want))).toBe(true)
+  })
 })

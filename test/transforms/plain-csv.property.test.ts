@@ -12,7 +12,8 @@ import {contentFilters} from '../../src/transforms/filters.js'
 import {lfRules} from '../../src/transforms/lf-rules.js'
 import {resolveMapping} from '../../src/transforms/mapping.js'
 import {DEFAULT_NORMALIZE, makeNormalizer} from '../../src/transforms/normalize.js'
-import {EncodedBatch, plainCodePoints, plainCsvRows} from '../../src/transforms/plain-csv.js'
+import {EncodedBatch, plainCodePoints} from '../../src/transforms/plain-csv.js'
+import {plainCsvRows} from '../../src/transforms/plain-csv-read.js'
 import {toExample} from '../../src/transforms/to-example.js'
 import {outputLayout, toOutput} from '../../src/transforms/to-output.js'
 import {tempDir} from '../io/helpers.js'
@@ -60,7 +61,7 @@ async function rowsOf(source: AsyncIterable<unknown>): Promise<{rows: Seen[]; er
   try {
     for await (const r of source) {
       if (r instanceof EncodedBatch) {
-        for (let i = 0; i < r.size; i++) rows.push({line: r.lines[i]!, record: r.row(i).record, json: r.lineBytes(i, i + 1).toString('utf8'), fp: r.fingerprints[i]})
+        for (let i = 0; i < r.size; i++) rows.push({line: r.line(i), record: r.row(i).record, json: r.lineBytes(i, i + 1).toString('utf8'), fp: r.fingerprint(i)})
       } else {
         const row = r as {line: number; record: RawRecord}
         rows.push({line: row.line, record: row.record})

@@ -1,6 +1,6 @@
 import {workerData} from 'node:worker_threads'
 
-import {serveRequests} from '../../worker-pool.js'
+import {serveRequests} from '../../worker-serve.js'
 import type {LshShape} from './minhash.js'
 import type {PackedTexts} from './shingles.js'
 import {TextSketcher} from './sketch.js'

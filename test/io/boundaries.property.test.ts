@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 
-import {BoundaryScanner} from '../../src/shard/boundaries.js'
+import {BoundaryScanner} from '../../src/io/boundaries.js'
 import {TEST_SEED} from '../seed.js'
 
 /**

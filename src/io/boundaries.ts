@@ -41,7 +41,7 @@ export class BoundaryScanner {
    * The CSV scan jumps between quotes and newlines with indexOf (native) instead of reading every byte: a
    * shard scans from the file's start, so the last of N shards reads (N-1)/N of the file before its range.
    * Scanning all of the 100 MB benchmark CSV: 300 ms with a byte loop, 19–40 ms this way (same starts and line
-   * counts; test/shard/boundaries.property.test.ts checks it against the byte loop).
+   * counts; test/io/boundaries.property.test.ts checks it against the byte loop).
    */
   private scanCsv(chunk: Uint8Array, target: number): number {
     const base = this.pos

@@ -1,0 +1,302 @@
+import {isUtf8} from 'node:buffer'
+import {open, stat} from 'node:fs/promises'
+
+import {BoundaryScanner} from '../io/boundaries.js'
+import {byteAddressable, readBytes} from '../io/bytes.js'
+import {byteDialect, csvDialect, csvHeader, readCsv} from '../io/csv.js'
+import {decodeText} from '../io/decode.js'
+import {newRecord} from '../io/record.js'
+import type {ByteRange, ReadOptions, Row} from '../io/types.js'
+import {WorkerPool} from '../worker-pool.js'
+import type {Fingerprinter} from './exact-dedup.js'
+import {EncodedBatch, LaneRows, SpareBuffers, type EncodedParts, type LaneChunk, type LaneColumns, type LaneLayout} from './plain-csv.js'
+
+/**
+ * The plain-row lane's readers (the lane itself is plain-csv.ts): plainCsvRows reads a CSV/TSV on this thread,
+ * parallelPlainCsvRows on several; both give the same items in the same order.
+ */
+
+export interface PlainCsvOptions {
+  read: ReadOptions & {tsv?: boolean}
+  columns: LaneColumns
+  fingerprints: Fingerprinter
+}
+
+/** A row longer than this (a huge quoted cell spanning chunks) is left to readCsv, whose re-parsing stays linear. */
+const LONG_ROW = 4 << 20
+
+/**
+ * The rows of one CSV/TSV file (or a shard's byte range of it) for convert: EncodedRows where the lane can
+ * write them, Rows otherwise, exactly in readCsv's order and numbering. Leaves the whole input to readCsv when
+ * it is stdin, gzip, not UTF-8, or laid out in a way the lane does not read (see laneSetup).
+ */
+export async function* plainCsvRows(path: string, opts: PlainCsvOptions): AsyncGenerator<Row | EncodedBatch> {
+  const {read, fingerprints} = opts
+  const setup = path === '-' || (read.encoding !== undefined && !/^utf-?8$/i.test(read.encoding)) ? undefined : await laneSetup(path, read).catch(() => undefined)
+  if (!setup) {
+    yield* readCsv(path, read)
+    return
+  }
+  const lane = new LaneRows(path, setup, opts.columns, fingerprints, setup.range.line)
+  /** The file offset of buf[0]; `carry` is the start of a row the bytes so far do not finish. */
+  let base = setup.range.start
+  let carry: Buffer | undefined
+  let weird = false
+  let skipHeader = setup.range.header ?? 0
+
+  for await (const chunk of readBytes(path, read.onBytes, setup.range)) {
+    let data: Buffer = chunk
+    if (skipHeader > 0) {
+      // The range read yields the header bytes first; laneSetup has read them.
+      const drop = Math.min(skipHeader, data.length)
+      skipHeader -= drop
+      data = data.subarray(drop)
+      if (data.length === 0) continue
+    }
+    const buf = carry ? Buffer.concat([carry, data]) : data
+    // Whole lines only; the tail waits for the next chunk. A NUL or invalid UTF-8 is readCsv's to report.
+    const regionEnd = buf.lastIndexOf(0x0a) + 1
+    const region = buf.subarray(0, regionEnd)
+    if (region.includes(0) || !isUtf8(region)) {
+      weird = true
+      break
+    }
+    const pos = yield* lane.rowsOf(buf, regionEnd, false)
+    if ((weird = lane.weird)) {
+      base += pos
+      break
+    }
+    carry = pos < buf.length ? buf.subarray(pos) : undefined
+    base += pos
+    // A row longer than this (a huge quoted cell) is readCsv's: re-scanning it for every chunk would be quadratic.
+    if (carry && carry.length > LONG_ROW) {
+      weird = true
+      break
+    }
+  }
+  if (!weird && carry) {
+    // The last row has no line end.
+    if (carry.includes(0) || !isUtf8(carry)) weird = true
+    else {
+      const pos = yield* lane.rowsOf(carry, carry.length, true)
+      if (pos !== carry.length) {
+        weird = true
+        base += pos
+      }
+    }
+  }
+  // From the row the lane stopped at, readCsv reads the rest: it says what is wrong (its line and, as a range
+  // read, the file's byte offset) or skips it, exactly as it would reading the whole file.
+  if (weird) {
+    carry = undefined // let it go: a huge row's bytes are readCsv's to hold now
+    yield* readCsv(path, {...read, range: {...setup.range, start: base, line: lane.line}})
+  }
+}
+
+
+interface LaneSetup {
+  header: string[]
+  delimiter: number
+  /** The bytes to read: a shard's range, or the whole file as one range after its header. */
+  range: ByteRange & {header: number}
+}
+
+/**
+ * The header, delimiter and first data offset, decided as readCsv decides them; undefined when the file is one
+ * the lane leaves to readCsv: gzip, a UTF-16 BOM, lone-CR line ends, a delimiter that is not one ASCII byte, or
+ * a header that is not a plain first line (quotes, blank).
+ */
+async function laneSetup(path: string, read: ReadOptions & {tsv?: boolean}): Promise<LaneSetup | undefined> {
+  const range = read.range
+  // The first chunk readCsv will decode: the shard's header bytes, or the file's first chunk.
+  const raw = readBytes(path, undefined, range ? {...range, start: 0, end: 0} : undefined)
+  const head = await raw.next()
+  await raw.return(undefined)
+  if (head.done) return undefined
+  const bytes = head.value
+  if (!byteAddressable(bytes)) return undefined
+  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0
+  const texts = decodeText((async function* () {
+    yield bytes
+  })(), path, read.encoding)
+  const first = await texts.next()
+  await texts.return(undefined)
+  if (first.done) return undefined
+  const text = first.value
+  const dialect = csvDialect(text, read)
+  if (!byteDialect(dialect)) return undefined
+  const {delimiter} = dialect
+  const lineEnd = text.indexOf('\n')
+  if (lineEnd === -1) return undefined
+  const headerLine = text.slice(0, lineEnd).replace(/\r$/, '')
+  if (headerLine.includes('"') || headerLine === '') return undefined
+  const header = csvHeader(headerLine.split(delimiter), 1, path, read.refuseDuplicateHeaders)
+  const headerBytes = bom + Buffer.byteLength(text.slice(0, lineEnd + 1), 'utf8')
+  if (range) return range.header === headerBytes ? {header, delimiter: delimiter.charCodeAt(0), range: {...range, header: headerBytes}} : undefined
+  const {size} = await stat(path)
+  return {header, delimiter: delimiter.charCodeAt(0), range: {start: headerBytes, end: size, line: 2, header: headerBytes, delimiter}}
+}
+
+/**
+ * The plain-row lane on worker threads (convert --jobs N on a CSV/TSV → Alpaca run): the main thread finds row
+ * starts with the boundary scan (io/boundaries.ts, ~0.3 ms a MB), hands the rows between them to workers in
+ * chunks (plain-csv-worker.ts: each reads its chunk itself), and passes their batches and rows on in file
+ * order. Dedup, writing and everything after stay on the main thread, unchanged, so the output is the one
+ * process's byte for byte. Where a worker meets a row the lane must not read, the rows before it are passed on
+ * and readCsv reads on from that row, exactly as the one-thread lane hands over.
+ */
+
+/** What every worker of one file is set up with. */
+export interface LaneWork {
+  path: string
+  layout: LaneLayout
+  columns: LaneColumns
+}
+
+/** One chunk for a worker, with spare buffers for it to reuse (moved, not copied). */
+export interface ChunkRequest {
+  range: ByteRange
+  spares: ArrayBuffer[]
+}
+
+/** A worker's LaneChunk as plain data, with the chunk's bytes (its batches' rows are decoded from them). */
+export interface ChunkReply extends Omit<LaneChunk, 'items'> {
+  buf: Uint8Array
+  items: (EncodedParts | {line: number; cells: string[]})[]
+}
+
+/**
+ * Bytes of rows a worker converts at a time: ~20 ms of work, so messages cost nothing beside it and the first
+ * and last chunks leave a core idle only briefly. LFDATA_LANE_CHUNK (bytes) sets it for tests, which split
+ * small files into many chunks.
+ */
+function chunkBytes(): number {
+  const fromEnv = Number(process.env.LFDATA_LANE_CHUNK)
+  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : 4 << 20
+}
+
+/** Chunks queued at each worker (measured on the 100 MB bench CSV with 2 workers: 4 beat 2, and 4 MB beat 1–2 MB chunks). */
+const DEPTH = 4
+
+/** A row the scan follows this many chunk sizes past its chunk (a stray quote, say) ends the parallel read. */
+const RUNAWAY = 8
+
+type Chunk = ByteRange | {start: number; rest: true}
+
+/**
+ * Consecutive chunks of rows from `range.start`: each ends at the first row start at or after `size` bytes in.
+ * A chunk that would run away (no row start within RUNAWAY chunk sizes) becomes `rest`: the remainder is readCsv's.
+ */
+async function* chunksOf(path: string, range: ByteRange, delimiter: string, size: number): AsyncGenerator<Chunk> {
+  const scanner = new BoundaryScanner('csv', delimiter)
+  // The range starts at a row start, outside quotes: the scan can begin there.
+  scanner.pos = range.start
+  scanner.newlines = range.line - 1
+  let from = range.start
+  let line = range.line
+  let target = from + size
+  // One buffer, read into again and again: the scan keeps no bytes, only its quote state.
+  const file = await open(path, 'r')
+  const bytes = Buffer.allocUnsafe(1 << 20)
+  try {
+    for (let at = range.start; at < range.end; ) {
+      const {bytesRead} = await file.read(bytes, 0, Math.min(bytes.length, range.end - at), at)
+      if (bytesRead === 0) break
+      at += bytesRead
+      let rest = bytes.subarray(0, bytesRead)
+      for (;;) {
+        const base = scanner.pos
+        const found = scanner.scan(rest, target)
+        if (found < 0) break
+        yield {start: from, end: found, line}
+        from = found
+        line = scanner.newlines + 1
+        target = from + size
+        rest = rest.subarray(found - base)
+      }
+      if (scanner.pos - from > RUNAWAY * size) {
+        yield {start: from, rest: true}
+        return
+      }
+    }
+  } finally {
+    await file.close()
+  }
+  if (from < range.end) yield {start: from, end: range.end, line}
+}
+
+/**
+ * plainCsvRows on `threads` worker threads: the same items in the same order. This thread scans for row starts,
+ * hands out chunks and passes the answers on in file order (after it, convert dedups and writes them). Small
+ * inputs (under two chunks), and inputs the lane does not read at all, are read on this thread alone.
+ */
+export async function* parallelPlainCsvRows(path: string, opts: PlainCsvOptions & {threads: number}): AsyncGenerator<Row | EncodedBatch> {
+  const {read, threads} = opts
+  const size = chunkBytes()
+  const setup = path === '-' || threads < 2 ? undefined : await laneSetup(path, read).catch(() => undefined)
+  if (!setup || setup.range.end - setup.range.start < 2 * size) {
+    yield* plainCsvRows(path, opts)
+    return
+  }
+  const layout: LaneLayout = {header: setup.header, delimiter: setup.delimiter}
+  const pool = new WorkerPool<ChunkRequest, ChunkReply>(new URL('./plain-csv-worker.js', import.meta.url), {path, layout, columns: opts.columns} satisfies LaneWork, threads, `reading ${path}`)
+  const chunks = chunksOf(path, setup.range, String.fromCharCode(setup.delimiter), size)
+  // Chunks at the workers, in file order: DEPTH each, so none idles while this thread passes an answer on.
+  const queue: {chunk: ByteRange; reply: Promise<ChunkReply>}[] = []
+  // Buffers of chunks passed on go back to the workers with the next chunks.
+  const spares = new SpareBuffers(4 * DEPTH * threads)
+  let resume: {start: number; line: number} | undefined
+  let rest: number | undefined
+  let line = setup.range.line
+  read.onBytes?.(setup.range.header)
+  try {
+    for (let more = true; ; ) {
+      while (more && queue.length < DEPTH * threads) {
+        const next = await chunks.next()
+        if (next.done || 'rest' in next.value) {
+          more = false
+          if (!next.done) rest = next.value.start
+        } else {
+          const given = spares.takeMany(3)
+          queue.push({chunk: next.value, reply: pool.run({range: next.value, spares: given}, given)})
+        }
+      }
+      const head = queue.shift()
+      if (!head) break
+      const reply = await head.reply
+      // Each chunk must begin on the line the one before ended on (the scan and the lane count alike); were it
+      // ever not so, the rows from here are readCsv's.
+      if (head.chunk.line !== line) {
+        resume = {start: head.chunk.start, line}
+        break
+      }
+      read.onBytes?.(head.chunk.end - head.chunk.start)
+      const buf = Buffer.from(reply.buf.buffer, reply.buf.byteOffset, reply.buf.byteLength)
+      const items = reply.items.map((item) => ('cells' in item ? rowOf(path, layout.header, item) : EncodedBatch.of(path, item, buf, layout)))
+      yield* items
+      // Passed on and written (the sink copies, a duplicate's record is decoded when dropped): free for reuse.
+      spares.give(buf.buffer as ArrayBuffer)
+      for (const item of items) if (item instanceof EncodedBatch) for (const memory of item.buffers()) spares.give(memory)
+      if (reply.stop) {
+        resume = {start: head.chunk.start + reply.stop.at, line: reply.stop.line}
+        break
+      }
+      line = reply.line
+    }
+    if (!resume && rest !== undefined) resume = {start: rest, line}
+  } finally {
+    await chunks.return(undefined)
+    for (const {reply} of queue) reply.catch(() => {}) // answers no one will read
+    await pool.close()
+  }
+  // readCsv reads on from the row the lane stopped at: it reports what is wrong there (its line, the file's
+  // byte offset) or skips it, as in one thread.
+  if (resume) yield* readCsv(path, {...read, range: {...setup.range, start: resume.start, line: resume.line}})
+}
+
+/** A row the lane left to the general path, rebuilt from the cells a worker sent (as recordOf makes it). */
+function rowOf(source: string, header: string[], item: {line: number; cells: string[]}): Row {
+  const record = newRecord()
+  for (let i = 0; i < header.length; i++) record[header[i]!] = item.cells[i]!
+  return {record, source, line: item.line}
+}
