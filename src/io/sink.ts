@@ -10,6 +10,7 @@ const FLUSH_AT = 1 << 20
 const SLACK = 64 * 1024
 // Writes queue up to this much before write() asks us to wait, so a flush rarely waits on the disk.
 const STREAM_BUFFER = 8 << 20
+const SYNC_EVERY = 16 << 20
 
 export interface SinkResult {
   bytes: number
@@ -32,6 +33,7 @@ export class RecordSink {
   /** Buffers the stream has written, for the next flushes (a fresh 1 MB each flush kept V8 collecting). */
   private readonly written: Buffer<ArrayBuffer>[] = []
   private bytes = 0
+  private syncedAt = 0
   private failed?: Error
 
   private constructor(readonly path: string, private readonly encoder: RecordEncoder, adopted?: {file: PendingFile; hash: Hash; bytes: number}, scratch = false) {
@@ -124,7 +126,15 @@ export class RecordSink {
     this.hash.update(data)
     this.bytes += data.length
     // once() rejects on 'error'; the listener above has already recorded it.
-    if (!this.stream.write(data, (error) => !error && written())) await once(this.stream, 'drain').catch(() => undefined)
+    const synced = this.bytes - this.syncedAt >= SYNC_EVERY
+    if (synced) this.syncedAt = this.bytes
+    const done = (error?: Error | null) => {
+      if (error) return
+      written()
+      // Once this much more is written, the disk starts on it while the run goes on (PendingFile.syncSoon).
+      if (synced) this.file?.syncSoon()
+    }
+    if (!this.stream.write(data, done)) await once(this.stream, 'drain').catch(() => undefined)
     this.throwIfFailed()
   }
 

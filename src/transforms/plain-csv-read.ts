@@ -1,4 +1,5 @@
 import {isUtf8} from 'node:buffer'
+import {closeSync, openSync} from 'node:fs'
 import {open, stat} from 'node:fs/promises'
 
 import {BoundaryScanner} from '../io/boundaries.js'
@@ -9,7 +10,7 @@ import {newRecord} from '../io/record.js'
 import type {ByteRange, ReadOptions, Row} from '../io/types.js'
 import {WorkerPool} from '../worker-pool.js'
 import type {Fingerprinter} from './exact-dedup.js'
-import {EncodedBatch, LaneRows, SpareBuffers, type EncodedParts, type LaneChunk, type LaneColumns, type LaneLayout} from './plain-csv.js'
+import {EncodedBatch, laneChunk, LaneRows, outSizeFor, readChunk, SpareBuffers, type EncodedParts, type LaneChunk, type LaneColumns, type LaneLayout} from './plain-csv.js'
 
 /**
  * The plain-row lane's readers (the lane itself is plain-csv.ts): plainCsvRows reads a CSV/TSV on this thread,
@@ -156,7 +157,7 @@ export interface LaneWork {
 /** One chunk for a worker, with spare buffers for it to reuse (moved, not copied). */
 export interface ChunkRequest {
   range: ByteRange
-  spares: ArrayBuffer[]
+  spares: SharedArrayBuffer[]
 }
 
 /** A worker's LaneChunk as plain data, with the chunk's bytes (its batches' rows are decoded from them). */
@@ -175,8 +176,12 @@ function chunkBytes(): number {
   return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : 4 << 20
 }
 
-/** Chunks queued at each worker (measured on the 100 MB bench CSV with 2 workers: 4 beat 2, and 4 MB beat 1–2 MB chunks). */
-const DEPTH = 4
+/**
+ * Chunks queued at each worker: each holds ~12 MB (its bytes and its JSON lines, in 6 MB buffers) until passed
+ * on, so this bounds memory as much as it keeps the workers busy. 200 MB bench CSV, --jobs 2, median of 7:
+ * depth 2 1.60 s / 201 MB RSS, 3 1.50 s / 227 MB, 4 1.57 s / 259 MB.
+ */
+const DEPTH = 3
 
 /** A row the scan follows this many chunk sizes past its chunk (a stray quote, say) ends the parallel read. */
 const RUNAWAY = 8
@@ -241,52 +246,87 @@ export async function* parallelPlainCsvRows(path: string, opts: PlainCsvOptions 
   const layout: LaneLayout = {header: setup.header, delimiter: setup.delimiter}
   const pool = new WorkerPool<ChunkRequest, ChunkReply>(new URL('./plain-csv-worker.js', import.meta.url), {path, layout, columns: opts.columns} satisfies LaneWork, threads, `reading ${path}`)
   const chunks = chunksOf(path, setup.range, String.fromCharCode(setup.delimiter), size)
-  // Chunks at the workers, in file order: DEPTH each, so none idles while this thread passes an answer on.
-  const queue: {chunk: ByteRange; reply: Promise<ChunkReply>}[] = []
+  // Chunks in file order, DEPTH at each worker so none idles while this thread passes an answer on. Until
+  // the first answer is in (the workers start up meanwhile), this thread converts chunks itself rather than
+  // wait; later it only passes answers on (helping then measured slower: it delays the answers it passes on).
+  // A chunk converted here waits in the queue for its turn.
+  const queue: {chunk: ByteRange; reply?: Promise<ChunkReply>; here?: LaneChunk & {buf: Buffer}}[] = []
   // Buffers of chunks passed on go back to the workers with the next chunks.
-  const spares = new SpareBuffers(4 * DEPTH * threads)
+  const spares = new SpareBuffers(2 * DEPTH * threads + 4)
   let resume: {start: number; line: number} | undefined
   let rest: number | undefined
   let line = setup.range.line
+  let fd: number | undefined
+  const take = (size: number) => spares.take(size)
+  let atWorkers = 0
+  let answered = false
+  const next = async (): Promise<ByteRange | undefined> => {
+    const n = await chunks.next()
+    if (n.done || 'rest' in n.value) {
+      if (!n.done) rest = n.value.start
+      return undefined
+    }
+    return n.value
+  }
+  const convertHere = (chunk: ByteRange): LaneChunk & {buf: Buffer} => {
+    fd ??= openSync(path, 'r')
+    const buf = readChunk(fd, chunk, path, take)
+    return {...laneChunk(buf, new LaneRows(path, layout, opts.columns, opts.fingerprints, chunk.line, take, outSizeFor(buf))), buf}
+  }
   read.onBytes?.(setup.range.header)
   try {
-    for (let more = true; ; ) {
-      while (more && queue.length < DEPTH * threads) {
-        const next = await chunks.next()
-        if (next.done || 'rest' in next.value) {
-          more = false
-          if (!next.done) rest = next.value.start
-        } else {
-          const given = spares.takeMany(3)
-          queue.push({chunk: next.value, reply: pool.run({range: next.value, spares: given}, given)})
+    // The first chunk is this thread's: it is needed first, and the workers are only starting.
+    const first = await next()
+    if (first) queue.push({chunk: first})
+    for (let more = first !== undefined; ; ) {
+      while (more && atWorkers < DEPTH * threads) {
+        const chunk = await next()
+        if (!chunk) more = false
+        else {
+          const given = spares.takeMany(2) // what a chunk takes: its bytes and its JSON lines
+          const reply = pool.run({range: chunk, spares: given})
+          void reply.then(() => (answered = true), () => {})
+          queue.push({chunk, reply})
+          atWorkers++
         }
+      }
+      if (!answered && more && queue[0]?.reply) {
+        const chunk = await next()
+        if (chunk) queue.push({chunk, here: convertHere(chunk)})
+        else more = false
+        continue
       }
       const head = queue.shift()
       if (!head) break
-      const reply = await head.reply
       // Each chunk must begin on the line the one before ended on (the scan and the lane count alike); were it
       // ever not so, the rows from here are readCsv's.
       if (head.chunk.line !== line) {
         resume = {start: head.chunk.start, line}
         break
       }
+      let result: LaneChunk & {buf: Buffer}
+      if (head.reply) {
+        atWorkers--
+        const reply = await head.reply
+        const buf = Buffer.from(reply.buf.buffer, reply.buf.byteOffset, reply.buf.byteLength)
+        result = {...reply, buf, items: reply.items.map((item) => ('cells' in item ? rowOf(path, layout.header, item) : EncodedBatch.of(path, item, buf, layout)))}
+      } else result = head.here ?? convertHere(head.chunk)
       read.onBytes?.(head.chunk.end - head.chunk.start)
-      const buf = Buffer.from(reply.buf.buffer, reply.buf.byteOffset, reply.buf.byteLength)
-      const items = reply.items.map((item) => ('cells' in item ? rowOf(path, layout.header, item) : EncodedBatch.of(path, item, buf, layout)))
-      yield* items
+      yield* result.items
       // Passed on and written (the sink copies, a duplicate's record is decoded when dropped): free for reuse.
-      spares.give(buf.buffer as ArrayBuffer)
-      for (const item of items) if (item instanceof EncodedBatch) for (const memory of item.buffers()) spares.give(memory)
-      if (reply.stop) {
-        resume = {start: head.chunk.start + reply.stop.at, line: reply.stop.line}
+      spares.give(result.buf.buffer)
+      for (const item of result.items) if (item instanceof EncodedBatch) for (const memory of item.buffers()) spares.give(memory)
+      if (result.stop) {
+        resume = {start: head.chunk.start + result.stop.at, line: result.stop.line}
         break
       }
-      line = reply.line
+      line = result.line
     }
     if (!resume && rest !== undefined) resume = {start: rest, line}
   } finally {
     await chunks.return(undefined)
-    for (const {reply} of queue) reply.catch(() => {}) // answers no one will read
+    for (const {reply} of queue) reply?.catch(() => {}) // answers no one will read
+    if (fd !== undefined) closeSync(fd)
     await pool.close()
   }
   // readCsv reads on from the row the lane stopped at: it reports what is wrong there (its line, the file's

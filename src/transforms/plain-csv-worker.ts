@@ -4,31 +4,31 @@ import {workerData} from 'node:worker_threads'
 import {serveRequests} from '../worker-serve.js'
 import {fingerprinter} from './exact-dedup.js'
 import type {ChunkReply, ChunkRequest, LaneWork} from './plain-csv-read.js'
-import {EncodedBatch, laneChunk, LaneRows, readChunk, SpareBuffers} from './plain-csv.js'
+import {EncodedBatch, laneChunk, LaneRows, outSizeFor, readChunk, SpareBuffers} from './plain-csv.js'
 
 /**
  * Worker side of the parallel lane (plain-csv-read.ts): reads one chunk of whole rows of the CSV (found by the
  * main thread's boundary scan) and runs the lane over it; answers with its batches and other rows in order,
- * moving its buffers to the main thread, which sends them back with later chunks for reuse.
+ * sharing its buffers with the main thread, which sends them back with later chunks for reuse.
  */
 const work = workerData as LaneWork
 const fingerprints = await fingerprinter()
 const fd = openSync(work.path, 'r')
 process.once('exit', () => closeSync(fd))
-const spares = new SpareBuffers(8)
+const spares = new SpareBuffers(4)
 const take = (size: number) => spares.take(size)
 
 serveRequests<ChunkRequest, ChunkReply>(({range, spares: given}) => {
   for (const memory of given) spares.give(memory)
   const buf = readChunk(fd, range, work.path, take)
-  const {items, stop, line} = laneChunk(buf, new LaneRows(work.path, work.layout, work.columns, fingerprints, range.line, take))
-  const moved = new Set<ArrayBuffer>([buf.buffer as ArrayBuffer])
+  const {items, stop, line} = laneChunk(buf, new LaneRows(work.path, work.layout, work.columns, fingerprints, range.line, take, outSizeFor(buf)))
+  const rows: ArrayBuffer[] = []
   const sent = items.map((item) => {
     if (!(item instanceof EncodedBatch)) return {line: item.line, cells: work.layout.header.map((h) => item.record[h] as string)}
     const parts = item.parts()
-    moved.add(parts.out.buffer as ArrayBuffer)
-    moved.add(parts.rows.buffer as ArrayBuffer)
+    rows.push(parts.rows.buffer as ArrayBuffer)
     return parts
   })
-  return {reply: {buf, items: sent, stop, line}, transfer: [...moved]}
+  // The bytes and JSON lines are in shared buffers (SpareBuffers); only the batches' numbers move.
+  return {reply: {buf, items: sent, stop, line}, transfer: rows}
 })

@@ -104,8 +104,8 @@ export class EncodedBatch {
   }
 
   /** The buffers this batch's bytes live in (for reuse once it has been passed on). */
-  buffers(): ArrayBuffer[] {
-    return [this.out.buffer as ArrayBuffer, this.buf.buffer as ArrayBuffer]
+  buffers(): ArrayBufferLike[] {
+    return [this.out.buffer, this.buf.buffer]
   }
 
   /** The JSON lines of rows [from, to). */
@@ -414,6 +414,8 @@ export class LaneRows {
     line: number,
     /** Where JSON lines are written: fresh memory, or a reused buffer (plain-csv-read.ts). */
     private readonly alloc: (size: number) => Buffer = (size) => Buffer.allocUnsafeSlow(size),
+    /** The size of those buffers: a worker's chunk fits its JSON lines in one. */
+    private readonly outSize = OUT_SIZE,
   ) {
     const column = (name: string | undefined) => (name === undefined ? -1 : layout.header.indexOf(name))
     this.scanner = new RowScanner(layout.delimiter, layout.header.length)
@@ -449,7 +451,7 @@ export class LaneRows {
         if (batch) yield batch
         batch = undefined
         // Not from Buffer's shared pool: a worker moves these to the main thread.
-        out = this.alloc(Math.max(OUT_SIZE, room))
+        out = this.alloc(Math.max(this.outSize, room))
         tail = 0
       }
       if (encoder.encode(buf, scanner, out, tail) === NOT_PLAIN) {
@@ -477,34 +479,43 @@ export interface LaneChunk {
 }
 
 /**
- * Buffers of chunks already passed on, for the next chunks: the parallel lane's chunks (4 MB read, 4 MB and
- * more written) would otherwise be fresh memory each, and on the main thread, where workers' buffers arrive,
- * that memory made V8 collect every ~70 ms ("external memory pressure").
+ * Buffers of chunks already passed on, for the next chunks. They are SharedArrayBuffers: a message then shares
+ * them instead of moving them, and V8 counts shared memory once rather than as new memory each time a
+ * buffer arrives. Moved ArrayBuffers, even reused ones, made the main thread collect every ~70 ms ("external
+ * memory pressure"). A buffer is in one place at a time (a pool, a request, a chunk in flight), so no two
+ * threads ever write one at once.
  */
+const SIZE_CLASS = 2 << 20
+
 export class SpareBuffers {
-  private readonly free: ArrayBuffer[] = []
+  private readonly free: SharedArrayBuffer[] = []
 
   constructor(private readonly keep: number) {}
 
-  get size(): number {
-    return this.free.length
-  }
-
-  /** A buffer of `size` bytes: a spare big enough, or a new one with room to spare (chunks differ by a row). */
+  /**
+   * A buffer of `size` bytes: a spare big enough, or a new one rounded up to whole 2 MB, so that chunks (which
+   * differ by a row) and their JSON lines (~1.25x) mostly take buffers of one size and any spare fits.
+   */
   take(size: number): Buffer {
     const i = this.free.findIndex((b) => b.byteLength >= size)
-    const memory = i === -1 ? (Buffer.allocUnsafeSlow(size + (size >> 3)).buffer) : this.free.splice(i, 1)[0]!
+    const memory = i === -1 ? new SharedArrayBuffer(Math.ceil(size / SIZE_CLASS) * SIZE_CLASS) : this.free.splice(i, 1)[0]!
     return Buffer.from(memory, 0, size)
   }
 
-  give(memory: ArrayBuffer): void {
-    if (this.free.length < this.keep && memory.byteLength > 0 && !this.free.includes(memory)) this.free.push(memory)
+  /** A buffer no longer read: kept if it is one of ours (shared) and there is room. */
+  give(memory: ArrayBufferLike): void {
+    if (memory instanceof SharedArrayBuffer && this.free.length < this.keep && !this.free.includes(memory)) this.free.push(memory)
   }
 
   /** Up to `n` spares, handed over (to a worker). */
-  takeMany(n: number): ArrayBuffer[] {
+  takeMany(n: number): SharedArrayBuffer[] {
     return this.free.splice(0, n)
   }
+}
+
+/** Room for a chunk's JSON lines in one buffer: they take ~1.05x the CSV's bytes (escapes can take more: then a second). */
+export function outSizeFor(chunk: Uint8Array): number {
+  return chunk.length + (chunk.length >> 2) + 4096
 }
 
 /** Bytes [range.start, range.end) of an open file, read into `alloc`'s buffer. */

@@ -53,4 +53,18 @@ describe('RecordSink', () => {
     await sink.commit()
     expect(readFileSync(path).equals(Buffer.concat(want))).toBe(true)
   })
+
+  it('flushes to disk in the background as it goes (every 16 MB) and still commits, or aborts, cleanly', async () => {
+    const dir = tempDir()
+    const piece = Buffer.alloc(1 << 20, 0x7a)
+    const sink = await RecordSink.open(join(dir, 'out.jsonl'), passThrough)
+    for (let i = 0; i < 40; i++) await sink.write({out: piece})
+    const result = await sink.commit()
+    expect(result.bytes).toBe(40 * piece.length + 2)
+    expect(readFileSync(join(dir, 'out.jsonl')).length).toBe(result.bytes)
+    const aborted = await RecordSink.open(join(dir, 'gone.jsonl'), passThrough)
+    for (let i = 0; i < 20; i++) await aborted.write({out: piece})
+    await aborted.abort()
+    expect(readdirSync(dir)).toEqual(['out.jsonl'])
+  })
 })
