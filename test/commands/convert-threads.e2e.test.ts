@@ -96,4 +96,19 @@ describe('convert --jobs: the plain-row lane on worker threads (spawned)', () =>
     const open = await expectSameAsOneThread(dir, 'open.csv', 2, 700, 'a quote that never closes')
     expect(open.code).toBe(3)
   }, 60_000)
+
+  it('reads a shard\'s byte range on threads too: the same part and log as one thread', async () => {
+    const dir = tempDir()
+    writeFileSync(join(dir, 'in.csv'), csvOf(mixedRows(2000, 3)))
+    const parts = []
+    for (const jobs of [1, 3]) {
+      const out = join(dir, `out-${jobs}`)
+      const r = await lfdata(['convert', join(dir, 'in.csv'), '-o', out, '--shard', '1/2', '--jobs', String(jobs), '--rejects', join(dir, `rej-${jobs}.jsonl`)], {env: {LFDATA_LANE_CHUNK: '900'}})
+      expect(r.code, r.stderr).toBe(0)
+      parts.push([readFileSync(join(out, 'part-1-of-2.jsonl')), readFileSync(join(out, '.lfdata-shard', 'part-1-of-2.log.jsonl'))])
+    }
+    expect(parts[1]![0]!.equals(parts[0]![0]!)).toBe(true)
+    expect(parts[1]![1]!.equals(parts[0]![1]!)).toBe(true)
+    expect(parts[0]![0]!.length).toBeGreaterThan(20 * 900)
+  }, 60_000)
 })
