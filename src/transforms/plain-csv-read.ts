@@ -167,19 +167,20 @@ export interface ChunkReply extends Omit<LaneChunk, 'items'> {
 }
 
 /**
- * Bytes of rows a worker converts at a time: ~20 ms of work, so messages cost nothing beside it and the first
+ * Bytes of rows a worker converts at a time: ~10 ms of work, so messages cost nothing beside it and the first
  * and last chunks leave a core idle only briefly. LFDATA_LANE_CHUNK (bytes) sets it for tests, which split
  * small files into many chunks.
  */
 function chunkBytes(): number {
   const fromEnv = Number(process.env.LFDATA_LANE_CHUNK)
-  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : 4 << 20
+  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : 2 << 20
 }
 
 /**
- * Chunks queued at each worker: each holds ~12 MB (its bytes and its JSON lines, in 6 MB buffers) until passed
- * on, so this bounds memory as much as it keeps the workers busy. 200 MB bench CSV, --jobs 2, median of 7:
- * depth 2 1.60 s / 201 MB RSS, 3 1.50 s / 227 MB, 4 1.57 s / 259 MB.
+ * Chunks queued at each worker: each holds its bytes and its JSON lines until passed on, so this bounds memory
+ * as much as it keeps the workers busy. 200 MB bench CSV, --jobs 2, 4 MB chunks, median of 7: depth 2 1.60 s /
+ * 201 MB RSS, 3 1.50 s / 227 MB, 4 1.57 s / 259 MB. 2 MB chunks then took the 1 GB CSV from 280 to 251 MB RSS
+ * (5.04 → 4.86 s).
  */
 const DEPTH = 3
 
@@ -252,7 +253,7 @@ export async function* parallelPlainCsvRows(path: string, opts: PlainCsvOptions 
   // A chunk converted here waits in the queue for its turn.
   const queue: {chunk: ByteRange; reply?: Promise<ChunkReply>; here?: LaneChunk & {buf: Buffer}}[] = []
   // Buffers of chunks passed on go back to the workers with the next chunks.
-  const spares = new SpareBuffers(2 * DEPTH * threads + 4)
+  const spares = new SpareBuffers(DEPTH * threads + 2)
   let resume: {start: number; line: number} | undefined
   let rest: number | undefined
   let line = setup.range.line

@@ -15,7 +15,7 @@ const work = workerData as LaneWork
 const fingerprints = await fingerprinter()
 const fd = openSync(work.path, 'r')
 process.once('exit', () => closeSync(fd))
-const spares = new SpareBuffers(4)
+const spares = new SpareBuffers(2)
 const take = (size: number) => spares.take(size)
 
 serveRequests<ChunkRequest, ChunkReply>(({range, spares: given}) => {

@@ -485,7 +485,7 @@ export interface LaneChunk {
  * memory pressure"). A buffer is in one place at a time (a pool, a request, a chunk in flight), so no two
  * threads ever write one at once.
  */
-const SIZE_CLASS = 2 << 20
+const SIZE_CLASS = 1 << 20
 
 export class SpareBuffers {
   private readonly free: SharedArrayBuffer[] = []
@@ -493,7 +493,7 @@ export class SpareBuffers {
   constructor(private readonly keep: number) {}
 
   /**
-   * A buffer of `size` bytes: a spare big enough, or a new one rounded up to whole 2 MB, so that chunks (which
+   * A buffer of `size` bytes: a spare big enough, or a new one rounded up to whole MB, so that chunks (which
    * differ by a row) and their JSON lines (~1.25x) mostly take buffers of one size and any spare fits.
    */
   take(size: number): Buffer {

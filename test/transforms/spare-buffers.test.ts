@@ -3,14 +3,14 @@ import {describe, expect, it} from 'vitest'
 import {SpareBuffers} from '../../src/transforms/plain-csv.js'
 
 describe('SpareBuffers (the parallel lane reuses its chunk buffers)', () => {
-  it('hands out shared buffers in 2 MB size classes and reuses any spare big enough', () => {
+  it('hands out shared buffers in whole MB and reuses any spare big enough', () => {
     const spares = new SpareBuffers(4)
-    const a = spares.take(4_200_000)
-    expect(a.length).toBe(4_200_000)
+    const a = spares.take(2_200_000)
+    expect(a.length).toBe(2_200_000)
     expect(a.buffer).toBeInstanceOf(SharedArrayBuffer)
-    expect(a.buffer.byteLength).toBe(6 << 20) // a chunk (4 MB and a row) and its JSON lines (~1.25x) share a class
+    expect(a.buffer.byteLength).toBe(3 << 20) // a chunk (2 MB and a row) and its JSON lines (~1.25x) share a class
     spares.give(a.buffer)
-    const b = spares.take(5_000_000)
+    const b = spares.take(2_700_000)
     expect(b.buffer).toBe(a.buffer)
     // Too small a spare is left for a later, smaller request.
     spares.give(b.buffer)
