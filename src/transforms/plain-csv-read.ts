@@ -1,5 +1,4 @@
 import {isUtf8} from 'node:buffer'
-import {closeSync, openSync} from 'node:fs'
 import {open, stat} from 'node:fs/promises'
 
 import {BoundaryScanner} from '../io/boundaries.js'
@@ -10,7 +9,7 @@ import {newRecord} from '../io/record.js'
 import type {ByteRange, ReadOptions, Row} from '../io/types.js'
 import {WorkerPool} from '../worker-pool.js'
 import type {Fingerprinter} from './exact-dedup.js'
-import {EncodedBatch, laneChunk, LaneRows, outSizeFor, readChunk, SpareBuffers, type EncodedParts, type LaneChunk, type LaneColumns, type LaneLayout} from './plain-csv.js'
+import {EncodedBatch, laneChunk, LaneRows, outSizeFor, SpareBuffers, type EncodedParts, type LaneChunk, type LaneColumns, type LaneLayout} from './plain-csv.js'
 
 /**
  * The plain-row lane's readers (the lane itself is plain-csv.ts): plainCsvRows reads a CSV/TSV on this thread,
@@ -154,9 +153,10 @@ export interface LaneWork {
   columns: LaneColumns
 }
 
-/** One chunk for a worker, with spare buffers for it to reuse (moved, not copied). */
+/** One chunk for a worker: its rows' bytes, and a spare buffer for their JSON lines (both shared, not copied). */
 export interface ChunkRequest {
   range: ByteRange
+  bytes: Uint8Array
   spares: SharedArrayBuffer[]
 }
 
@@ -187,48 +187,68 @@ const DEPTH = 3
 /** A row the scan follows this many chunk sizes past its chunk (a stray quote, say) ends the parallel read. */
 const RUNAWAY = 8
 
-type Chunk = ByteRange | {start: number; rest: true}
+/** A chunk of whole rows with its bytes, or where the rest of the input is readCsv's. */
+type ReadChunk = ByteRange & {bytes: Buffer}
+type Chunk = ReadChunk | {start: number; rest: true}
+
+/** Room read past a chunk's size for the row that ends it (a longer row makes the buffer grow). */
+const SLACK = 64 * 1024
 
 /**
- * Consecutive chunks of rows from `range.start`: each ends at the first row start at or after `size` bytes in.
- * A chunk that would run away (no row start within RUNAWAY chunk sizes) becomes `rest`: the remainder is readCsv's.
+ * Consecutive chunks of rows from `range.start`, each with its bytes (read here, once, into buffers from
+ * `take`): a chunk ends at the first row start at or after `size` bytes in. A chunk that would run away (no row
+ * start within RUNAWAY chunk sizes) becomes `rest`: the remainder is readCsv's.
  */
-async function* chunksOf(path: string, range: ByteRange, delimiter: string, size: number): AsyncGenerator<Chunk> {
+async function* chunksOf(path: string, range: ByteRange, delimiter: string, size: number, take: (size: number) => Buffer): AsyncGenerator<Chunk> {
   const scanner = new BoundaryScanner('csv', delimiter)
   // The range starts at a row start, outside quotes: the scan can begin there.
   scanner.pos = range.start
   scanner.newlines = range.line - 1
   let from = range.start
   let line = range.line
-  let target = from + size
-  // One buffer, read into again and again: the scan keeps no bytes, only its quote state.
   const file = await open(path, 'r')
-  const bytes = Buffer.allocUnsafe(1 << 20)
+  // buf holds the file from `from` on: `filled` bytes of it read, `scanned` of those seen by the scan.
+  let buf = take(size + SLACK)
+  let filled = 0
+  let scanned = 0
   try {
-    for (let at = range.start; at < range.end; ) {
-      const {bytesRead} = await file.read(bytes, 0, Math.min(bytes.length, range.end - at), at)
-      if (bytesRead === 0) break
-      at += bytesRead
-      let rest = bytes.subarray(0, bytesRead)
-      for (;;) {
-        const base = scanner.pos
-        const found = scanner.scan(rest, target)
-        if (found < 0) break
-        yield {start: from, end: found, line}
-        from = found
-        line = scanner.newlines + 1
-        target = from + size
-        rest = rest.subarray(found - base)
+    for (let at = range.start; ; ) {
+      if (scanned === filled) {
+        if (at >= range.end) break
+        if (filled === buf.length) {
+          if (filled > RUNAWAY * size) {
+            yield {start: from, rest: true}
+            return
+          }
+          const bigger = take(2 * buf.length)
+          bigger.set(buf)
+          buf = bigger
+        }
+        const {bytesRead} = await file.read(buf, filled, Math.min(buf.length - filled, range.end - at), at)
+        if (bytesRead === 0) break
+        at += bytesRead
+        filled += bytesRead
       }
-      if (scanner.pos - from > RUNAWAY * size) {
-        yield {start: from, rest: true}
-        return
+      const found = scanner.scan(buf.subarray(scanned, filled), from + size)
+      if (found < 0) {
+        scanned = filled
+        continue
       }
+      // The row after the chunk starts the next buffer.
+      const end = found - from
+      const next = take(Math.max(size, filled - end) + SLACK)
+      buf.copy(next, 0, end, filled)
+      yield {start: from, end: found, line, bytes: buf.subarray(0, end)}
+      buf = next
+      filled -= end
+      scanned = 0
+      from = found
+      line = scanner.newlines + 1
     }
   } finally {
     await file.close()
   }
-  if (from < range.end) yield {start: from, end: range.end, line}
+  if (from < range.end) yield {start: from, end: range.end, line, bytes: buf.subarray(0, filled)}
 }
 
 /**
@@ -246,22 +266,21 @@ export async function* parallelPlainCsvRows(path: string, opts: PlainCsvOptions 
   }
   const layout: LaneLayout = {header: setup.header, delimiter: setup.delimiter}
   const pool = new WorkerPool<ChunkRequest, ChunkReply>(new URL('./plain-csv-worker.js', import.meta.url), {path, layout, columns: opts.columns} satisfies LaneWork, threads, `reading ${path}`)
-  const chunks = chunksOf(path, setup.range, String.fromCharCode(setup.delimiter), size)
   // Chunks in file order, DEPTH at each worker so none idles while this thread passes an answer on. Until
   // the first answer is in (the workers start up meanwhile), this thread converts chunks itself rather than
   // wait; later it only passes answers on (helping then measured slower: it delays the answers it passes on).
   // A chunk converted here waits in the queue for its turn.
-  const queue: {chunk: ByteRange; reply?: Promise<ChunkReply>; here?: LaneChunk & {buf: Buffer}}[] = []
-  // Buffers of chunks passed on go back to the workers with the next chunks.
-  const spares = new SpareBuffers(DEPTH * threads + 2)
+  const queue: {chunk: ReadChunk; reply?: Promise<ChunkReply>; here?: LaneChunk & {buf: Buffer}}[] = []
+  // Buffers of chunks passed on hold the next chunks' bytes, or go to the workers for JSON lines.
+  const spares = new SpareBuffers(2 * DEPTH * threads + 2)
+  const take = (size: number) => spares.take(size)
+  const chunks = chunksOf(path, setup.range, String.fromCharCode(setup.delimiter), size, take)
   let resume: {start: number; line: number} | undefined
   let rest: number | undefined
   let line = setup.range.line
-  let fd: number | undefined
-  const take = (size: number) => spares.take(size)
   let atWorkers = 0
   let answered = false
-  const next = async (): Promise<ByteRange | undefined> => {
+  const next = async (): Promise<ReadChunk | undefined> => {
     const n = await chunks.next()
     if (n.done || 'rest' in n.value) {
       if (!n.done) rest = n.value.start
@@ -269,11 +288,7 @@ export async function* parallelPlainCsvRows(path: string, opts: PlainCsvOptions 
     }
     return n.value
   }
-  const convertHere = (chunk: ByteRange): LaneChunk & {buf: Buffer} => {
-    fd ??= openSync(path, 'r')
-    const buf = readChunk(fd, chunk, path, take)
-    return {...laneChunk(buf, new LaneRows(path, layout, opts.columns, opts.fingerprints, chunk.line, take, outSizeFor(buf))), buf}
-  }
+  const convertHere = ({bytes: buf, line}: ReadChunk): LaneChunk & {buf: Buffer} => ({...laneChunk(buf, new LaneRows(path, layout, opts.columns, opts.fingerprints, line, take, outSizeFor(buf))), buf})
   read.onBytes?.(setup.range.header)
   try {
     // The first chunk is this thread's: it is needed first, and the workers are only starting.
@@ -284,8 +299,8 @@ export async function* parallelPlainCsvRows(path: string, opts: PlainCsvOptions 
         const chunk = await next()
         if (!chunk) more = false
         else {
-          const given = spares.takeMany(2) // what a chunk takes: its bytes and its JSON lines
-          const reply = pool.run({range: chunk, spares: given})
+          const {bytes, ...range} = chunk
+          const reply = pool.run({range, bytes, spares: spares.takeMany(1)})
           void reply.then(() => (answered = true), () => {})
           queue.push({chunk, reply})
           atWorkers++
@@ -327,7 +342,6 @@ export async function* parallelPlainCsvRows(path: string, opts: PlainCsvOptions 
   } finally {
     await chunks.return(undefined)
     for (const {reply} of queue) reply?.catch(() => {}) // answers no one will read
-    if (fd !== undefined) closeSync(fd)
     await pool.close()
   }
   // readCsv reads on from the row the lane stopped at: it reports what is wrong there (its line, the file's

@@ -1,5 +1,4 @@
 import {isUtf8} from 'node:buffer'
-import {readSync} from 'node:fs'
 
 import {newRecord} from '../io/record.js'
 import type {RawRecord, Row} from '../io/types.js'
@@ -516,17 +515,6 @@ export class SpareBuffers {
 /** Room for a chunk's JSON lines in one buffer: they take ~1.05x the CSV's bytes (escapes can take more: then a second). */
 export function outSizeFor(chunk: Uint8Array): number {
   return chunk.length + (chunk.length >> 2) + 4096
-}
-
-/** Bytes [range.start, range.end) of an open file, read into `alloc`'s buffer. */
-export function readChunk(fd: number, range: {start: number; end: number}, path: string, alloc: (size: number) => Buffer = (size) => Buffer.allocUnsafeSlow(size)): Buffer {
-  const buf = alloc(range.end - range.start)
-  for (let at = 0; at < buf.length; ) {
-    const n = readSync(fd, buf, at, buf.length - at, range.start + at)
-    if (n === 0) throw new Error(`${path} ended before byte ${range.end}: it changed while being read`)
-    at += n
-  }
-  return buf
 }
 
 /** The lane over a chunk of whole rows that starts on `lane.line`. */

@@ -111,4 +111,14 @@ describe('convert --jobs: the plain-row lane on worker threads (spawned)', () =>
     expect(parts[1]![1]!.equals(parts[0]![1]!)).toBe(true)
     expect(parts[0]![0]!.length).toBeGreaterThan(20 * 900)
   }, 60_000)
+
+  it('grows a chunk\'s buffer for a row longer than its slack, and leaves a row past the runaway bound to the CSV reader', async () => {
+    const dir = tempDir()
+    const rows = mixedRows(3000, 9)
+    // 100 KB chunks read into 164 KB buffers; the scan gives up past 800 KB without a row start.
+    rows.splice(900, 0, {instruction: 'long', input: '', output: '长 "x"\n'.repeat(40_000)}) // ~320 KB: the buffer grows
+    rows.splice(2000, 0, {instruction: 'longer', input: '', output: 'y'.repeat(1_200_000)}) // past 800 KB: the rest is readCsv's
+    writeFileSync(join(dir, 'in.csv'), csvOf(rows))
+    expect((await expectSameAsOneThread(dir, 'in.csv', 2, 100_000, 'long rows')).code).toBe(0)
+  }, 60_000)
 })
