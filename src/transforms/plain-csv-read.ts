@@ -138,10 +138,10 @@ async function laneSetup(path: string, read: ReadOptions & {tsv?: boolean}): Pro
 }
 
 /**
- * The plain-row lane on worker threads (convert --jobs N on a CSV/TSV → Alpaca run): the main thread finds row
- * starts with the boundary scan (io/boundaries.ts, ~0.3 ms a MB), hands the rows between them to workers in
- * chunks (plain-csv-worker.ts: each reads its chunk itself), and passes their batches and rows on in file
- * order. Dedup, writing and everything after stay on the main thread, unchanged, so the output is the one
+ * The plain-row lane on worker threads (convert --jobs N on a CSV/TSV → Alpaca run): the main thread reads the
+ * file once, in chunks cut at row starts found by the boundary scan (io/boundaries.ts, ~0.3 ms a MB), hands the
+ * chunks to workers (plain-csv-worker.ts; the bytes are shared, not copied), and passes their batches and rows
+ * on in file order. Dedup, writing and everything after stay on the main thread, unchanged, so the output is the one
  * process's byte for byte. Where a worker meets a row the lane must not read, the rows before it are passed on
  * and readCsv reads on from that row, exactly as the one-thread lane hands over.
  */
