@@ -14,13 +14,14 @@ export interface Parallelism {
 }
 
 /**
- * The lane's rows are read on threads (transforms/plain-csv-parallel.ts) — by default one a core, at most 4:
- * beyond that the main thread's share (dedup, writing, the output's sha256) is the bound. Other shardable
- * runs take --jobs as shard processes, by default one: measured on 2 shared cores, --jobs 2 as processes only
- * matched one process (README, Performance).
+ * The lane's rows are read on threads (transforms/plain-csv-read.ts) — by default one a core, at most 4 (beyond
+ * that the main thread's share, dedup, writing and the output's sha256, is the bound), and one in a --shard
+ * task. Other shardable runs take --jobs as shard processes, by default one: measured on 2 shared cores,
+ * --jobs 2 as processes only matched one process (README, Performance).
  */
 export function jobsFor(opts: ConvertOptions, files: string[], totalBytes: number | undefined, lane: boolean): Parallelism {
-  if (lane && files.every((f) => f !== '-')) return {threads: opts.jobs ?? Math.min(availableParallelism(), 4), processes: 1}
+  // A --shard task runs where a scheduler put it, beside others on the node: one thread unless --jobs says more.
+  if (lane && files.every((f) => f !== '-')) return {threads: opts.jobs ?? (opts.shard ? 1 : Math.min(availableParallelism(), 4)), processes: 1}
   // One file that cannot be cut (gzip, a JSON array, …) would leave every worker but one idle.
   const splits = files.length > 1 || /\.(csv|tsv|tab|jsonl|ndjson|parquet|arrow|feather|ipc)$/i.test(files[0] ?? '')
   const shardable = splits && opts.shard === undefined && opts.limit === undefined && totalBytes !== undefined && /\.jsonl$/i.test(opts.output) && !files.includes('-')

@@ -38,7 +38,7 @@ export interface ConvertOptions {
   shard?: ShardSpec
   /** Set by convert --jobs on its shards: their files are its own scratch (not fsynced; src/io/atomic.ts). */
   scratch?: boolean
-  /** Processes to convert with (the shard machinery inside one machine, src/pipeline/convert-jobs.ts); default 1. */
+  /** Cores to convert with: worker threads for the plain-row lane, else shard processes (src/pipeline/convert-jobs.ts, jobsFor). */
   jobs?: number
 }
 

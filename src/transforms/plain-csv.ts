@@ -394,7 +394,7 @@ export interface LaneLayout {
 }
 
 /**
- * The lane's row loop over whole rows of a buffer (a chunk of the sequential reader, or a worker's byte range):
+ * The lane's row loop over whole rows of a buffer (a chunk of the sequential reader, or of the parallel one):
  * runs of plain rows as EncodedBatches, every other row as a Row, in order, numbered as readCsv numbers them.
  */
 export class LaneRows {
@@ -449,7 +449,6 @@ export class LaneRows {
       if (!out || out.length - tail < room) {
         if (batch) yield batch
         batch = undefined
-        // Not from Buffer's shared pool: a worker moves these to the main thread.
         out = this.alloc(Math.max(this.outSize, room))
         tail = 0
       }
@@ -468,7 +467,7 @@ export class LaneRows {
   }
 }
 
-/** What the lane made of one chunk of whole rows (plain-csv-parallel.ts): its items in order, and where it stopped. */
+/** What the lane made of one chunk of whole rows (plain-csv-read.ts): its items in order, and where it stopped. */
 export interface LaneChunk {
   items: (Row | EncodedBatch)[]
   /** The row (offset in the chunk, line) readCsv must read on from, if the lane could not read them all. */
