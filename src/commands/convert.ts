@@ -51,7 +51,7 @@ export default class Convert extends BaseCommand {
     rejects: Flags.string({summary: 'Write every dropped record with its reason to this JSONL file'}),
     limit: Flags.integer({summary: 'Read at most this many input records'}),
     'on-error': Flags.string({options: ['fail', 'skip'], default: 'fail', summary: 'A line or row that does not parse: stop (fail), or skip it as a parse_error reject (skip)'}),
-    jobs: Flags.integer({summary: 'Cores to convert with, output identical to --jobs 1: worker threads reading CSV/TSV rows for Alpaca (default: the cores, at most 4; 1 with --shard), else shard processes (.jsonl output; default 1)'}),
+    jobs: Flags.integer({summary: 'Cores to convert with, output identical to --jobs 1: threads reading CSV/TSV rows for Alpaca (default: the cores, at most 4, for a file of 96 MiB or more; 1 with --shard), else shard processes (.jsonl output; default 1)'}),
     shard: Flags.string({summary: 'Convert only shard I/N of the inputs (0-based) into OUTPUT/part-I-of-N.jsonl; finish with `lfdata merge OUTPUT`'}),
   }
 

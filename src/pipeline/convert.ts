@@ -27,7 +27,7 @@ import {toExample} from '../transforms/to-example.js'
 import {outputColumnTypes, outputLayout, toOutput, type OutputItem, type OutputLayout} from '../transforms/to-output.js'
 import {VERSION} from '../version.js'
 import {checkShardable, ShardRun} from '../shard/convert-shard.js'
-import {convertWithJobs, jobsFor} from './convert-jobs.js'
+import {convertWithJobs, DEFAULT_THREADS_FROM, jobsFor} from './convert-jobs.js'
 import type {ConvertOptions, ConvertResult} from './convert-types.js'
 
 export type {ConvertOptions, ConvertResult} from './convert-types.js'
@@ -146,7 +146,8 @@ export async function convert(opts: ConvertOptions, reporter: Reporter): Promise
     const columns = laneColumnsOf(file)
     if (!columns) return readRows(file, readOpts)
     const laneOpts = {read: {...readOpts, tsv: kindOf(file) === 'tsv'}, columns, fingerprints}
-    return threads > 1 ? parallelPlainCsvRows(file, {...laneOpts, threads}) : plainCsvRows(file, laneOpts)
+    // By default only a big file is worth the workers' start-up (DEFAULT_THREADS_FROM); --jobs asks for them.
+    return threads > 1 ? parallelPlainCsvRows(file, {...laneOpts, threads, minBytes: opts.jobs === undefined ? DEFAULT_THREADS_FROM : 0}) : plainCsvRows(file, laneOpts)
   } : readRows
   async function* survivors(): AsyncGenerator<OutputItem | EncodedLines> {
     for await (const row of counted(plan.rows(shard?.slices, read), opts, counter, total, reporter)) {

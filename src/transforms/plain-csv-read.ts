@@ -138,7 +138,7 @@ async function laneSetup(path: string, read: ReadOptions & {tsv?: boolean}): Pro
 }
 
 /**
- * The plain-row lane on worker threads (convert --jobs N on a CSV/TSV → Alpaca run): the main thread reads the
+ * The plain-row lane on threads (convert --jobs N on a CSV/TSV → Alpaca run: this thread and N - 1 workers): it reads the
  * file once, in chunks cut at row starts found by the boundary scan (io/boundaries.ts, ~0.3 ms a MB), hands the
  * chunks to workers (plain-csv-worker.ts; the bytes are shared, not copied), and passes their batches and rows
  * on in file order. Dedup, writing and everything after stay on the main thread, unchanged, so the output is the one
@@ -180,7 +180,7 @@ function chunkBytes(): number {
  * Chunks queued at each worker: each holds its bytes and its JSON lines until passed on, so this bounds memory
  * as much as it keeps the workers busy. 200 MB bench CSV, --jobs 2, 4 MB chunks, median of 7: depth 2 1.60 s /
  * 201 MB RSS, 3 1.50 s / 227 MB, 4 1.57 s / 259 MB. 2 MB chunks then took the 1 GB CSV from 280 to 251 MB RSS
- * (5.04 → 4.86 s).
+ * (5.04 → 4.86 s). With one worker (--jobs 2), depths 2–6 measured alike on the 100 MB CSV.
  */
 const DEPTH = 3
 
@@ -252,27 +252,29 @@ async function* chunksOf(path: string, range: ByteRange, delimiter: string, size
 }
 
 /**
- * plainCsvRows on `threads` worker threads: the same items in the same order. This thread scans for row starts,
- * hands out chunks and passes the answers on in file order (after it, convert dedups and writes them). Small
- * inputs (under two chunks), and inputs the lane does not read at all, are read on this thread alone.
+ * plainCsvRows on `threads` threads — this one and threads - 1 workers: the same items in the same order. This
+ * thread reads and cuts the chunks, converts them itself until the workers' first answer is in, then passes
+ * their answers on in file order (after it, convert dedups and writes them). Inputs under `minBytes` (and two
+ * chunks at least), and inputs the lane does not read at all, are read on this thread alone.
  */
-export async function* parallelPlainCsvRows(path: string, opts: PlainCsvOptions & {threads: number}): AsyncGenerator<Row | EncodedBatch> {
-  const {read, threads} = opts
+export async function* parallelPlainCsvRows(path: string, opts: PlainCsvOptions & {threads: number; minBytes: number}): AsyncGenerator<Row | EncodedBatch> {
+  const {read} = opts
+  const workers = opts.threads - 1
   const size = chunkBytes()
-  const setup = path === '-' || threads < 2 ? undefined : await laneSetup(path, read).catch(() => undefined)
-  if (!setup || setup.range.end - setup.range.start < 2 * size) {
+  const setup = path === '-' || workers < 1 ? undefined : await laneSetup(path, read).catch(() => undefined)
+  if (!setup || setup.range.end - setup.range.start < Math.max(2 * size, opts.minBytes)) {
     yield* plainCsvRows(path, opts)
     return
   }
   const layout: LaneLayout = {header: setup.header, delimiter: setup.delimiter}
-  const pool = new WorkerPool<ChunkRequest, ChunkReply>(new URL('./plain-csv-worker.js', import.meta.url), {path, layout, columns: opts.columns} satisfies LaneWork, threads, `reading ${path}`)
+  const pool = new WorkerPool<ChunkRequest, ChunkReply>(new URL('./plain-csv-worker.js', import.meta.url), {path, layout, columns: opts.columns} satisfies LaneWork, workers, `reading ${path}`)
   // Chunks in file order, DEPTH at each worker so none idles while this thread passes an answer on. Until
   // the first answer is in (the workers start up meanwhile), this thread converts chunks itself rather than
   // wait; later it only passes answers on (helping then measured slower: it delays the answers it passes on).
   // A chunk converted here waits in the queue for its turn.
   const queue: {chunk: ReadChunk; reply?: Promise<ChunkReply>; here?: LaneChunk & {buf: Buffer}}[] = []
   // Buffers of chunks passed on hold the next chunks' bytes, or go to the workers for JSON lines.
-  const spares = new SpareBuffers(2 * DEPTH * threads + 2)
+  const spares = new SpareBuffers(2 * DEPTH * workers + 4)
   const take = (size: number) => spares.take(size)
   const chunks = chunksOf(path, setup.range, String.fromCharCode(setup.delimiter), size, take)
   let resume: {start: number; line: number} | undefined
@@ -295,7 +297,7 @@ export async function* parallelPlainCsvRows(path: string, opts: PlainCsvOptions 
     const first = await next()
     if (first) queue.push({chunk: first})
     for (let more = first !== undefined; ; ) {
-      while (more && atWorkers < DEPTH * threads) {
+      while (more && atWorkers < DEPTH * workers) {
         const chunk = await next()
         if (!chunk) more = false
         else {
