@@ -262,8 +262,9 @@ async function* chunksOf(path: string, range: ByteRange, delimiter: string, size
 /**
  * plainCsvRows on `threads` threads — this one and threads - 1 workers: the same items in the same order. This
  * thread reads and cuts the chunks, converts them itself until the workers' first answer is in, then passes
- * their answers on in file order (after it, convert dedups and writes them). Inputs under `minBytes` (and two
- * chunks at least), and inputs the lane does not read at all, are read on this thread alone.
+ * the answers on in file order (after it, convert dedups and writes them), converting only its SHARE. Inputs
+ * under `minBytes` (and two chunks at least), and inputs the lane does not read at all, are read on this
+ * thread alone.
  */
 export async function* parallelPlainCsvRows(path: string, opts: PlainCsvOptions & {threads: number; minBytes: number}): AsyncGenerator<Row | EncodedBatch> {
   const {read} = opts
