@@ -27,7 +27,7 @@ export class RecordSink {
   readonly file?: PendingFile
   private readonly hash: Hash = createHash('sha256')
   // Encoded records are written straight into `buf` (no join, no per-flush copy); it is handed to the stream
-  // whole and replaced, so a buffer is never reused while a write may still read it.
+  // whole and replaced by one the stream has finished writing (`written`), so no write ever reads a reused buffer.
   private buf = Buffer.allocUnsafe(FLUSH_AT + SLACK)
   private used = 0
   /** Buffers the stream has written, for the next flushes (a fresh 1 MB each flush kept V8 collecting). */

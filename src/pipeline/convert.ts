@@ -82,7 +82,8 @@ export async function convert(opts: ConvertOptions, reporter: Reporter): Promise
   // Shard processes are decided before planning, which scans every key of a JSON Lines input (each shard
   // would again); a CSV/TSV run after it (its plan reads only headers): its rows may take the lane's threads.
   const kindOf = (file: string) => opts.inputFormat ?? detectFormat(file)
-  if (!files.every((f) => kindOf(f) === 'csv' || kindOf(f) === 'tsv')) {
+  const csvLike = (file: string) => kindOf(file) === 'csv' || kindOf(file) === 'tsv'
+  if (!files.every(csvLike)) {
     const {processes} = jobsFor(opts, files, total, false)
     if (processes > 1) return convertWithJobs(opts, processes, reporter, convert)
   }
@@ -118,7 +119,7 @@ export async function convert(opts: ConvertOptions, reporter: Reporter): Promise
   // The plain-row lane takes a file's rows when the run's options allow it and the file is a CSV/TSV whose
   // columns map to just instruction/input/output.
   const lane = plainLane(opts, layout, mapping, format)
-  const laneColumnsOf = (file: string) => (kindOf(file) === 'csv' || kindOf(file) === 'tsv' ? laneColumns(plan.mappingOf(file), layout) : undefined)
+  const laneColumnsOf = (file: string) => (csvLike(file) ? laneColumns(plan.mappingOf(file), layout) : undefined)
   const {threads, processes} = jobsFor(opts, files, total, lane && files.every((f) => laneColumnsOf(f) !== undefined))
   if (processes > 1) {
     rejects?.abort()

@@ -1,4 +1,3 @@
-import {isUtf8} from 'node:buffer'
 import {open, stat} from 'node:fs/promises'
 
 import {BoundaryScanner} from '../io/boundaries.js'
@@ -9,7 +8,7 @@ import {newRecord} from '../io/record.js'
 import type {ByteRange, ReadOptions, Row} from '../io/types.js'
 import {WorkerPool} from '../worker-pool.js'
 import type {Fingerprinter} from './exact-dedup.js'
-import {EncodedBatch, laneChunk, LaneRows, outSizeFor, SpareBuffers, type EncodedParts, type LaneChunk, type LaneColumns, type LaneLayout} from './plain-csv.js'
+import {EncodedBatch, laneChunk, laneReadable, LaneRows, outSizeFor, SpareBuffers, type EncodedParts, type LaneChunk, type LaneColumns, type LaneLayout} from './plain-csv.js'
 
 /**
  * The plain-row lane's readers (the lane itself is plain-csv.ts): plainCsvRows reads a CSV/TSV on this thread,
@@ -31,8 +30,12 @@ const LONG_ROW = 4 << 20
  * it is stdin, gzip, not UTF-8, or laid out in a way the lane does not read (see laneSetup).
  */
 export async function* plainCsvRows(path: string, opts: PlainCsvOptions): AsyncGenerator<Row | EncodedBatch> {
+  yield* rowsHere(path, opts, await laneSetup(path, opts.read))
+}
+
+/** plainCsvRows once laneSetup has looked at the file (undefined: all of it is readCsv's). */
+async function* rowsHere(path: string, opts: PlainCsvOptions, setup: LaneSetup | undefined): AsyncGenerator<Row | EncodedBatch> {
   const {read, fingerprints} = opts
-  const setup = path === '-' || (read.encoding !== undefined && !/^utf-?8$/i.test(read.encoding)) ? undefined : await laneSetup(path, read).catch(() => undefined)
   if (!setup) {
     yield* readCsv(path, read)
     return
@@ -56,8 +59,7 @@ export async function* plainCsvRows(path: string, opts: PlainCsvOptions): AsyncG
     const buf = carry ? Buffer.concat([carry, data]) : data
     // Whole lines only; the tail waits for the next chunk. A NUL or invalid UTF-8 is readCsv's to report.
     const regionEnd = buf.lastIndexOf(0x0a) + 1
-    const region = buf.subarray(0, regionEnd)
-    if (region.includes(0) || !isUtf8(region)) {
+    if (!laneReadable(buf.subarray(0, regionEnd))) {
       weird = true
       break
     }
@@ -76,7 +78,7 @@ export async function* plainCsvRows(path: string, opts: PlainCsvOptions): AsyncG
   }
   if (!weird && carry) {
     // The last row has no line end.
-    if (carry.includes(0) || !isUtf8(carry)) weird = true
+    if (!laneReadable(carry)) weird = true
     else {
       const pos = yield* lane.rowsOf(carry, carry.length, true)
       if (pos !== carry.length) {
@@ -93,7 +95,6 @@ export async function* plainCsvRows(path: string, opts: PlainCsvOptions): AsyncG
   }
 }
 
-
 interface LaneSetup {
   header: string[]
   delimiter: number
@@ -102,11 +103,17 @@ interface LaneSetup {
 }
 
 /**
- * The header, delimiter and first data offset, decided as readCsv decides them; undefined when the file is one
- * the lane leaves to readCsv: gzip, a UTF-16 BOM, lone-CR line ends, a delimiter that is not one ASCII byte, or
- * a header that is not a plain first line (quotes, blank).
+ * The header, delimiter and first data offset, decided as readCsv decides them; undefined when the input is one
+ * the lane leaves to readCsv: stdin, an encoding other than UTF-8, gzip, a UTF-16 BOM, lone-CR line ends, a
+ * delimiter that is not one ASCII byte, or a header that is not a plain first line (quotes, blank) — or one
+ * readCsv must report on (an unreadable file, duplicate headers).
  */
 async function laneSetup(path: string, read: ReadOptions & {tsv?: boolean}): Promise<LaneSetup | undefined> {
+  if (path === '-' || (read.encoding !== undefined && !/^utf-?8$/i.test(read.encoding))) return undefined
+  return headerOf(path, read).catch(() => undefined)
+}
+
+async function headerOf(path: string, read: ReadOptions & {tsv?: boolean}): Promise<LaneSetup | undefined> {
   const range = read.range
   // The first chunk readCsv will decode: the shard's header bytes, or the file's first chunk.
   const raw = readBytes(path, undefined, range ? {...range, start: 0, end: 0} : undefined)
@@ -270,9 +277,9 @@ export async function* parallelPlainCsvRows(path: string, opts: PlainCsvOptions 
   const {read} = opts
   const workers = opts.threads - 1
   const size = chunkBytes()
-  const setup = path === '-' || workers < 1 ? undefined : await laneSetup(path, read).catch(() => undefined)
-  if (!setup || setup.range.end - setup.range.start < Math.max(2 * size, opts.minBytes)) {
-    yield* plainCsvRows(path, opts)
+  const setup = await laneSetup(path, read)
+  if (!setup || workers < 1 || setup.range.end - setup.range.start < Math.max(2 * size, opts.minBytes)) {
+    yield* rowsHere(path, opts, setup)
     return
   }
   const layout: LaneLayout = {header: setup.header, delimiter: setup.delimiter}

@@ -516,11 +516,15 @@ export function outSizeFor(chunk: Uint8Array): number {
   return chunk.length + (chunk.length >> 2) + 4096
 }
 
+/** Whether the lane may read these bytes: a NUL or bytes that are not UTF-8 are readCsv's to report (from their row on). */
+export function laneReadable(bytes: Uint8Array): boolean {
+  return !bytes.includes(0) && isUtf8(bytes)
+}
+
 /** The lane over a chunk of whole rows that starts on `lane.line`. */
 export function laneChunk(buf: Buffer, lane: LaneRows): LaneChunk {
   const start = lane.line
-  // A NUL or bytes that are not UTF-8 are readCsv's to report: it reads from the start of the chunk.
-  if (buf.includes(0) || !isUtf8(buf)) return {items: [], stop: {at: 0, line: start}, line: start}
+  if (!laneReadable(buf)) return {items: [], stop: {at: 0, line: start}, line: start}
   const items: (Row | EncodedBatch)[] = []
   const rows = lane.rowsOf(buf, buf.length, true)
   let next = rows.next()
