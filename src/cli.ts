@@ -2,6 +2,7 @@ import {flush, run} from '@oclif/core'
 
 import {BROKEN_PIPE_EXIT, describeError, isBrokenPipe} from './errors.js'
 import {removeLiveTemps} from './io/atomic.js'
+import {dropWarm} from './warm-workers.js'
 
 /** Exit statuses on a signal, as a shell reports a process killed by it (128 + signal number). */
 const SIGNAL_EXIT = {SIGHUP: 129, SIGINT: 130, SIGTERM: 143} as const
@@ -40,4 +41,5 @@ export async function runCli(argv: string[], root: string): Promise<void> {
     if (text) process.stderr.write(text + '\n')
     process.exitCode = exit
   }
+  await dropWarm()
 }

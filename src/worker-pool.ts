@@ -1,6 +1,7 @@
 import {Worker, type TransferListItem} from 'node:worker_threads'
 
 import {ExitCode, LfdataError} from './errors.js'
+import {takeWarm} from './warm-workers.js'
 
 /**
  * The one worker-thread pool (token counting in measure/pool.ts, near-duplicate hashing in
@@ -15,10 +16,13 @@ export class WorkerPool<Request, Reply> {
   private readonly waiting = new Map<number, {resolve: (r: Reply) => void; reject: (e: Error) => void}>()
   private nextId = 0
 
-  /** `what` names the work in the error a failing worker raises ("token counting failed: …"). */
+  /**
+   * `what` names the work in the error a failing worker raises ("token counting failed: …"). A pool with no
+   * workerData adopts workers started early for `url` (warm-workers.ts) before it starts new ones.
+   */
   constructor(url: URL, workerData: unknown, size: number, what: string) {
     this.workers = Array.from({length: Math.max(1, size)}, () => {
-      const w = new Worker(url, {workerData})
+      const w = (workerData === undefined ? takeWarm(url) : undefined) ?? new Worker(url, {workerData})
       w.on('message', ({id, reply, error}: {id: number; reply?: Reply; error?: string}) => {
         const p = this.waiting.get(id)
         this.waiting.delete(id)

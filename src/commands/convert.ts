@@ -8,8 +8,6 @@ import {convert, type ConvertResult} from '../pipeline/convert.js'
 import {NEAR_FIELDS, type NearField} from '../transforms/example.js'
 import {parseMapFlags} from '../transforms/mapping.js'
 import {renderConvertSummary} from '../pipeline/convert-summary.js'
-import {ConvertReportCollector, writeConvertReport} from '../report/convert-report.js'
-import {reportPath} from '../report/html.js'
 import {parseShard} from '../shard/spec.js'
 
 export default class Convert extends BaseCommand {
@@ -60,8 +58,7 @@ export default class Convert extends BaseCommand {
     const inputs = argv as string[]
     if (inputs.length === 0) throw new UsageError('no input given', {suggestion: 'lfdata convert INPUT... -o OUT (use - for stdin)'})
     if (flags.output === '-' && this.jsonEnabled()) throw new UsageError('-o - and --json both want stdout; pick one')
-    if (flags.report) reportPath(flags.report)
-    const collector = flags.report ? new ConvertReportCollector() : undefined
+    const report = flags.report ? await htmlReport(flags.report) : undefined
     if (flags['dedup-report'] && flags.dedup !== 'near') throw new UsageError(`--dedup-report lists near-duplicate clusters, but --dedup is ${flags.dedup}`, {suggestion: 'add --dedup near (exact duplicate clusters are in convert --report FILE.html)'})
     const result = await convert({
       inputs,
@@ -82,12 +79,12 @@ export default class Convert extends BaseCommand {
       rejects: flags.rejects,
       limit: flags.limit,
       onError: flags['on-error'] as 'fail' | 'skip',
-      onDrop: collector?.onDrop,
+      onDrop: report?.collector.onDrop,
       report: flags.report,
       shard: flags.shard ? parseShard(flags.shard) : undefined,
       jobs: flags.jobs,
     }, this.reporter())
-    if (flags.report) await writeConvertReport(flags.report, result, collector!, {format: flags['input-format'] as InputFormat | undefined, delimiter: flags.delimiter, encoding: flags.encoding})
+    if (report) await report.write(result, {format: flags['input-format'] as InputFormat | undefined, delimiter: flags.delimiter, encoding: flags.encoding})
     if (flags.output !== '-') this.log(renderConvertSummary(result))
     // With -o - stdout is the data, so the paths go to stderr.
     const note = (line: string) => (flags.output === '-' ? this.logToStderr(line) : this.log(line))
@@ -95,4 +92,12 @@ export default class Convert extends BaseCommand {
     if (flags.report) note(`report: ${flags.report}`)
     return flags.report ? {...result, report: flags.report} : result
   }
+}
+
+/** The --report page's collector and writer, loaded only for a run that writes one (start-up is modules). */
+async function htmlReport(path: string) {
+  const [{ConvertReportCollector, writeConvertReport}, {reportPath}] = await Promise.all([import('../report/convert-report.js'), import('../report/html.js')])
+  reportPath(path)
+  const collector = new ConvertReportCollector()
+  return {collector, write: (result: ConvertResult, read: Parameters<typeof writeConvertReport>[3]) => writeConvertReport(path, result, collector, read)}
 }

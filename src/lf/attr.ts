@@ -1,6 +1,6 @@
-import {FORMATTINGS, type DatasetInfoEntry} from './dataset-info.js'
+import type {DatasetInfoEntry} from './dataset-info.js'
 import {pyTruthy} from './py.js'
-import {COLUMN_KEYS, TAG_KEYS, type ColumnKey, type DatasetAttr, type Formatting, type Stage, type TagKey} from './types.js'
+import {COLUMN_KEYS, FORMATTINGS, TAG_KEYS, type ColumnKey, type DatasetAttr, type Formatting, type Stage, type TagKey} from './types.js'
 
 /** DatasetAttr's class defaults in LF (parser.py): the same whatever the formatting, openai included. */
 export const DEFAULT_COLUMNS: Readonly<Record<ColumnKey, string | null>> = {

@@ -3,7 +3,7 @@ import {createRequire} from 'node:module'
 import type {Ajv, ErrorObject, ValidateFunction} from 'ajv'
 
 import {findJsonError, formatJsonError, pythonPosition} from './json-error.js'
-import {COLUMN_KEYS, TAG_KEYS, type ColumnKey, type TagKey} from './types.js'
+import {COLUMN_KEYS, FORMATTINGS, TAG_KEYS, type ColumnKey, type TagKey} from './types.js'
 
 /** One entry of dataset_info.json as written on disk (the valid shape; files may hold anything). */
 export interface DatasetInfoEntry {
@@ -28,7 +28,6 @@ export type DatasetInfo = Record<string, DatasetInfoEntry>
 export const SOURCE_KEYS = ['file_name', 'hf_hub_url', 'ms_hub_url', 'om_hub_url', 'script_url', 'cloud_file_name'] as const
 /** Every key LF's DatasetAttr.join reads from an entry; any other key is ignored silently. */
 export const ENTRY_KEYS = [...SOURCE_KEYS, 'formatting', 'ranking', 'subset', 'split', 'folder', 'num_samples', 'columns', 'tags'] as const
-export const FORMATTINGS = ['alpaca', 'sharegpt', 'openai'] as const
 
 const stringMap = (keys: readonly string[]) => ({
   type: 'object',

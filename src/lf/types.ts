@@ -20,6 +20,9 @@ export type Formatting = 'alpaca' | 'sharegpt' | 'openai'
 /** LF training stages (hparams/finetuning_args.py). */
 export type Stage = 'pt' | 'sft' | 'rm' | 'ppo' | 'dpo' | 'kto'
 
+/** The formattings a dataset_info.json entry may name. */
+export const FORMATTINGS = ['alpaca', 'sharegpt', 'openai'] as const
+
 /** The column keys a dataset_info.json `columns` block may hold. */
 export const COLUMN_KEYS = [
   'prompt', 'query', 'response', 'history', 'messages', 'system', 'tools',

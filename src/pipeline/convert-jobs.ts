@@ -1,17 +1,11 @@
 import {fork} from 'node:child_process'
 import {mkdtemp, rm} from 'node:fs/promises'
-import {availableParallelism} from 'node:os'
 import {basename, dirname, join} from 'node:path'
 
 import {LfdataError, type ExitCode} from '../errors.js'
 import type {ConvertOptions, ConvertResult} from './convert-types.js'
+import {laneThreads} from './lane-threads.js'
 import type {Progress, Reporter} from '../reporter.js'
-
-/**
- * Threads pay for their start-up only on a big file: on the 2-vCPU bench machine, one worker beside this thread
- * took a 24 MB CSV from 0.39–0.40 to 0.43–0.44 s, and gained from ~100 MB on (100 MB: 0.80–0.81 → 0.76–0.79 s).
- */
-export const DEFAULT_THREADS_FROM = 96 << 20
 
 /** How a convert uses more than one core: worker threads for the plain-row lane, or shard processes, or neither. */
 export interface Parallelism {
@@ -20,15 +14,12 @@ export interface Parallelism {
 }
 
 /**
- * The lane's rows are read on threads (transforms/plain-csv-read.ts): --jobs N is this thread and N - 1
- * workers. By default one thread a core, at most 4 (beyond that this thread's share, dedup, writing and the
- * output's sha256, is the bound), one in a --shard task, and only for a file of DEFAULT_THREADS_FROM bytes or
- * more. Other shardable runs take --jobs as shard processes, by default one: measured on 2 shared cores,
- * --jobs 2 as processes only matched one process (README, Performance).
+ * The lane's rows are read on threads (transforms/plain-csv-read.ts; how many: lane-threads.ts). Other
+ * shardable runs take --jobs as shard processes, by default one: measured on 2 shared cores, --jobs 2 as
+ * processes only matched one process (README, Performance).
  */
 export function jobsFor(opts: ConvertOptions, files: string[], totalBytes: number | undefined, lane: boolean): Parallelism {
-  // A --shard task runs where a scheduler put it, beside others on the node: one thread unless --jobs says more.
-  if (lane && files.every((f) => f !== '-')) return {threads: opts.jobs ?? (opts.shard ? 1 : Math.min(availableParallelism(), 4)), processes: 1}
+  if (lane && files.every((f) => f !== '-')) return {threads: laneThreads(opts.jobs, opts.shard !== undefined), processes: 1}
   // One file that cannot be cut (gzip, a JSON array, …) would leave every worker but one idle.
   const splits = files.length > 1 || /\.(csv|tsv|tab|jsonl|ndjson|parquet|arrow|feather|ipc)$/i.test(files[0] ?? '')
   const shardable = splits && opts.shard === undefined && opts.limit === undefined && totalBytes !== undefined && /\.jsonl$/i.test(opts.output) && !files.includes('-')

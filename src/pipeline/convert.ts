@@ -20,14 +20,14 @@ import {emptyRepairCounts, fixRoles} from '../transforms/fix-roles.js'
 import {lfRules} from '../transforms/lf-rules.js'
 import {describeMapping, mapFlags, type Field, type Mapping} from '../transforms/mapping.js'
 import {makeNormalizer} from '../transforms/normalize.js'
-import {nearDedupStage} from '../transforms/near-dedup-stage.js'
 import {EncodedBatch, laneColumns} from '../transforms/plain-csv.js'
 import {parallelPlainCsvRows, plainCsvRows} from '../transforms/plain-csv-read.js'
 import {toExample} from '../transforms/to-example.js'
 import {outputColumnTypes, outputLayout, toOutput, type OutputItem, type OutputLayout} from '../transforms/to-output.js'
 import {VERSION} from '../version.js'
-import {checkShardable, ShardRun} from '../shard/convert-shard.js'
-import {convertWithJobs, DEFAULT_THREADS_FROM, jobsFor} from './convert-jobs.js'
+import {dropWarm} from '../warm-workers.js'
+import {convertWithJobs, jobsFor} from './convert-jobs.js'
+import {DEFAULT_THREADS_FROM} from './lane-threads.js'
 import type {ConvertOptions, ConvertResult} from './convert-types.js'
 
 export type {ConvertOptions, ConvertResult} from './convert-types.js'
@@ -59,7 +59,9 @@ async function* counted<T extends Row | EncodedBatch>(rows: AsyncIterable<T>, op
 export async function convert(opts: ConvertOptions, reporter: Reporter): Promise<ConvertResult> {
   const started = Date.now()
   const format = opts.shard ? 'jsonl' : outputFormatFor(opts.output)
-  if (opts.shard) checkShardable(opts)
+  // Sharding and near dedup load only for the runs that use them (a convert's start-up is its modules).
+  const sharding = opts.shard ? await import('../shard/convert-shard.js') : undefined
+  sharding?.checkShardable(opts)
   // A shard writes DIR/part-I-of-N.jsonl and no manifest (`lfdata merge` writes the folder's).
   const manifestPath = opts.output === '-' || opts.shard ? null : manifestPathFor(opts.output)
   // Before anything is read or written: no output may be an input or another output, a link out, or a device.
@@ -84,10 +86,11 @@ export async function convert(opts: ConvertOptions, reporter: Reporter): Promise
   const kindOf = (file: string) => opts.inputFormat ?? detectFormat(file)
   const csvLike = (file: string) => kindOf(file) === 'csv' || kindOf(file) === 'tsv'
   if (!files.every(csvLike)) {
+    await dropWarm() // no lane: the workers warm-start.ts started on a guess have nothing to read
     const {processes} = jobsFor(opts, files, total, false)
     if (processes > 1) return convertWithJobs(opts, processes, reporter, convert)
   }
-  const shard = opts.shard ? await ShardRun.open({dir: opts.output, shard: opts.shard, dedup: opts.dedup, nearFields: opts.nearFields, nearThreshold: opts.nearThreshold, report: Boolean(opts.dedupReport), rejects: opts.rejects, scratch: opts.scratch === true,
+  const shard = sharding && opts.shard ? await sharding.ShardRun.open({dir: opts.output, shard: opts.shard, dedup: opts.dedup, nearFields: opts.nearFields, nearThreshold: opts.nearThreshold, report: Boolean(opts.dedupReport), rejects: opts.rejects, scratch: opts.scratch === true,
     plan: {format: opts.inputFormat, encoding: opts.encoding, delimiter: opts.delimiter}}, files) : undefined
 
   const dropped: Record<string, number> = {}
@@ -121,6 +124,7 @@ export async function convert(opts: ConvertOptions, reporter: Reporter): Promise
   const lane = plainLane(opts, layout, mapping, format)
   const laneColumnsOf = (file: string) => (csvLike(file) ? laneColumns(plan.mappingOf(file), layout) : undefined)
   const {threads, processes} = jobsFor(opts, files, total, lane && files.every((f) => laneColumnsOf(f) !== undefined))
+  if (threads < 2) await dropWarm()
   if (processes > 1) {
     rejects?.abort()
     return convertWithJobs(opts, processes, reporter, convert)
@@ -178,7 +182,7 @@ export async function convert(opts: ConvertOptions, reporter: Reporter): Promise
   let out: AsyncIterable<OutputItem | EncodedLines> = survivors()
   let reportText: string | undefined
   const report = opts.dedupReport && reportPath !== '-' ? {path: opts.dedupReport, take: (text: string) => (reportText = text)} : undefined
-  if (opts.dedup === 'near' && !shard) out = await nearDedupStage({threshold: opts.nearThreshold, fields: opts.nearFields, report}, onDrop)(itemsOnly(out))
+  if (opts.dedup === 'near' && !shard) out = await (await import('../transforms/near-dedup-stage.js')).nearDedupStage({threshold: opts.nearThreshold, fields: opts.nearFields, report}, onDrop)(itemsOnly(out))
 
   let sink: RecordSink
   try {

@@ -7,6 +7,7 @@ import {decodeText} from '../io/decode.js'
 import {newRecord} from '../io/record.js'
 import type {ByteRange, ReadOptions, Row} from '../io/types.js'
 import {WorkerPool} from '../worker-pool.js'
+import {LANE_WORKER} from './lane-worker.js'
 import type {Fingerprinter} from './exact-dedup.js'
 import {EncodedBatch, laneChunk, laneReadable, LaneRows, outSizeFor, SpareBuffers, type EncodedParts, type LaneChunk, type LaneColumns, type LaneLayout} from './plain-csv.js'
 
@@ -153,7 +154,7 @@ async function headerOf(path: string, read: ReadOptions & {tsv?: boolean}): Prom
  * and readCsv reads on from that row, exactly as the one-thread lane hands over.
  */
 
-/** What every worker of one file is set up with. */
+/** The file a chunk is from, as the lane reads it. */
 export interface LaneWork {
   path: string
   layout: LaneLayout
@@ -162,6 +163,7 @@ export interface LaneWork {
 
 /** One chunk for a worker: its rows' bytes, and a spare buffer for their JSON lines (both shared, not copied). */
 export interface ChunkRequest {
+  work: LaneWork
   range: ByteRange
   bytes: Uint8Array
   spares: SharedArrayBuffer[]
@@ -283,7 +285,8 @@ export async function* parallelPlainCsvRows(path: string, opts: PlainCsvOptions 
     return
   }
   const layout: LaneLayout = {header: setup.header, delimiter: setup.delimiter}
-  const pool = new WorkerPool<ChunkRequest, ChunkReply>(new URL('./plain-csv-worker.js', import.meta.url), {path, layout, columns: opts.columns} satisfies LaneWork, workers, `reading ${path}`)
+  const work: LaneWork = {path, layout, columns: opts.columns}
+  const pool = new WorkerPool<ChunkRequest, ChunkReply>(LANE_WORKER, undefined, workers, `reading ${path}`)
   // Chunks in file order, DEPTH at each worker so none idles while this thread passes an answer on. Until
   // the first answer is in (the workers start up meanwhile), this thread converts chunks itself rather than
   // wait; later it converts only its SHARE. A chunk converted here waits in the queue for its turn.
@@ -320,7 +323,7 @@ export async function* parallelPlainCsvRows(path: string, opts: PlainCsvOptions 
           queue.push({chunk}) // this thread's share: converted when it is the head
         } else {
           const {bytes, ...range} = chunk
-          const reply = pool.run({range, bytes, spares: spares.takeMany(1)})
+          const reply = pool.run({work, range, bytes, spares: spares.takeMany(1)})
           void reply.then(() => (answered = true), () => {})
           queue.push({chunk, reply})
           atWorkers++

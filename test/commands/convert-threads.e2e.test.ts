@@ -97,6 +97,18 @@ describe('convert --jobs: the plain-row lane on worker threads (spawned)', () =>
     expect(open.code).toBe(3)
   }, 60_000)
 
+  it('starts its own workers where bin/run.js guessed none (an input not named .csv), with the same bytes', async () => {
+    // bin/run.js starts lane workers early only for a .csv/.tsv argument (src/warm-start.ts); here the pool
+    // starts them, and a run that takes no threads drops the early ones and exits.
+    const dir = tempDir()
+    writeFileSync(join(dir, 'in.data'), csvOf(mixedRows(1500, 11)))
+    writeFileSync(join(dir, 'in.csv'), readFileSync(join(dir, 'in.data')))
+    expect((await expectSameAsOneThread(dir, 'in.data', 3, 900, 'no warm start', ['--input-format', 'csv'])).code).toBe(0)
+    const unused = await lfdata(['convert', join(dir, 'in.csv'), '-o', join(dir, 'sharegpt.jsonl'), '--to', 'sharegpt', '--jobs', '2'])
+    expect(unused.code, unused.stderr).toBe(0)
+    expect(readFileSync(join(dir, 'sharegpt.jsonl'), 'utf8')).toContain('"conversations"')
+  }, 60_000)
+
   it('reads a shard\'s byte range on threads too: the same part and log as one thread', async () => {
     const dir = tempDir()
     writeFileSync(join(dir, 'in.csv'), csvOf(mixedRows(2000, 3)))
