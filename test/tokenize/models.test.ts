@@ -1,11 +1,11 @@
-import {mkdtempSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import tokenizers from 'tokenizers'
 import {describe, expect, it} from 'vitest'
 
 import {loadTokenizer} from '../../src/tokenize/load.js'
+import {tempDir} from '../io/helpers.js'
 import {mixedCorpus} from './corpus.js'
 
 const special = (id: number, content: string) => ({id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true})
@@ -57,7 +57,7 @@ const models = {unigram, wordpiece, 'character BPE with <unk>': charBpe}
 
 describe.each(Object.entries(models))('a %s tokenizer.json given by path', (_, build) => {
   it('counts as the Rust tokenizers package does, through the library tokenizer (seed 21)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lfdata-model-'))
+    const dir = tempDir('lfdata-model-')
     const path = join(dir, 'tokenizer.json')
     writeFileSync(path, JSON.stringify(build()))
     const {counter} = loadTokenizer(path)
