@@ -15,11 +15,13 @@ export function startWarm(url: URL, count: number): readonly Worker[] {
   const started: Worker[] = []
   for (let i = 0; i < count; i++) {
     const worker = new Worker(url)
-    // Waiting for a pool must not keep the process alive, nor may a failure end it: a worker that dies
-    // before it is adopted leaves the list, and the pool starts a new one, whose failure it reports.
+    // Waiting for a pool must not keep the process alive, nor may a failure end it: a worker that fails
+    // before it is adopted leaves the list at its 'error' (its 'exit' comes a turn later, and a pool adopting
+    // it in between would wait forever), and the pool starts a new one, whose failure it reports.
     worker.unref()
-    worker.on('error', () => {})
-    worker.once('exit', () => list.includes(worker) && list.splice(list.indexOf(worker), 1))
+    const forget = () => list.includes(worker) && list.splice(list.indexOf(worker), 1)
+    worker.on('error', forget)
+    worker.once('exit', forget)
     list.push(worker)
     started.push(worker)
   }
